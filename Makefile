@@ -1,0 +1,39 @@
+# Palabre: `make run` to serve on 127.0.0.1:5000, `make test` to run the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+FLASK := PALABRE_ENV=development $(BIN)/flask --app wsgi
+TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-sqlite test-postgres install translations check-workflows lint clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed translations
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -q -d casework/translations
+
+run: install
+	$(FLASK) setup
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+
+check-workflows: install
+	$(FLASK) check-workflows
+
+test: test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/python -m pytest -q
+
+test-postgres: install
+	PALABRE_TEST_DATABASE=$(TEST_PG_URL) $(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

@@ -1,0 +1,82 @@
+"""Palabre's Flask application: create_app() registers extensions, blueprints, errors and commands."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from config import Config, config_from_env
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: type[Config] | None = None, **overrides) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(ROOT / "static"), instance_path=str(ROOT / "instance"))
+    config = config or config_from_env()
+    app.config.from_object(config)
+    app.config.update(overrides)
+    config.init_app(app)
+    _require_secret_key(app)
+
+    from . import cli, errorpages, i18n, sessions, templating
+    from .extensions import csrf, db, migrate
+    from .workflow import build_engine
+
+    # A definition that does not validate stops the app here, naming the file and the problem.
+    app.extensions["palabre.engine"] = build_engine(app.config["WORKFLOWS_DIR"])
+    _prepare_database_dir(app)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    i18n.init_app(app)
+    sessions.init_app(app)
+    with app.app_context():
+        from .database import configure_engine
+        configure_engine(db.engine)
+
+    _register_blueprints(app)
+    errorpages.init_app(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    if not app.config["ALLOW_DEMO_ACCOUNTS"]:
+        with app.app_context():
+            _refuse_demo_accounts()
+    return app
+
+
+def _require_secret_key(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY is not set: export a long random SECRET_KEY before "
+                           "starting Palabre (or PALABRE_ENV=development on a laptop).")
+
+
+def _prepare_database_dir(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
+        Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .views import admin, auth, cases, health, home
+    for module in (auth, home, cases, admin, health):
+        app.register_blueprint(module.bp)
+
+
+def _refuse_demo_accounts() -> None:
+    """The production configuration does not start while a demo account can still sign in."""
+    from sqlalchemy import inspect, select
+
+    from .extensions import db
+    from .models import User
+
+    if not inspect(db.engine).has_table(User.__tablename__):
+        return
+    names = list(db.session.scalars(select(User.username).where(User.is_demo.is_(True),
+                                                                User.active.is_(True))))
+    db.session.remove()
+    if names:
+        raise RuntimeError("the production configuration refuses to start while demo accounts "
+                           f"exist ({', '.join(sorted(names)[:5])}): disable them first with "
+                           "`PALABRE_ENV=development flask --app wsgi disable-demo-accounts` "
+                           "on the same DATABASE_URL.")

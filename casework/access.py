@@ -1,0 +1,170 @@
+"""THE authorization module: which cases a user may see (a query filter), and can(user, action, case).
+
+Every view, service and template asks here, so that the screen and the rule never disagree.
+"""
+from __future__ import annotations
+
+from sqlalchemy import false, select
+
+from .extensions import db
+from .models import Case, Commune, Membership, Proposal, User
+from .workflow import workflow_of
+
+COORDINATOR = "coordinator"
+MEDIATOR = "mediator"
+SIGNING_ROLES = ("commune_authority", "traditional_leader")
+
+
+# -- what a user holds ---------------------------------------------------------------------
+
+def roles_in(user: User, commune_id: int) -> set[str]:
+    """Roles `user` holds in the commune (a coordinator: the communes they cover)."""
+    if not user.is_authenticated or not user.active:
+        return set()
+    return {m.role for m in user.memberships if m.commune_id == commune_id}
+
+
+def commune_ids(user: User, roles: tuple[str, ...] | None = None) -> set[int]:
+    """Communes where the user holds any of `roles` (any case role when None)."""
+    if not user.is_authenticated or not user.active:
+        return set()
+    return {m.commune_id for m in user.memberships if roles is None or m.role in roles}
+
+
+def visible_communes(user: User) -> list[Commune]:
+    ids = commune_ids(user)
+    if not ids:
+        return []
+    return list(db.session.scalars(select(Commune).where(Commune.id.in_(ids))
+                                   .order_by(Commune.name)))
+
+
+def reporting_communes(user: User) -> list[Commune]:
+    """Communes where the user may report a conflict: mediators and coordinators."""
+    ids = commune_ids(user, (MEDIATOR, COORDINATOR))
+    return [c for c in visible_communes(user) if c.id in ids]
+
+
+# -- which cases -----------------------------------------------------------------------------
+
+def visible_cases_clause(user: User):
+    """A WHERE clause that keeps only the cases `user` may see; admin and strangers see none."""
+    ids = commune_ids(user)
+    return Case.commune_id.in_(ids) if ids else false()
+
+
+def visible_cases(user: User):
+    return select(Case).where(visible_cases_clause(user))
+
+
+def find_case(user: User, reference: str) -> Case | None:
+    """The case with this reference if `user` may see it; None otherwise (the caller answers 404)."""
+    return db.session.scalar(visible_cases(user).where(Case.reference == reference))
+
+
+# -- what a user is on one case -------------------------------------------------------------
+
+def is_team_member(user: User, case: Case) -> bool:
+    return user.is_authenticated and user.id in case.team_user_ids
+
+
+def case_roles(user: User, case: Case) -> set[str]:
+    """Roles `user` acts in on this case, as the workflow's `by:` lists name them.
+
+    A mediator of the commune acts as mediator on a case whose team they are on, or on a case
+    that has no team yet (to assign one, or refer the case before mediation starts).
+    """
+    roles = roles_in(user, case.commune_id)
+    if MEDIATOR in roles and case.team and not is_team_member(user, case):
+        roles.discard(MEDIATOR)
+    return roles
+
+
+def sees_identities(user: User, case: Case) -> bool:
+    """Whether the parties' names and the facts of a case show to `user`.
+
+    A confidential case (gender-based violence) shows them only to its coordinators, its
+    team and the mediator who reported it.
+    """
+    if not can_view(user, case):
+        return False
+    if not case.confidential:
+        return True
+    return (COORDINATOR in roles_in(user, case.commune_id) or is_team_member(user, case)
+            or case.created_by_id == user.id)
+
+
+def can_view(user: User, case: Case) -> bool:
+    return bool(roles_in(user, case.commune_id))
+
+
+def _works_on(user: User, case: Case) -> bool:
+    """The case's team, and the coordinators of its commune."""
+    return is_team_member(user, case) or COORDINATOR in roles_in(user, case.commune_id)
+
+
+def _state_allows(case: Case, activity: str) -> bool:
+    return activity in workflow_of(case).state(case.status).allows
+
+
+def can(user: User, action: str, case: Case | None = None, *, commune_id: int | None = None,
+        trigger: str | None = None, proposal: Proposal | None = None) -> bool:
+    """Whether `user` may do `action` now. Unknown actions are refused."""
+    if action == "report":  # in `commune_id`, or in any commune when None
+        reporting = commune_ids(user, (MEDIATOR, COORDINATOR))
+        return bool(reporting) if commune_id is None else commune_id in reporting
+    if action == "browse":
+        return bool(commune_ids(user))
+    if action == "administer":
+        return user.is_authenticated and user.active and user.is_admin
+    if case is None or not can_view(user, case):
+        return False
+    workflow = workflow_of(case)
+    state = workflow.state(case.status)
+    if action == "view":
+        return True
+    if action == "see_identities":
+        return sees_identities(user, case)
+    if action == "assign_team":
+        roles = roles_in(user, case.commune_id)
+        return not state.final and bool(roles & {MEDIATOR, COORDINATOR})
+    if action == "log_step":
+        return _works_on(user, case) and _state_allows(case, "steps")
+    if action == "record_follow_up":
+        return (_works_on(user, case) and _state_allows(case, "follow_ups")
+                and case.current_agreement is not None)
+    if action == "fire":
+        return any(t.trigger == trigger for t in offered_transitions(user, case))
+    if action == "sign_off":
+        return bool(proposal is not None and signable_roles(user, proposal))
+    return False
+
+
+def offered_transitions(user: User, case: Case):
+    """The manual transitions `user` may fire on `case` now, as buttons on its page."""
+    workflow = workflow_of(case)
+    pending = case.pending_proposal
+    return [t for t in workflow.offered(case, case.status, case_roles(user, case))
+            if not (pending and pending.trigger == t.trigger)]
+
+
+def signable_roles(user: User, proposal: Proposal) -> list[str]:
+    """Roles in which `user` may sign this proposal now (never their own proposal, never twice)."""
+    case = proposal.case
+    if proposal.status != "pending" or proposal.proposed_by_id == user.id:
+        return []
+    if any(s.user_id == user.id for s in proposal.signoffs):
+        return []
+    held = roles_in(user, case.commune_id)
+    return [role for role in proposal.awaited_roles if role in held]
+
+
+def awaiting_my_signoff(user: User):
+    """A query for pending proposals of visible cases where `user` holds an awaited role."""
+    ids = commune_ids(user, SIGNING_ROLES)
+    if not ids:
+        return select(Proposal).where(false())
+    return (select(Proposal).join(Proposal.case)
+            .where(Proposal.status == "pending", Case.commune_id.in_(ids),
+                   Proposal.proposed_by_id != user.id)
+            .order_by(Proposal.proposed_at))

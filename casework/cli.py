@@ -1,0 +1,136 @@
+"""flask commands: setup, demo, create-user, check-workflows, disable-demo-accounts."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+from sqlalchemy import inspect, select
+
+from .database import write_intent
+from .errors import CaseworkError
+from .extensions import db
+from .models import Commune, User
+from .services import accounts
+from .vocabulary import ROLES
+
+
+def _writing(func):
+    """Run a command's transaction IMMEDIATE on SQLite, like a POST request."""
+    def wrapper(*args, **kwargs):
+        token = write_intent.set(True)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            write_intent.reset(token)
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.command("check-workflows")
+@click.option("--directory", default=None, help="Definitions to check (default: the app's).")
+def check_workflows(directory):
+    """Validate every workflow definition; exit 1 naming each file and problem."""
+    from workflows import Engine
+    from .workflow import ACTIVITIES, CONDITIONS, TRANSITION_FORMS
+    from .vocabulary import CASE_ROLES
+
+    engine = Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=TRANSITION_FORMS,
+                    activities=ACTIVITIES)
+    errors = engine.check_directory(directory or current_app.config["WORKFLOWS_DIR"])
+    for error in errors:
+        click.echo(f"ERROR {error}", err=True)
+    for workflow in engine.workflows():
+        click.echo(f"ok {workflow.name} v{workflow.version}: {len(workflow.states)} states, "
+                   f"{len(workflow.transitions)} transitions ({workflow.source})")
+    if errors:
+        sys.exit(1)
+
+
+@click.command("setup")
+@_writing
+def setup():
+    """Create or upgrade the database; load the demo data into a new one (development only)."""
+    is_new = not inspect(db.engine).has_table("alembic_version")
+    upgrade()
+    if is_new and current_app.config["ALLOW_DEMO_ACCOUNTS"]:
+        from .demo import load_demo
+        load_demo()
+        db.session.commit()
+        click.echo("New database: demo data loaded (password of every account: "
+                   "demo-palabre-2026).")
+    else:
+        click.echo("Database is up to date; nothing entered was changed.")
+
+
+@click.command("demo")
+@_writing
+def demo():
+    """Load the demo data (development only): communes, accounts, about 25 cases."""
+    if not current_app.config["ALLOW_DEMO_ACCOUNTS"]:
+        _fail("demo accounts are refused in this configuration (set PALABRE_ENV=development).")
+    from .demo import DemoAlreadyLoaded, load_demo
+    try:
+        summary = load_demo()
+    except DemoAlreadyLoaded as error:
+        _fail(str(error))
+    db.session.commit()
+    click.echo(summary)
+
+
+def _parse_roles(specs: tuple[str, ...]) -> list[tuple[int, str]]:
+    pairs = []
+    for spec in specs:
+        role, _, code = spec.partition(":")
+        if role not in ROLES or not code:
+            _fail(f"--role {spec!r}: write ROLE:COMMUNE_CODE, ROLE among {', '.join(ROLES)}")
+        commune = db.session.scalar(select(Commune).where(Commune.code == code.upper()))
+        if commune is None:
+            _fail(f"--role {spec!r}: no commune with code {code.upper()}")
+        pairs.append((commune.id, role))
+    return pairs
+
+
+@click.command("create-user")
+@click.option("--username", prompt=True)
+@click.option("--full-name", prompt="Full name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--role", "roles", multiple=True, metavar="ROLE:CODE",
+              help="A role in a commune, e.g. mediator:BGN; repeat for several.")
+@click.option("--admin", is_flag=True, help="Make the user an administrator.")
+@click.option("--language", type=click.Choice(["fr", "en"]), default="fr")
+@_writing
+def create_user(username, full_name, password, roles, admin, language):
+    """Create a user (asks for what the options do not give)."""
+    try:
+        user = accounts.create_user(None, username=username, full_name=full_name,
+                                    password=password, is_admin=admin, language=language,
+                                    must_change_password=False, memberships=_parse_roles(roles))
+    except CaseworkError as error:
+        _fail(f"{error.field or 'input'}: {error.message}")
+    db.session.commit()
+    click.echo(f"User {user.username} created.")
+
+
+@click.command("disable-demo-accounts")
+@_writing
+def disable_demo_accounts():
+    """Disable every demo account (the production configuration refuses to start with them)."""
+    users = list(db.session.scalars(select(User).where(User.is_demo.is_(True),
+                                                       User.active.is_(True))))
+    for user in users:
+        accounts.set_active(None, user, False)
+    db.session.commit()
+    click.echo(f"{len(users)} demo account(s) disabled.")
+
+
+def init_app(app: Flask) -> None:
+    for command in (check_workflows, setup, demo, create_user, disable_demo_accounts):
+        app.cli.add_command(command)

@@ -1,0 +1,31 @@
+"""Errors that services raise and views turn into answers: 403, 409, or a form error."""
+from __future__ import annotations
+
+
+class CaseworkError(Exception):
+    """Base of the errors a service raises; `message` is shown to the person (translated)."""
+
+    status = 400
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+class NotPermitted(CaseworkError):
+    """The user may see the case but may not do this to it."""
+
+    status = 403
+
+
+class Conflict(CaseworkError):
+    """The case changed under the user, or the action is not possible in its current state."""
+
+    status = 409
+
+
+class InvalidInput(CaseworkError):
+    """A value is missing or wrong; `field` names the form field it belongs to."""
+
+    status = 400

@@ -1,0 +1,1 @@
+"""Flask-WTF forms; every label goes through lazy_gettext."""

@@ -1,0 +1,110 @@
+"""Forms on a case: team, mediation step, follow-up visit, sign-off, and each transition's form."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, RadioField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from .. import vocabulary as v
+from ..services.followups import FollowUpInput
+from ..services.steps import StepInput
+from ..services.transitions import TransitionInput
+from .fields import VersionField, choices, count_field
+
+TEXT = Length(max=10000)
+
+
+class CaseForm(FlaskForm):
+    """Any form that changes a case carries the version it was opened on."""
+
+    version = VersionField()
+
+
+class TeamForm(CaseForm):
+    members = SelectMultipleField(_l("Mediators of the team"), coerce=int,
+                                  widget=ListWidget(prefix_label=False),
+                                  option_widget=CheckboxInput())
+
+
+class StepForm(CaseForm):
+    step_date = DateField(_l("Date"), validators=[InputRequired()])
+    kind = SelectField(_l("Kind of step"), choices=choices(v.STEP_KINDS))
+    place = StringField(_l("Place"), validators=[DataRequired(), Length(max=160)])
+    women = count_field(_l("Women"))
+    men = count_field(_l("Men"))
+    young_women = count_field(_l("Young women"))
+    young_men = count_field(_l("Young men"))
+    summary = TextAreaField(_l("What was said and done"), validators=[DataRequired(), TEXT])
+    outcome = TextAreaField(_l("Outcome"), validators=[TEXT])
+    next_step = TextAreaField(_l("Next step (optional)"), validators=[Optional(), TEXT])
+    next_step_date = DateField(_l("Date of the next step"), validators=[Optional()])
+
+    def to_input(self) -> StepInput:
+        return StepInput(step_date=self.step_date.data, kind=self.kind.data,
+                         place=self.place.data, summary=self.summary.data,
+                         women=self.women.data, men=self.men.data,
+                         young_women=self.young_women.data, young_men=self.young_men.data,
+                         outcome=self.outcome.data, next_step=self.next_step.data,
+                         next_step_date=self.next_step_date.data)
+
+
+class FollowUpForm(CaseForm):
+    milestone_days = SelectField(_l("Visit"), coerce=lambda x: int(x) if x else None)
+    visit_date = DateField(_l("Date of the visit"), validators=[InputRequired()])
+    outcome = RadioField(_l("What the visit found"), choices=choices(v.FOLLOW_UP_OUTCOMES),
+                         validators=[InputRequired()])
+    notes = TextAreaField(_l("Notes"), validators=[TEXT])
+
+    def to_input(self) -> FollowUpInput:
+        return FollowUpInput(visit_date=self.visit_date.data, outcome=self.outcome.data,
+                             milestone_days=self.milestone_days.data, notes=self.notes.data)
+
+
+class SignOffForm(CaseForm):
+    decision = RadioField(_l("Your decision"), choices=choices(v.SIGNOFF_DECISIONS),
+                          validators=[InputRequired()])
+    comment = TextAreaField(_l("Comment (required to reject)"), validators=[TEXT])
+
+
+class ConfirmForm(CaseForm):
+    """A transition that asks for nothing but a confirmation."""
+
+    def to_input(self) -> TransitionInput:
+        return TransitionInput()
+
+
+class AgreementForm(CaseForm):
+    agreement_text = TextAreaField(_l("Terms of the agreement"),
+                                   validators=[DataRequired(), TEXT])
+
+    def to_input(self) -> TransitionInput:
+        return TransitionInput(agreement_text=self.agreement_text.data)
+
+
+class ReasonForm(CaseForm):
+    note = TextAreaField(_l("Reason"), validators=[DataRequired(), TEXT])
+
+    def to_input(self) -> TransitionInput:
+        return TransitionInput(note=self.note.data)
+
+
+class NoteForm(CaseForm):
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), TEXT])
+
+    def to_input(self) -> TransitionInput:
+        return TransitionInput(note=self.note.data)
+
+
+class ReferralForm(CaseForm):
+    referral_target = SelectField(_l("Referred to"),
+                                  choices=choices(v.REFERRAL_TARGETS, _l("Choose...")),
+                                  validators=[DataRequired()])
+    note = TextAreaField(_l("Note for the service"), validators=[Optional(), TEXT])
+
+    def to_input(self) -> TransitionInput:
+        return TransitionInput(referral_target=self.referral_target.data, note=self.note.data)
+
+
+TRANSITION_FORMS = {None: ConfirmForm, "agreement": AgreementForm, "reason": ReasonForm,
+                    "note": NoteForm, "referral": ReferralForm}

@@ -1,0 +1,30 @@
+"""Field helpers shared by the forms: choices from a vocabulary, the hidden case version."""
+from wtforms import HiddenField, IntegerField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+
+def choices(vocabulary: dict, blank=None) -> list[tuple[str, str]]:
+    items = list(vocabulary.items())
+    return [("", blank), *items] if blank is not None else items
+
+
+class VersionField(HiddenField):
+    """The version of the case the form was opened on (optimistic locking)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        try:
+            self.data = int(self.data) if self.data not in (None, "") else None
+        except ValueError:
+            self.data = None
+
+
+def count_field(label, default=0):
+    return IntegerField(label, default=default,
+                        validators=[InputRequired(), NumberRange(min=0, max=100000)],
+                        render_kw={"inputmode": "numeric", "min": 0})
+
+
+def optional_count_field(label, default=0):
+    return IntegerField(label, default=default, validators=[Optional(), NumberRange(min=0)],
+                        render_kw={"inputmode": "numeric", "min": 0})

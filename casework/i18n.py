@@ -1,0 +1,34 @@
+"""Language and time zone: French first, English second, Africa/Bamako on screen."""
+from __future__ import annotations
+
+from flask import Flask, current_app, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from .extensions import babel
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    chosen = session.get("language")
+    return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def locale_code() -> str:
+    return str(get_locale() or "fr")
+
+
+def short_date(value) -> str:
+    """A date as 29/11/2026, whatever the language."""
+    return format_date(value, "dd/MM/yyyy") if value else ""
+
+
+def short_datetime(value) -> str:
+    """A moment in Bamako time as 29/11/2026 14:05."""
+    return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
+
+
+def init_app(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale)

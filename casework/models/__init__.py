@@ -1,0 +1,15 @@
+"""The domain model, one module per aggregate."""
+from .base import clock_at, utcnow
+from .case import Case, TeamMember
+from .commune import Commune
+from .event import AppendOnlyError, Event
+from .followup import FollowUp
+from .party import Party
+from .signoff import Proposal, SignOff
+from .step import MediationStep
+from .user import Membership, User
+
+__all__ = [
+    "AppendOnlyError", "Case", "Commune", "Event", "FollowUp", "MediationStep", "Membership",
+    "Party", "Proposal", "SignOff", "TeamMember", "User", "clock_at", "utcnow",
+]

@@ -1,0 +1,96 @@
+"""A conflict case, its workflow position, and its reconciliation team."""
+from datetime import date, datetime
+
+from sqlalchemy import (Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+    __table_args__ = (UniqueConstraint("commune_id", "year", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(24), unique=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    sequence: Mapped[int] = mapped_column(Integer)
+
+    village: Mapped[str] = mapped_column(String(160))
+    conflict_type: Mapped[str] = mapped_column(String(32), index=True)
+    facts_date: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    violence: Mapped[bool] = mapped_column(Boolean, default=False)
+    injuries: Mapped[int] = mapped_column(Integer, default=0)
+    deaths: Mapped[int] = mapped_column(Integer, default=0)
+    urgency: Mapped[str] = mapped_column(String(16), default="normal")
+    reporter_name: Mapped[str] = mapped_column(String(160))
+    reporter_contact: Mapped[str | None] = mapped_column(String(80))
+    channel: Mapped[str] = mapped_column(String(32))
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    workflow: Mapped[str] = mapped_column(String(64))
+    workflow_version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(64), index=True)
+    status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the last side exit said: the referral target, the reason a case is not admissible.
+    referral_target: Mapped[str | None] = mapped_column(String(32))
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    commune = relationship("Commune", lazy="joined")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    team: Mapped[list["TeamMember"]] = relationship(
+        back_populates="case", order_by="TeamMember.id", cascade="all, delete-orphan"
+    )
+    parties = relationship("Party", back_populates="case", order_by="Party.position",
+                           cascade="all, delete-orphan")
+    steps = relationship("MediationStep", back_populates="case",
+                         order_by="(MediationStep.step_date, MediationStep.id)")
+    proposals = relationship("Proposal", back_populates="case", order_by="Proposal.id")
+    follow_ups = relationship("FollowUp", back_populates="case",
+                              order_by="(FollowUp.visit_date, FollowUp.id)")
+
+    @property
+    def team_user_ids(self) -> set[int]:
+        return {member.user_id for member in self.team}
+
+    @property
+    def pending_proposal(self):
+        return next((p for p in self.proposals if p.status == "pending"), None)
+
+    @property
+    def current_agreement(self):
+        """The last approved proposal: the agreement that follow-up visits check."""
+        approved = [p for p in self.proposals if p.status == "approved"]
+        return approved[-1] if approved else None
+
+    def days_in_state(self, now: datetime | None = None) -> int:
+        return ((now or utcnow()) - self.status_changed_at).days
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference} {self.status}>"
+
+
+class TeamMember(db.Model):
+    """A mediator assigned to a case's reconciliation team."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    assigned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="team")
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")

@@ -1,0 +1,39 @@
+"""The append-only event log: every state change, sign-off, edit, denied access and login."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class AppendOnlyError(RuntimeError):
+    """Raised when code tries to change or delete an event."""
+
+
+class Event(db.Model):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    actor = relationship("User", lazy="joined")
+    case = relationship("Case")
+
+    def __repr__(self) -> str:
+        return f"<Event {self.kind} case={self.case_id}>"
+
+
+@event.listens_for(Event, "before_update")
+def _refuse_update(_mapper, _connection, target):
+    raise AppendOnlyError(f"event {target.id} cannot be changed: the log is append-only")
+
+
+@event.listens_for(Event, "before_delete")
+def _refuse_delete(_mapper, _connection, target):
+    raise AppendOnlyError(f"event {target.id} cannot be deleted: the log is append-only")

@@ -1,0 +1,20 @@
+"""A party to a conflict: a person, a family, a group or a whole community."""
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+
+
+class Party(db.Model):
+    __tablename__ = "parties"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    name: Mapped[str] = mapped_column(String(160))
+    sex: Mapped[str] = mapped_column(String(1))
+    age_group: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))
+    people_count: Mapped[int] = mapped_column(Integer, default=1)
+
+    case = relationship("Case", back_populates="parties")

@@ -1,0 +1,66 @@
+"""Proposals (a transition that needs sign-offs, with its agreement text) and the sign-offs."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class Proposal(db.Model):
+    __tablename__ = "proposals"
+    __table_args__ = (
+        # At most one proposal waits on a case at a time, whatever the race.
+        Index("uq_proposals_one_pending_per_case", "case_id", unique=True,
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    trigger: Mapped[str] = mapped_column(String(64))
+    from_state: Mapped[str] = mapped_column(String(64))
+    to_state: Mapped[str] = mapped_column(String(64))
+    agreement_text: Mapped[str] = mapped_column(Text)
+    required_roles: Mapped[list] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case = relationship("Case", back_populates="proposals")
+    proposed_by = relationship("User")
+    signoffs: Mapped[list["SignOff"]] = relationship(
+        back_populates="proposal", order_by="SignOff.id", lazy="selectin"
+    )
+
+    @property
+    def signed_roles(self) -> set[str]:
+        return {s.role for s in self.signoffs}
+
+    @property
+    def awaited_roles(self) -> list[str]:
+        """Roles whose sign-off the proposal still waits for, in the definition's order."""
+        if self.status != "pending":
+            return []
+        return [role for role in self.required_roles if role not in self.signed_roles]
+
+
+class SignOff(db.Model):
+    __tablename__ = "signoffs"
+    __table_args__ = (
+        UniqueConstraint("proposal_id", "role"),
+        UniqueConstraint("proposal_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision: Mapped[str] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    proposal: Mapped[Proposal] = relationship(back_populates="signoffs")
+    user = relationship("User", lazy="joined")

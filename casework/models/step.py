@@ -1,0 +1,39 @@
+"""A mediation step logged by the reconciliation team, with participants counted by sex and age."""
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import UTCDateTime, utcnow
+
+
+class MediationStep(db.Model):
+    __tablename__ = "mediation_steps"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    step_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(32))
+    place: Mapped[str] = mapped_column(String(160))
+    women: Mapped[int] = mapped_column(Integer, default=0)
+    men: Mapped[int] = mapped_column(Integer, default=0)
+    young_women: Mapped[int] = mapped_column(Integer, default=0)
+    young_men: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str | None] = mapped_column(Text)
+    next_step_date: Mapped[date | None] = mapped_column(Date)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case = relationship("Case", back_populates="steps")
+    created_by = relationship("User")
+
+    @property
+    def participants(self) -> int:
+        return self.women + self.men + self.young_women + self.young_men
+
+    @property
+    def female_participants(self) -> int:
+        return self.women + self.young_women

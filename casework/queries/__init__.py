@@ -1,0 +1,1 @@
+"""Read-only queries behind the screens: the case list, the case page, my work."""

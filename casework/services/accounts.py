@@ -1,0 +1,165 @@
+"""User accounts: passwords, sign-in, roles in communes, disabling; each change is an event."""
+from __future__ import annotations
+
+import secrets
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .. import access
+from ..errors import InvalidInput, NotPermitted
+from ..extensions import db
+from ..models import Commune, Membership, User, utcnow
+from ..vocabulary import ROLES
+from . import events
+from .validation import require_choice, require_text
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+LANGUAGES = ("fr", "en")
+# Spent on an unknown username too, so that the answer takes as long as for a known one.
+_DUMMY_HASH = None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def check_new_password(password: str, field: str = "password") -> str:
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(_l("The password needs at least %(n)d characters.",
+                              n=MIN_PASSWORD_LENGTH), field=field)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise InvalidInput(_l("The password can have at most %(n)d characters.",
+                              n=MAX_PASSWORD_LENGTH), field=field)
+    return password
+
+
+def require_admin(actor) -> None:
+    """`actor` None is the operator at the server's console (a flask command)."""
+    if actor is not None and not access.can(actor, "administer"):
+        raise NotPermitted(_l("Only an administrator can do this."))
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The active user with these credentials, or None; both outcomes are events."""
+    global _DUMMY_HASH
+    user = find_user(username.strip()) if username else None
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
+        check_password_hash(_DUMMY_HASH, password or "")
+        events.record("auth.login_failed", username=(username or "")[:80], reason="unknown")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        events.record("auth.login_failed", actor=user, username=user.username,
+                      reason="password" if user.active else "disabled")
+        return None
+    user.last_login_at = utcnow()
+    events.record("auth.login", actor=user)
+    return user
+
+
+def create_user(actor, *, username: str, full_name: str, password: str, sex: str | None = None,
+                phone: str | None = None, language: str = "fr", is_admin: bool = False,
+                must_change_password: bool = True, memberships=(), is_demo: bool = False) -> User:
+    require_admin(actor)
+    username = require_text(username, "username", max_length=80).lower()
+    if find_user(username) is not None:
+        raise InvalidInput(_l("This username is already taken."), field="username")
+    user = User(username=username, full_name=require_text(full_name, "full_name", max_length=160),
+                password_hash=hash_password(check_new_password(password)), sex=sex or None,
+                phone=(phone or "").strip() or None,
+                language=require_choice(language, LANGUAGES, "language"), is_admin=is_admin,
+                must_change_password=must_change_password, is_demo=is_demo, active=True)
+    db.session.add(user)
+    db.session.flush()
+    events.record("admin.user_created", actor=actor, user_id=user.id, username=username,
+                  is_admin=is_admin)
+    set_memberships(actor, user, memberships)
+    return user
+
+
+def set_memberships(actor, user: User, pairs) -> None:
+    """Make the user's roles exactly `pairs` of (commune_id, role)."""
+    require_admin(actor)
+    wanted = set()
+    for commune_id, role in pairs:
+        require_choice(role, ROLES, "roles")
+        if db.session.get(Commune, commune_id) is None:
+            raise InvalidInput(_l("Unknown commune."), field="roles")
+        wanted.add((commune_id, role))
+    current = {(m.commune_id, m.role): m for m in user.memberships}
+    added, removed = sorted(wanted - set(current)), sorted(set(current) - wanted)
+    for key in removed:
+        user.memberships.remove(current[key])
+    for commune_id, role in added:
+        user.memberships.append(Membership(commune_id=commune_id, role=role))
+    if added or removed:
+        events.record("admin.roles_changed", actor=actor, user_id=user.id,
+                      added=[list(k) for k in added], removed=[list(k) for k in removed])
+    db.session.flush()
+
+
+def set_active(actor, user: User, active: bool) -> None:
+    require_admin(actor)
+    if actor is not None and actor.id == user.id and not active:
+        raise InvalidInput(_l("You cannot disable your own account."), field="active")
+    if user.active == active:
+        return
+    user.active = active
+    user.end_sessions()
+    events.record("admin.user_enabled" if active else "admin.user_disabled", actor=actor,
+                  user_id=user.id)
+    db.session.flush()
+
+
+def reset_password(actor, user: User) -> str:
+    """Give the user a new temporary password, shown once; they must change it at next login."""
+    require_admin(actor)
+    temporary = secrets.token_urlsafe(9)
+    user.password_hash = hash_password(temporary)
+    user.must_change_password = True
+    user.end_sessions()
+    events.record("admin.password_reset", actor=actor, user_id=user.id)
+    db.session.flush()
+    return temporary
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not check_password_hash(user.password_hash, current or ""):
+        raise InvalidInput(_l("The current password is wrong."), field="current_password")
+    check_new_password(new, "new_password")
+    if new == current:
+        raise InvalidInput(_l("Choose a password different from the current one."),
+                           field="new_password")
+    user.password_hash = hash_password(new)
+    user.must_change_password = False
+    user.end_sessions()
+    events.record("auth.password_changed", actor=user)
+    db.session.flush()
+
+
+def set_language(user: User, language: str) -> None:
+    user.language = require_choice(language, LANGUAGES, "language")
+    events.record("auth.language_changed", actor=user, language=language)
+    db.session.flush()
+
+
+def update_profile(actor, user: User, *, full_name: str, sex: str | None, phone: str | None,
+                   is_admin: bool) -> None:
+    require_admin(actor)
+    user.full_name = require_text(full_name, "full_name", max_length=160)
+    user.sex = sex or None
+    user.phone = (phone or "").strip() or None
+    if actor is not None and actor.id == user.id and not is_admin:
+        raise InvalidInput(_l("You cannot remove your own administrator right."),
+                           field="is_admin")
+    user.is_admin = is_admin
+    events.record("admin.user_updated", actor=actor, user_id=user.id)
+    db.session.flush()

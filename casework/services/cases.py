@@ -1,0 +1,110 @@
+"""Reporting a conflict: the intake, its readable reference, its parties, its first event."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from .. import access
+from ..errors import InvalidInput, NotPermitted
+from ..extensions import db
+from ..models import Case, Commune, Party
+from ..timeutil import local_today
+from ..vocabulary import (AGE_GROUPS, CHANNELS, CONFLICT_TYPES, GBV, PARTY_KINDS, SEXES,
+                          URGENCIES)
+from ..workflow import engine
+from . import events
+from .validation import require_choice, require_text, require_whole
+
+
+@dataclass
+class PartyInput:
+    name: str
+    sex: str
+    age_group: str
+    kind: str = "person"
+    people_count: int = 1
+
+
+@dataclass
+class CaseInput:
+    village: str
+    conflict_type: str
+    description: str
+    reporter_name: str
+    channel: str
+    parties: list[PartyInput]
+    facts_date: date | None = None
+    violence: bool = False
+    injuries: int = 0
+    deaths: int = 0
+    urgency: str = "normal"
+    reporter_contact: str | None = None
+
+
+def _validate(data: CaseInput) -> None:
+    require_text(data.village, "village")
+    require_choice(data.conflict_type, CONFLICT_TYPES, "conflict_type")
+    require_text(data.description, "description")
+    require_text(data.reporter_name, "reporter_name")
+    require_choice(data.channel, CHANNELS, "channel")
+    require_choice(data.urgency, URGENCIES, "urgency")
+    require_whole(data.injuries, "injuries")
+    require_whole(data.deaths, "deaths")
+    if data.facts_date and data.facts_date > local_today():
+        raise InvalidInput(_l("The date of the facts cannot be in the future."),
+                           field="facts_date")
+    if not data.parties:
+        raise InvalidInput(_l("Name at least one party to the conflict."), field="parties")
+    for index, party in enumerate(data.parties):
+        prefix = f"parties-{index}-"
+        require_text(party.name, prefix + "name")
+        require_choice(party.sex, SEXES, prefix + "sex")
+        require_choice(party.age_group, AGE_GROUPS, prefix + "age_group")
+        require_choice(party.kind, PARTY_KINDS, prefix + "kind")
+        require_whole(party.people_count, prefix + "people_count", minimum=1)
+
+
+def _next_sequence(commune: Commune, year: int) -> int:
+    # Lock the commune row (PostgreSQL) so that two reports in one commune never share a number;
+    # SQLite already holds the write lock (the transaction began IMMEDIATE).
+    db.session.execute(select(Commune.id).where(Commune.id == commune.id).with_for_update())
+    last = db.session.scalar(select(func.max(Case.sequence))
+                             .where(Case.commune_id == commune.id, Case.year == year))
+    return (last or 0) + 1
+
+
+def report_case(actor, commune: Commune, data: CaseInput) -> Case:
+    """Open a case in `commune` at the initial state of the default workflow."""
+    if not access.can(actor, "report", commune_id=commune.id):
+        raise NotPermitted(_l("You cannot report a conflict in this commune."))
+    _validate(data)
+    workflow = engine().latest(current_app.config["DEFAULT_WORKFLOW"])
+    year = local_today().year
+    sequence = _next_sequence(commune, year)
+    case = Case(
+        reference=f"{commune.code}-{year}-{sequence:04d}", commune=commune, year=year,
+        sequence=sequence, village=data.village.strip(), conflict_type=data.conflict_type,
+        facts_date=data.facts_date, description=data.description.strip(),
+        violence=data.violence or data.injuries > 0 or data.deaths > 0,
+        injuries=data.injuries, deaths=data.deaths, urgency=data.urgency,
+        reporter_name=data.reporter_name.strip(),
+        reporter_contact=(data.reporter_contact or "").strip() or None,
+        channel=data.channel, confidential=data.conflict_type == GBV,
+        workflow=workflow.name, workflow_version=workflow.version, status=workflow.initial,
+        created_by_id=actor.id,
+    )
+    case.parties = [
+        Party(position=index, name=p.name.strip(), sex=p.sex, age_group=p.age_group,
+              kind=p.kind, people_count=p.people_count)
+        for index, p in enumerate(data.parties)
+    ]
+    db.session.add(case)
+    events.record("case.reported", actor=actor, case=case, reference=case.reference,
+                  status=case.status, workflow=workflow.name,
+                  workflow_version=workflow.version, parties=len(case.parties))
+    db.session.flush()
+    return case

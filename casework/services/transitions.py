@@ -1,0 +1,89 @@
+"""Firing a workflow transition on a case, or proposing it when it needs sign-offs."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from workflows import TransitionNotAllowed
+
+from .. import access
+from ..errors import Conflict, NotPermitted
+from ..extensions import db
+from ..models import Case, Proposal
+from ..vocabulary import REFERRAL_TARGETS
+from ..workflow import workflow_of
+from . import events
+from .progress import cancel_pending, expect_version, move, run_automatic, touch
+from .validation import require_choice, require_text
+
+
+@dataclass
+class TransitionInput:
+    agreement_text: str | None = None
+    note: str | None = None
+    referral_target: str | None = None
+
+
+def _details(form: str | None, data: TransitionInput) -> dict:
+    """What the transition's form must carry, checked; stored on the event (and the case)."""
+    if form == "agreement":
+        return {"agreement_text": require_text(data.agreement_text, "agreement_text")}
+    if form == "reason":
+        return {"note": require_text(data.note, "note")}
+    if form == "referral":
+        target = require_choice(data.referral_target, REFERRAL_TARGETS, "referral_target")
+        return {"referral_target": target, "note": (data.note or "").strip()}
+    if form == "note":
+        return {"note": (data.note or "").strip()}
+    return {}
+
+
+def refusal(error: TransitionNotAllowed):
+    """The error a person sees when the engine refuses: 403 for a role, 409 for a state."""
+    if error.reason == "role not allowed":
+        return NotPermitted(_l("You cannot do this on this case."))
+    return Conflict(_l("This action is no longer possible on this case in its current state."))
+
+
+def fire(actor, case: Case, trigger: str, data: TransitionInput | None = None, *,
+         version: int | None = None) -> Proposal | None:
+    """Fire `trigger` on `case` for `actor`; returns the proposal when it needs sign-offs."""
+    data = data or TransitionInput()
+    expect_version(case, version)
+    workflow = workflow_of(case)
+    pending = case.pending_proposal
+    if pending is not None and pending.trigger == trigger:
+        raise Conflict(_l("This agreement is already waiting for its sign-offs."))
+    try:
+        transition = workflow.check(case, case.status, trigger, access.case_roles(actor, case))
+    except TransitionNotAllowed as error:
+        raise refusal(error) from error
+    details = _details(transition.form, data)
+    if transition.needs_signoffs:
+        return _propose(actor, case, transition, details)
+    try:
+        new_state = workflow.fire(case, case.status, trigger, access.case_roles(actor, case))
+    except TransitionNotAllowed as error:
+        raise refusal(error) from error
+    cancel_pending(actor, case)
+    if transition.form == "referral":
+        case.referral_target = details["referral_target"]
+    if transition.form in ("referral", "reason", "note"):
+        case.decision_note = details["note"] or None
+    move(actor, case, trigger, new_state, **details)
+    run_automatic(actor, case)
+    return None
+
+
+def _propose(actor, case: Case, transition, details: dict) -> Proposal:
+    proposal = Proposal(
+        case=case, trigger=transition.trigger, from_state=case.status, to_state=transition.dest,
+        agreement_text=details.get("agreement_text", ""), required_roles=list(transition.signoffs),
+        proposed_by_id=actor.id)
+    db.session.add(proposal)
+    touch(case)
+    db.session.flush()
+    events.record("case.proposed", actor=actor, case=case, proposal_id=proposal.id,
+                  trigger=transition.trigger, awaiting=list(transition.signoffs))
+    return proposal

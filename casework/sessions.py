@@ -1,0 +1,53 @@
+"""Who is signed in: Flask-Login wiring, the password-change gate, and write intent per request."""
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .database import write_intent
+from .extensions import db, login_manager
+from .models import User
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Pages a user who must change their password may still open.
+OPEN_ENDPOINTS = frozenset({"auth.login", "auth.logout", "auth.password", "auth.language",
+                            "health.healthz", "static"})
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """The cookie holds "<id>:<nonce>": a changed nonce (password change, disabling) ends it."""
+    user_pk, _, nonce = user_id.partition(":")
+    if not user_pk.isdigit() or not nonce:
+        return None
+    user = db.session.get(User, int(user_pk))
+    if user is None or not user.active or user.session_nonce != nonce:
+        return None
+    return user
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to open this page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+    @app.before_request
+    def _declare_write_intent():
+        # Registered first: a POST's transaction then begins IMMEDIATE on SQLite.
+        request.environ["palabre.write_token"] = write_intent.set(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def _reset_write_intent(_error=None):
+        token = request.environ.pop("palabre.write_token", None)
+        if token is not None:
+            write_intent.reset(token)
+
+    @app.before_request
+    def _force_password_change():
+        if (current_user.is_authenticated and current_user.must_change_password
+                and request.endpoint not in OPEN_ENDPOINTS):
+            return redirect(url_for("auth.password"))
+        return None

@@ -1,0 +1,27 @@
+"""What every template may use: the access rules, the vocabularies and the date filters."""
+from __future__ import annotations
+
+from flask import Flask
+
+from . import access, vocabulary
+from .queries.case_page import describe_event
+from .i18n import locale_code, short_date, short_datetime
+from .workflow import workflow_of
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        can=access.can,
+        sees_identities=access.sees_identities,
+        vocab=vocabulary,
+        label=vocabulary.label,
+        locale_code=locale_code,
+        workflow_of=workflow_of,
+        describe_event=describe_event,
+    )
+    app.jinja_env.filters["labels"] = lambda codes, vocab: ", ".join(
+        str(vocabulary.label(vocab, code)) for code in codes)
+    app.jinja_env.filters["date"] = short_date
+    app.jinja_env.filters["datetime"] = short_datetime
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,1 @@
+"""Blueprints: load through access, validate a form, call one service, answer."""

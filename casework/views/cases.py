@@ -1,0 +1,154 @@
+"""Cases: list, intake, the case page, and every form that moves a case along."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import access
+from ..errors import NotPermitted
+from ..extensions import db
+from ..forms.casework import (TRANSITION_FORMS, FollowUpForm, SignOffForm, StepForm,
+                              TeamForm)
+from ..forms.intake import CaseForm
+from ..models import Commune, Proposal
+from ..queries import case_list, case_page
+from ..services import cases, followups, signoffs, steps, team, transitions
+from ..timeutil import local_today
+from ..workflow import workflow_of
+from .common import case_or_404, handle_form, opening, perform
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    return None
+
+
+def _to_case(case, message=None):
+    if message:
+        flash(message, "success")
+    return redirect(url_for("cases.show", reference=case.reference))
+
+
+@bp.get("")
+def index():
+    filters = case_list.CaseFilters.from_args(request.args)
+    page = case_list.search(current_user, filters)
+    return render_template("cases/list.html", page=page, filters=filters,
+                           communes=access.visible_communes(current_user),
+                           states=case_list.state_choices())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    communes = access.reporting_communes(current_user)
+    if not communes:
+        raise NotPermitted(_l("Only mediators and coordinators report conflicts."))
+    form = CaseForm()
+    form.commune_id.choices = [(c.id, c.name) for c in communes]
+    status = 200
+    if form.is_submitted() and form.wants_another_party():
+        form.parties.append_entry()
+    elif form.validate_on_submit():
+        created = []
+        status = perform(form, lambda: created.append(cases.report_case(
+            current_user, db.session.get(Commune, form.commune_id.data), form.to_input())))
+        if status is None:
+            return _to_case(created[0], _l("Conflict reported as %(reference)s.",
+                                           reference=created[0].reference))
+    return render_template("cases/new.html", form=form), status
+
+
+@bp.get("/<reference>")
+def show(reference):
+    case = case_or_404(reference)
+    return render_template("cases/show.html", **case_page.context(current_user, case))
+
+
+@bp.route("/<reference>/team", methods=["GET", "POST"])
+def assign_team(reference):
+    case = case_or_404(reference)
+    opening(access.can(current_user, "assign_team", case), _l("You cannot assign the team of this case."))
+    form = TeamForm(version=case.version, members=sorted(case.team_user_ids))
+    form.members.choices = [(u.id, u.full_name) for u in team.eligible_mediators(case)]
+    status = handle_form(form, lambda: team.assign_team(current_user, case, form.members.data,
+                                                        version=form.version.data), case=case)
+    if status is None:
+        return _to_case(case, _l("The team is saved."))
+    return render_template("cases/team.html", case=case, form=form), status
+
+
+@bp.route("/<reference>/steps/new", methods=["GET", "POST"])
+def log_step(reference):
+    case = case_or_404(reference)
+    opening(access.can(current_user, "log_step", case), _l("Only the case's team can log a step, while it is in mediation."))
+    form = StepForm(version=case.version)
+    if not form.is_submitted():
+        form.step_date.data = local_today()
+    status = handle_form(form, lambda: steps.log_step(current_user, case, form.to_input(),
+                                                      version=form.version.data), case=case)
+    if status is None:
+        return _to_case(case, _l("The step is logged."))
+    return render_template("cases/step.html", case=case, form=form), status
+
+
+@bp.route("/<reference>/follow-ups/new", methods=["GET", "POST"])
+def record_follow_up(reference):
+    case = case_or_404(reference)
+    opening(access.can(current_user, "record_follow_up", case), _l("Only the case's team can record a follow-up visit now."))
+    form = FollowUpForm(version=case.version)
+    open_days = followups.open_milestones(case)
+    form.milestone_days.choices = [
+        *[(str(d), _l("Planned visit at %(days)d days", days=d)) for d in open_days],
+        ("", _l("Additional visit"))]
+    if not form.is_submitted():
+        form.visit_date.data = local_today()
+        form.milestone_days.data = open_days[0] if open_days else None
+    status = handle_form(form, lambda: followups.record_follow_up(
+        current_user, case, form.to_input(), version=form.version.data), case=case)
+    if status is None:
+        return _to_case(case, _l("The follow-up visit is recorded."))
+    return render_template("cases/follow_up.html", case=case, form=form,
+                           milestones=followups.milestones(case)), status
+
+
+@bp.route("/<reference>/actions/<trigger>", methods=["GET", "POST"])
+def transition(reference, trigger):
+    case = case_or_404(reference)
+    workflow = workflow_of(case)
+    if not workflow.has_trigger(trigger):
+        abort(404)
+    opening(access.can(current_user, "fire", case, trigger=trigger),
+            _l("This action is not available to you on this case now."))
+    definition = workflow.transition(trigger)
+    form = TRANSITION_FORMS[definition.form](version=case.version)
+    status = handle_form(form, lambda: transitions.fire(current_user, case, trigger,
+                                                        form.to_input(),
+                                                        version=form.version.data), case=case)
+    if status is None:
+        message = (_l("The agreement is proposed: it waits for its sign-offs.")
+                   if definition.needs_signoffs else _l("Done."))
+        return _to_case(case, message)
+    return render_template("cases/transition.html", case=case, form=form,
+                           transition=definition), status
+
+
+@bp.route("/<reference>/proposals/<int:proposal_id>/sign-off", methods=["GET", "POST"])
+def sign_off(reference, proposal_id):
+    case = case_or_404(reference)
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None or proposal.case_id != case.id:
+        abort(404)
+    opening(access.can(current_user, "sign_off", case, proposal=proposal),
+            _l("Your sign-off is not awaited on this proposal."))
+    form = SignOffForm(version=case.version)
+    status = handle_form(form, lambda: signoffs.sign_off(
+        current_user, proposal, form.decision.data, form.comment.data,
+        version=form.version.data), case=case)
+    if status is None:
+        return _to_case(case, _l("Your sign-off is recorded."))
+    return render_template("cases/sign_off.html", case=case, proposal=proposal,
+                           form=form), status

@@ -1,0 +1,72 @@
+"""What casework registers with the workflow engine (conditions, forms, activities), and the app's engine."""
+from flask import current_app
+
+from workflows import Engine, Workflow
+
+from .vocabulary import CASE_ROLES, GBV
+
+# Forms a transition may ask for (see casework/forms/transitions.py).
+TRANSITION_FORMS = ("agreement", "note", "reason", "referral")
+# What a state may let the team record (see `allows:` in the definitions).
+ACTIVITIES = ("steps", "follow_ups")
+
+
+def _visits_of_current_agreement(case):
+    agreement = case.current_agreement
+    if agreement is None:
+        return []
+    visits = [f for f in case.follow_ups if f.proposal_id == agreement.id]
+    return sorted(visits, key=lambda f: (f.visit_date, f.id or 0))
+
+
+def team_assigned(case, _workflow: Workflow) -> bool:
+    return bool(case.team)
+
+
+def step_logged(case, _workflow: Workflow) -> bool:
+    return bool(case.steps)
+
+
+def follow_ups_done(case, workflow: Workflow) -> bool:
+    due = set(workflow.state(case.status).follow_up_days)
+    done = {f.milestone_days for f in _visits_of_current_agreement(case)}
+    return due <= done
+
+
+def agreement_broken(case, _workflow: Workflow) -> bool:
+    visits = _visits_of_current_agreement(case)
+    return bool(visits) and visits[-1].outcome == "broken"
+
+
+def agreement_holds(case, workflow: Workflow) -> bool:
+    return bool(_visits_of_current_agreement(case)) and not agreement_broken(case, workflow)
+
+
+def gender_based_violence(case, _workflow: Workflow) -> bool:
+    return case.conflict_type == GBV
+
+
+CONDITIONS = {
+    "team_assigned": team_assigned,
+    "step_logged": step_logged,
+    "follow_ups_done": follow_ups_done,
+    "agreement_holds": agreement_holds,
+    "agreement_broken": agreement_broken,
+    "gender_based_violence": gender_based_violence,
+}
+
+
+def build_engine(directory: str) -> Engine:
+    """Load and validate every definition; raises WorkflowDefinitionError naming file and problem."""
+    engine = Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=TRANSITION_FORMS,
+                    activities=ACTIVITIES)
+    engine.load_directory(directory)
+    return engine
+
+
+def engine() -> Engine:
+    return current_app.extensions["palabre.engine"]
+
+
+def workflow_of(case) -> Workflow:
+    return engine().get(case.workflow, case.workflow_version)

@@ -1,0 +1,88 @@
+"""Configuration of Palabre, read from environment variables: Development, Test and Production."""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("PALABRE_INSTANCE", BASE_DIR / "instance"))
+
+
+def _sqlite_url(name: str) -> str:
+    return f"sqlite:///{INSTANCE_DIR / name}"
+
+
+def _persistent_dev_secret() -> str:
+    """A development secret kept under instance/ so that sessions survive a restart."""
+    path = INSTANCE_DIR / "dev-secret-key"
+    if not path.exists():
+        INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    NAME = "base"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("palabre.db")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    WORKFLOWS_DIR = str(BASE_DIR / "workflows" / "definitions")
+    DEFAULT_WORKFLOW = "mediation"
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_DEFAULT_TIMEZONE = "Africa/Bamako"
+    LANGUAGES = ("fr", "en")
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "casework" / "translations")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    WTF_CSRF_TIME_LIMIT = None  # a form left open on a slow phone must still submit
+    PASSWORD_HASH_METHOD = "scrypt"
+    CASES_PER_PAGE = 25
+    ALLOW_DEMO_ACCOUNTS = False
+
+    @staticmethod
+    def init_app(app):
+        """Hook for settings that need the app (none by default)."""
+
+
+class DevelopmentConfig(Config):
+    NAME = "development"
+    ALLOW_DEMO_ACCOUNTS = True
+
+    @staticmethod
+    def init_app(app):
+        if not app.config.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = _persistent_dev_secret()
+
+
+class TestConfig(Config):
+    NAME = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    # Still scrypt, with a small work factor so that the suite stays fast.
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+    ALLOW_DEMO_ACCOUNTS = True
+
+
+class ProductionConfig(Config):
+    NAME = "production"
+    SESSION_COOKIE_SECURE = True
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The configuration class named by PALABRE_ENV (production when unset)."""
+    name = os.environ.get("PALABRE_ENV", "production")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"PALABRE_ENV={name!r} is unknown; use one of {', '.join(CONFIGS)}"
+        ) from None

@@ -1,0 +1,119 @@
+"""One app per test session (schema built by the Alembic migrations), one rolled-back
+transaction per test, and factory fixtures that build rows through the services.
+
+The suite runs on SQLite by default and on PostgreSQL when PALABRE_TEST_DATABASE names a
+server URL: a fresh database is created on it for the session and dropped afterwards.
+"""
+from __future__ import annotations
+
+import contextvars
+import os
+import uuid
+
+import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from casework import create_app
+from casework.extensions import db
+from config import TestConfig
+
+pytest_plugins = ["tests.factories"]
+
+
+def _postgres_database(server_url: str):
+    """Create a throw-away database on the server; returns (its URL, a function that drops it)."""
+    url = make_url(server_url)
+    name = f"palabre_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # in CI a PostgreSQL run that cannot start is a failure
+        admin.dispose()
+        raise pytest.UsageError(f"cannot create a test database on {server_url}: {error}")
+
+    def drop():
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url.set(database=name).render_as_string(hide_password=False), drop
+
+
+class IsolatedClient(FlaskClient):
+    """Each request runs in a fresh context, as on a real server: its own app context, `g` and
+    database session, so that a view that forgets to commit loses its changes here too. The
+    test's own session is expired afterwards, so that it reads the rows the request wrote."""
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            db.session.expire_all()
+        return response
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    server = os.environ.get("PALABRE_TEST_DATABASE")
+    if server:
+        url, drop = _postgres_database(server)
+        yield url
+        drop()
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'palabre-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False)
+    with app.app_context():
+        upgrade()  # the migrations, not create_all: the schema tests run on is the one shipped
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+    app.test_client_class = IsolatedClient
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """Every test runs in one outer transaction, rolled back at its end; the app's commits
+    release savepoints inside it."""
+    if "no_db" in request.keywords:
+        yield
+        return
+    with app.app_context():
+        engines = db.engines
+        engine = engines[None]
+        connection = engine.connect()
+        outer = connection.begin()
+        engines[None] = connection
+        try:
+            yield
+        finally:
+            db.session.remove()
+            outer.rollback()
+            connection.close()
+            engines[None] = engine
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """login(user): sign `user` in on the test client (the cookie, as Flask-Login writes it)."""
+    def sign_in(user, on=None):
+        target = on or client
+        with target.session_transaction() as session:
+            session["_user_id"] = user.get_id()
+            session["_fresh"] = True
+        return target
+    return sign_in

@@ -1,0 +1,169 @@
+"""Factory fixtures: each returns a function that builds rows, through the services where a
+service exists, so that test data carries the same events and invariants as real data."""
+from __future__ import annotations
+
+import itertools
+import string
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+
+from casework.extensions import db
+from casework.models import Commune, User
+from casework.services import accounts, cases, followups, signoffs, steps, team, transitions
+from casework.services.cases import CaseInput, PartyInput
+from casework.services.followups import FollowUpInput
+from casework.services.steps import StepInput
+from casework.services.transitions import TransitionInput
+from casework.timeutil import local_today
+
+PASSWORD = "correct horse battery"
+_codes = ("".join(pair) for pair in itertools.product(string.ascii_uppercase, repeat=2))
+_names = itertools.count(1)
+
+
+@pytest.fixture
+def make_commune():
+    def make(code: str | None = None, name: str | None = None, **values) -> Commune:
+        code = code or f"T{next(_codes)}"
+        commune = Commune(code=code, name=name or f"Commune {code}",
+                          cercle=values.get("cercle", "Bougouni"),
+                          region=values.get("region", "Sikasso"))
+        db.session.add(commune)
+        db.session.commit()
+        return commune
+    return make
+
+
+@pytest.fixture
+def make_user():
+    def make(*roles: tuple[Commune, str], username: str | None = None, is_admin=False,
+             **values) -> User:
+        username = username or f"user{next(_names)}"
+        user = accounts.create_user(
+            None, username=username, full_name=values.pop("full_name", username.title()),
+            password=values.pop("password", PASSWORD), is_admin=is_admin,
+            must_change_password=values.pop("must_change_password", False),
+            memberships=[(commune.id, role) for commune, role in roles], **values)
+        db.session.commit()
+        return user
+    return make
+
+
+@dataclass
+class Commune_People:
+    commune: Commune
+    mediator: User
+    mayor: User
+    chief: User
+    coordinator: User
+    others: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def make_people(make_commune, make_user):
+    """A commune with one person per case role (the coordinator covers only this commune)."""
+    def make(**commune_values) -> Commune_People:
+        commune = make_commune(**commune_values)
+        return Commune_People(
+            commune=commune,
+            mediator=make_user((commune, "mediator"), sex="F"),
+            mayor=make_user((commune, "commune_authority")),
+            chief=make_user((commune, "traditional_leader")),
+            coordinator=make_user((commune, "coordinator")),
+        )
+    return make
+
+
+@pytest.fixture
+def people(make_people):
+    return make_people()
+
+
+@pytest.fixture
+def elsewhere(make_people):
+    """The same roles in another commune: they must never see `people`'s cases."""
+    return make_people()
+
+
+def case_input(**values) -> CaseInput:
+    parties = values.pop("parties", None) or [
+        PartyInput(name="Famille Traoré", sex="M", age_group="adult", kind="family",
+                   people_count=6),
+        PartyInput(name="Aminata Koné", sex="F", age_group="youth"),
+    ]
+    defaults = dict(village="Kola", conflict_type="land",
+                    description="Deux familles revendiquent le même champ.",
+                    reporter_name="Seydou Diallo", channel="in_person", parties=parties,
+                    facts_date=local_today() - timedelta(days=10))
+    defaults.update(values)
+    return CaseInput(**defaults)
+
+
+def step_input(**values) -> StepInput:
+    defaults = dict(step_date=local_today(), kind="joint_session", place="Vestibule du chef",
+                    summary="Les deux parties ont été entendues.", women=3, men=5,
+                    young_women=1, young_men=2, outcome="Accord de principe")
+    defaults.update(values)
+    return StepInput(**defaults)
+
+
+# How to reach each state from a fresh report, one service call per step.
+PATHS = {
+    "reported": [],
+    "in_mediation": ["assign", "start"],
+    "proposed": ["assign", "start", "step", "propose"],
+    "resolved": ["assign", "start", "step", "propose", "mayor_approves", "chief_approves"],
+    "followed_up": ["assign", "start", "step", "propose", "mayor_approves", "chief_approves",
+                    "visit_30", "visit_90"],
+    "closed": ["assign", "start", "step", "propose", "mayor_approves", "chief_approves",
+               "visit_30", "visit_90", "close"],
+    "referred": ["refer"],
+    "not_admissible": ["reject_admission"],
+}
+STATES = ("reported", "in_mediation", "resolved", "followed_up", "closed", "referred",
+          "not_admissible")
+
+
+def advance(people: Commune_People, case, move: str) -> None:
+    """Take one step of a PATHS route on `case`, as the person who does it in real life."""
+    m, mayor, chief, coord = people.mediator, people.mayor, people.chief, people.coordinator
+    if move == "assign":
+        team.assign_team(m, case, [m.id])
+    elif move == "start":
+        transitions.fire(m, case, "start_mediation")
+    elif move == "step":
+        steps.log_step(m, case, step_input())
+    elif move == "propose":
+        transitions.fire(m, case, "resolve", TransitionInput(
+            agreement_text="Le champ est partagé en deux parts égales."))
+    elif move == "mayor_approves":
+        signoffs.sign_off(mayor, case.pending_proposal, "approve", "Bon accord.")
+    elif move == "chief_approves":
+        signoffs.sign_off(chief, case.pending_proposal, "approve", "Accepté.")
+    elif move in ("visit_30", "visit_90"):
+        followups.record_follow_up(m, case, FollowUpInput(
+            visit_date=local_today(), outcome="respected", milestone_days=int(move[-2:])))
+    elif move == "close":
+        transitions.fire(coord, case, "close", TransitionInput(note="Accord tenu."))
+    elif move == "refer":
+        transitions.fire(m, case, "refer", TransitionInput(referral_target="cofo"))
+    elif move == "reject_admission":
+        transitions.fire(m, case, "declare_not_admissible",
+                         TransitionInput(note="Affaire pénale."))
+    else:
+        raise ValueError(move)
+
+
+@pytest.fixture
+def make_case(people):
+    """make_case(state='resolved', people=..., **intake): a case driven there through the services."""
+    def make(state: str = "reported", who: Commune_People | None = None, **values):
+        who = who or people
+        case = cases.report_case(who.mediator, who.commune, case_input(**values))
+        for move in PATHS[state]:
+            advance(who, case, move)
+        db.session.commit()
+        return case
+    return make

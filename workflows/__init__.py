@@ -1,0 +1,6 @@
+"""The workflow engine and its definitions; a plain Python package that knows nothing of Flask."""
+from .engine import (Engine, StateDef, TransitionDef, TransitionNotAllowed, Workflow,
+                     WorkflowDefinitionError)
+
+__all__ = ["Engine", "StateDef", "TransitionDef", "TransitionNotAllowed", "Workflow",
+           "WorkflowDefinitionError"]

@@ -1,0 +1,484 @@
+"""Workflow engine: load and validate YAML definitions, one transitions.Machine per version, fire triggers.
+
+The engine knows nothing of Flask or of the case model: the application tells it which roles,
+conditions, transition forms and state activities exist, and hands it an opaque *subject*
+(a case) that conditions are evaluated on. It is the only module that imports `transitions`.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from transitions import Machine, MachineError
+
+Condition = Callable[[Any, "Workflow"], bool]
+
+LOCALES = ("fr", "en")
+IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+FILE_NAME = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\.v(?P<version>[1-9][0-9]*)\.ya?ml$")
+# Names that a transitions model or our own wrapper already uses: a trigger named like one of
+# these would be silently shadowed, so the engine refuses it.
+RESERVED_TRIGGERS = frozenset({"state", "subject", "trigger", "machine", "model"})
+RESERVED_PREFIXES = ("to_", "may_", "is_")
+
+WORKFLOW_KEYS = {"workflow", "version", "title", "initial", "states", "transitions"}
+STATE_KEYS = {"fr", "en", "final", "sla_days", "follow_up_days", "allows", "help"}
+TRANSITION_KEYS = {"trigger", "source", "dest", "by", "requires", "unless", "signoffs",
+                   "form", "automatic", "label"}
+
+
+class WorkflowDefinitionError(Exception):
+    """A definition file is invalid; the message names the file and the problem."""
+
+    def __init__(self, source: str, problem: str):
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+class TransitionNotAllowed(Exception):
+    """A trigger cannot fire now: wrong state, role not allowed, or a condition unmet."""
+
+    def __init__(self, trigger: str, state: str, reason: str, unmet: tuple[str, ...] = ()):
+        super().__init__(f"{trigger} from {state}: {reason}")
+        self.trigger = trigger
+        self.state = state
+        self.reason = reason
+        self.unmet = unmet
+
+
+@dataclass(frozen=True)
+class StateDef:
+    name: str
+    labels: Mapping[str, str]
+    final: bool = False
+    sla_days: int | None = None
+    follow_up_days: tuple[int, ...] = ()
+    allows: frozenset[str] = frozenset()
+    help: Mapping[str, str] | None = None
+
+    def label(self, locale: str) -> str:
+        return self.labels.get(locale) or self.labels["fr"]
+
+    def help_text(self, locale: str) -> str:
+        if not self.help:
+            return ""
+        return self.help.get(locale) or self.help.get("fr", "")
+
+
+@dataclass(frozen=True)
+class TransitionDef:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    by: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+    signoffs: tuple[str, ...] = ()
+    form: str | None = None
+    automatic: bool = False
+    labels: Mapping[str, str] | None = None
+
+    def label(self, locale: str) -> str:
+        if not self.labels:
+            return self.trigger
+        return self.labels.get(locale) or self.labels["fr"]
+
+    @property
+    def needs_signoffs(self) -> bool:
+        return bool(self.signoffs)
+
+
+class _Token:
+    """Carries one subject through one machine call; nothing outlives the call."""
+
+    __slots__ = ("subject", "state")
+
+    def __init__(self, subject: Any, state: str):
+        self.subject = subject
+        self.state = state
+
+
+class Workflow:
+    """One validated version of one workflow, with its single shared state machine."""
+
+    def __init__(self, *, name: str, version: int, title: Mapping[str, str], initial: str,
+                 states: Mapping[str, StateDef], transitions: tuple[TransitionDef, ...],
+                 conditions: Mapping[str, Condition], source: str):
+        self.name = name
+        self.version = version
+        self.title = title
+        self.initial = initial
+        self.states = dict(states)
+        self.transitions = transitions
+        self.source = source
+        self._conditions = conditions
+        self._by_trigger = {t.trigger: t for t in transitions}
+        self._machine = Machine(
+            model=None,
+            states=list(self.states),
+            initial=initial,
+            transitions=[self._machine_transition(t) for t in transitions],
+            auto_transitions=False,
+            send_event=True,
+        )
+
+    def _machine_transition(self, t: TransitionDef) -> dict:
+        return {
+            "trigger": t.trigger,
+            "source": list(t.sources),
+            "dest": t.dest,
+            "conditions": [self._bound(name) for name in t.requires],
+            "unless": [self._bound(name) for name in t.unless],
+        }
+
+    def _bound(self, name: str) -> Callable:
+        condition = self._conditions[name]
+        return lambda event: bool(condition(event.model.subject, self))
+
+    # -- reading the definition ------------------------------------------------------------
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.name, self.version)
+
+    def title_for(self, locale: str) -> str:
+        return self.title.get(locale) or self.title["fr"]
+
+    def state(self, name: str) -> StateDef:
+        try:
+            return self.states[name]
+        except KeyError:
+            raise KeyError(f"{self.source}: no state {name!r}") from None
+
+    def transition(self, trigger: str) -> TransitionDef:
+        try:
+            return self._by_trigger[trigger]
+        except KeyError:
+            raise KeyError(f"{self.source}: no trigger {trigger!r}") from None
+
+    def has_trigger(self, trigger: str) -> bool:
+        return trigger in self._by_trigger
+
+    def outgoing(self, state: str) -> list[TransitionDef]:
+        return [t for t in self.transitions if state in t.sources]
+
+    # -- asking what may happen ------------------------------------------------------------
+
+    def unmet(self, t: TransitionDef, subject: Any) -> tuple[str, ...]:
+        """Conditions of `t` that block it now: 'x' for a requirement, 'not:x' for an `unless`."""
+        missing = [name for name in t.requires if not self._conditions[name](subject, self)]
+        missing += [f"not:{name}" for name in t.unless if self._conditions[name](subject, self)]
+        return tuple(missing)
+
+    def offered(self, subject: Any, state: str, roles: Iterable[str]) -> list[TransitionDef]:
+        """Manual transitions that someone holding `roles` may fire on `subject` now."""
+        roles = set(roles)
+        return [t for t in self.outgoing(state)
+                if not t.automatic and roles & set(t.by) and not self.unmet(t, subject)]
+
+    def waiting(self, subject: Any, state: str,
+                roles: Iterable[str] | None = None) -> list[tuple[TransitionDef, tuple[str, ...]]]:
+        """Manual transitions out of `state` blocked only by conditions, with what they wait for."""
+        result = []
+        for t in self.outgoing(state):
+            if t.automatic or (roles is not None and not set(roles) & set(t.by)):
+                continue
+            unmet = self.unmet(t, subject)
+            if unmet:
+                result.append((t, unmet))
+        return result
+
+    def check(self, subject: Any, state: str, trigger: str, roles: Iterable[str]) -> TransitionDef:
+        """The transition for `trigger` if `roles` may fire it on `subject` now; raises otherwise."""
+        t = self._by_trigger.get(trigger)
+        if t is None:
+            raise TransitionNotAllowed(trigger, state, "unknown trigger")
+        if state not in t.sources:
+            raise TransitionNotAllowed(trigger, state, "not possible from this state")
+        if t.automatic:
+            raise TransitionNotAllowed(trigger, state, "fired by the system only")
+        if not set(roles) & set(t.by):
+            raise TransitionNotAllowed(trigger, state, "role not allowed")
+        unmet = self.unmet(t, subject)
+        if unmet:
+            raise TransitionNotAllowed(trigger, state, "conditions not met", unmet)
+        return t
+
+    # -- firing ------------------------------------------------------------------------------
+
+    def fire(self, subject: Any, state: str, trigger: str, roles: Iterable[str]) -> str:
+        """Fire a manual trigger for someone holding `roles`; returns the new state."""
+        t = self.check(subject, state, trigger, roles)
+        if t.needs_signoffs:
+            raise TransitionNotAllowed(trigger, state, "needs sign-offs: propose it instead")
+        return self._run(subject, state, trigger)
+
+    def complete(self, subject: Any, state: str, trigger: str) -> str:
+        """Fire a transition whose proposal has gathered every sign-off; returns the new state."""
+        t = self._by_trigger.get(trigger)
+        if t is None or not t.needs_signoffs:
+            raise TransitionNotAllowed(trigger, state, "not a signed-off transition")
+        return self._run(subject, state, trigger)
+
+    def automatic(self, subject: Any, state: str) -> TransitionDef | None:
+        """The first automatic transition out of `state` whose conditions hold now."""
+        for t in self.outgoing(state):
+            if t.automatic and not self.unmet(t, subject):
+                return t
+        return None
+
+    def fire_automatic(self, subject: Any, state: str) -> tuple[TransitionDef, str] | None:
+        t = self.automatic(subject, state)
+        if t is None:
+            return None
+        return t, self._run(subject, state, t.trigger)
+
+    def _run(self, subject: Any, state: str, trigger: str) -> str:
+        if state not in self.states:
+            raise TransitionNotAllowed(trigger, state, "unknown state")
+        token = _Token(subject, state)
+        try:
+            fired = self._machine.events[trigger].trigger(token)
+        except MachineError as error:
+            raise TransitionNotAllowed(trigger, state, "not possible from this state") from error
+        if not fired:
+            t = self._by_trigger[trigger]
+            raise TransitionNotAllowed(trigger, state, "conditions not met", self.unmet(t, subject))
+        return token.state
+
+
+class Engine:
+    """Every loaded workflow version, validated against what the application registered."""
+
+    def __init__(self, *, roles: Iterable[str], conditions: Mapping[str, Condition],
+                 forms: Iterable[str] = (), activities: Iterable[str] = ()):
+        self.roles = frozenset(roles)
+        self.conditions = dict(conditions)
+        self.forms = frozenset(forms)
+        self.activities = frozenset(activities)
+        self._workflows: dict[tuple[str, int], Workflow] = {}
+
+    def load_directory(self, directory: str | Path) -> None:
+        """Load every definition of `directory`; raise the first problem found."""
+        errors = self.check_directory(directory)
+        if errors:
+            raise errors[0]
+
+    def check_directory(self, directory: str | Path) -> list[WorkflowDefinitionError]:
+        """Load what is valid and return every problem found (empty when all is well)."""
+        directory = Path(directory)
+        files = sorted(directory.glob("*.y*ml")) if directory.is_dir() else []
+        if not files:
+            return [WorkflowDefinitionError(str(directory), "no workflow definition found")]
+        errors = []
+        for path in files:
+            try:
+                workflow = self.parse(path.read_text(encoding="utf-8"), str(path), path.name)
+            except WorkflowDefinitionError as error:
+                errors.append(error)
+                continue
+            if workflow.key in self._workflows:
+                errors.append(WorkflowDefinitionError(
+                    str(path), f"{workflow.name} version {workflow.version} is already defined "
+                               f"in {self._workflows[workflow.key].source}"))
+                continue
+            self._workflows[workflow.key] = workflow
+        return errors
+
+    def parse(self, text: str, source: str, file_name: str | None = None) -> Workflow:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            raise WorkflowDefinitionError(source, f"not valid YAML: {error}") from None
+        return _Validator(self, source).build(data, file_name)
+
+    def get(self, name: str, version: int) -> Workflow:
+        try:
+            return self._workflows[(name, version)]
+        except KeyError:
+            raise KeyError(f"workflow {name} version {version} is not loaded") from None
+
+    def latest(self, name: str) -> Workflow:
+        versions = [w for (n, _v), w in self._workflows.items() if n == name]
+        if not versions:
+            raise KeyError(f"workflow {name} is not loaded")
+        return max(versions, key=lambda w: w.version)
+
+    def workflows(self) -> list[Workflow]:
+        return [self._workflows[key] for key in sorted(self._workflows)]
+
+
+class _Validator:
+    """Turns one parsed YAML document into a Workflow, or says precisely what is wrong."""
+
+    def __init__(self, engine: Engine, source: str):
+        self.engine = engine
+        self.source = source
+
+    def fail(self, problem: str):
+        raise WorkflowDefinitionError(self.source, problem)
+
+    def build(self, data: Any, file_name: str | None) -> Workflow:
+        if not isinstance(data, dict):
+            self.fail("the file must hold a mapping with workflow, version, states, transitions")
+        self._keys(data, WORKFLOW_KEYS, "the workflow", required={"workflow", "version", "initial",
+                                                                  "states", "transitions", "title"})
+        name = data["workflow"]
+        if not isinstance(name, str) or not IDENTIFIER.match(name):
+            self.fail(f"workflow name {name!r} must be lower-case letters, digits and _")
+        version = data["version"]
+        if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+            self.fail(f"version {version!r} must be a whole number from 1")
+        if file_name is not None:
+            match = FILE_NAME.match(file_name)
+            if not match or match["name"] != name or int(match["version"]) != version:
+                self.fail(f"the file must be named {name}.v{version}.yaml")
+        title = self._labels(data["title"], "the title")
+        states = self._states(data["states"])
+        initial = data["initial"]
+        if initial not in states:
+            self.fail(f"initial state {initial!r} is not among the states")
+        if states[initial].final:
+            self.fail(f"initial state {initial!r} cannot be final")
+        transitions = self._transitions(data["transitions"], states)
+        self._graph(initial, states, transitions)
+        return Workflow(name=name, version=version, title=title, initial=initial, states=states,
+                        transitions=transitions, conditions=self.engine.conditions,
+                        source=self.source)
+
+    def _keys(self, data: dict, allowed: set, where: str, required: set = frozenset()):
+        unknown = sorted(set(data) - allowed, key=str)
+        if unknown:
+            self.fail(f"{where} has unknown key(s) {', '.join(map(str, unknown))}; "
+                      f"allowed: {', '.join(sorted(allowed))}")
+        missing = sorted(required - set(data))
+        if missing:
+            self.fail(f"{where} lacks {', '.join(missing)}")
+
+    def _labels(self, value: Any, where: str) -> dict:
+        if not isinstance(value, dict):
+            self.fail(f"{where} must give a label per language ({', '.join(LOCALES)})")
+        for locale in LOCALES:
+            if not isinstance(value.get(locale), str) or not value[locale].strip():
+                self.fail(f"{where} lacks its {locale!r} label")
+        return {locale: value[locale] for locale in LOCALES}
+
+    def _names(self, value: Any, where: str) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(f"{where} must be a name or a list of names")
+        return tuple(value)
+
+    def _states(self, raw: Any) -> dict[str, StateDef]:
+        if not isinstance(raw, dict) or not raw:
+            self.fail("states must be a non-empty mapping")
+        states = {}
+        for name, spec in raw.items():
+            where = f"state {name!r}"
+            if not isinstance(name, str) or not IDENTIFIER.match(name):
+                self.fail(f"{where}: a state name must be lower-case letters, digits and _")
+            if not isinstance(spec, dict):
+                self.fail(f"{where} must be a mapping with its fr and en labels")
+            self._keys(spec, STATE_KEYS, where)
+            sla = spec.get("sla_days")
+            if sla is not None and (not isinstance(sla, int) or isinstance(sla, bool) or sla < 1):
+                self.fail(f"{where}: sla_days must be a whole number of days from 1")
+            days = spec.get("follow_up_days") or []
+            if (not isinstance(days, list) or not all(isinstance(d, int) and d > 0 for d in days)
+                    or days != sorted(set(days))):
+                self.fail(f"{where}: follow_up_days must be increasing whole numbers of days")
+            allows = self._names(spec.get("allows"), f"{where}: allows")
+            for activity in allows:
+                if activity not in self.engine.activities:
+                    self.fail(f"{where}: unknown activity {activity!r} in allows; known: "
+                              f"{', '.join(sorted(self.engine.activities)) or 'none'}")
+            final = spec.get("final", False)
+            if not isinstance(final, bool):
+                self.fail(f"{where}: final must be true or false")
+            help_text = self._labels(spec["help"], f"{where}: help") if "help" in spec else None
+            states[name] = StateDef(
+                name=name, labels=self._labels({k: spec.get(k) for k in LOCALES}, where),
+                final=final, sla_days=sla, follow_up_days=tuple(days),
+                allows=frozenset(allows), help=help_text)
+        return states
+
+    def _transitions(self, raw: Any, states: dict[str, StateDef]) -> tuple[TransitionDef, ...]:
+        if not isinstance(raw, list) or not raw:
+            self.fail("transitions must be a non-empty list")
+        result: list[TransitionDef] = []
+        seen: set[str] = set()
+        for index, spec in enumerate(raw, start=1):
+            if not isinstance(spec, dict):
+                self.fail(f"transition #{index} must be a mapping")
+            trigger = spec.get("trigger")
+            where = f"transition {trigger!r}" if trigger else f"transition #{index}"
+            self._keys(spec, TRANSITION_KEYS, where, required={"trigger", "source", "dest"})
+            if not isinstance(trigger, str) or not IDENTIFIER.match(trigger):
+                self.fail(f"{where}: a trigger must be lower-case letters, digits and _")
+            if trigger in RESERVED_TRIGGERS or trigger.startswith(RESERVED_PREFIXES):
+                self.fail(f"{where}: the trigger name clashes with a reserved name")
+            if trigger in seen:
+                self.fail(f"{where} is defined twice: give it a list of sources instead")
+            seen.add(trigger)
+            sources = self._names(spec["source"], f"{where}: source")
+            for state in (*sources, spec["dest"]):
+                if state not in states:
+                    self.fail(f"{where}: unknown state {state!r}")
+            for state in sources:
+                if states[state].final:
+                    self.fail(f"{where}: leaves final state {state!r}")
+            by = self._names(spec.get("by"), f"{where}: by")
+            signoffs = self._names(spec.get("signoffs"), f"{where}: signoffs")
+            for role in (*by, *signoffs):
+                if role not in self.engine.roles:
+                    self.fail(f"{where}: unknown role {role!r}; known: "
+                              f"{', '.join(sorted(self.engine.roles))}")
+            requires = self._names(spec.get("requires"), f"{where}: requires")
+            unless = self._names(spec.get("unless"), f"{where}: unless")
+            for condition in (*requires, *unless):
+                if condition not in self.engine.conditions:
+                    self.fail(f"{where}: unknown condition {condition!r}; known: "
+                              f"{', '.join(sorted(self.engine.conditions))}")
+            form = spec.get("form")
+            if form is not None and form not in self.engine.forms:
+                self.fail(f"{where}: unknown form {form!r}; known: "
+                          f"{', '.join(sorted(self.engine.forms)) or 'none'}")
+            automatic = spec.get("automatic", False)
+            if not isinstance(automatic, bool):
+                self.fail(f"{where}: automatic must be true or false")
+            if automatic and (by or signoffs or form):
+                self.fail(f"{where}: an automatic transition has no by, signoffs or form")
+            if automatic and not requires:
+                self.fail(f"{where}: an automatic transition needs the conditions that fire it")
+            if not automatic and not by:
+                self.fail(f"{where}: say which roles may fire it (by)")
+            labels = None if automatic and "label" not in spec else self._labels(
+                spec.get("label"), f"{where}: label")
+            result.append(TransitionDef(
+                trigger=trigger, sources=sources, dest=spec["dest"], by=by, requires=requires,
+                unless=unless, signoffs=signoffs, form=form, automatic=automatic, labels=labels))
+        return tuple(result)
+
+    def _graph(self, initial: str, states: dict[str, StateDef],
+               transitions: tuple[TransitionDef, ...]) -> None:
+        for name, state in states.items():
+            if not state.final and not any(name in t.sources for t in transitions):
+                self.fail(f"state {name!r} is not final and has no way out")
+        reached, frontier = {initial}, [initial]
+        while frontier:
+            current = frontier.pop()
+            for t in transitions:
+                if current in t.sources and t.dest not in reached:
+                    reached.add(t.dest)
+                    frontier.append(t.dest)
+        unreachable = [name for name in states if name not in reached]
+        if unreachable:
+            self.fail(f"state(s) {', '.join(unreachable)} cannot be reached from {initial!r}")
