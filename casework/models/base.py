@@ -1,4 +1,4 @@
-"""Column types and helpers shared by every model: UTC timestamps that read back aware, and the clock."""
+"""Shared by every model: UTC timestamps that read back aware, ids never reused, the clock."""
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -7,6 +7,10 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 
+
+# SQLite reuses the id of a deleted last row unless told otherwise; an id in the event log
+# or a case reference must always mean one thing, so no table reuses ids.
+NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
 
 _clock: ContextVar[datetime | None] = ContextVar("palabre_clock", default=None)
 

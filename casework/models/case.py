@@ -5,12 +5,12 @@ from sqlalchemy import (Boolean, Date, ForeignKey, Integer, String, Text, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
 class Case(db.Model):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("commune_id", "year", "sequence"),)
+    __table_args__ = (UniqueConstraint("commune_id", "year", "sequence"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(24), unique=True)
@@ -84,7 +84,7 @@ class TeamMember(db.Model):
     """A mediator assigned to a case's reconciliation team."""
 
     __tablename__ = "team_members"
-    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("case_id", "user_id"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

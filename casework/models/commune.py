@@ -3,11 +3,12 @@ from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
 class Commune(db.Model):
     __tablename__ = "communes"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     code: Mapped[str] = mapped_column(String(8), unique=True)

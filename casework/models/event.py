@@ -5,7 +5,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
 class AppendOnlyError(RuntimeError):
@@ -14,6 +14,7 @@ class AppendOnlyError(RuntimeError):
 
 class Event(db.Model):
     __tablename__ = "events"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

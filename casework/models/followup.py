@@ -5,12 +5,12 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
 class FollowUp(db.Model):
     __tablename__ = "follow_ups"
-    __table_args__ = (UniqueConstraint("proposal_id", "milestone_days"),)
+    __table_args__ = (UniqueConstraint("proposal_id", "milestone_days"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -5,7 +5,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
 class Proposal(db.Model):
@@ -15,6 +15,7 @@ class Proposal(db.Model):
         Index("uq_proposals_one_pending_per_case", "case_id", unique=True,
               sqlite_where=text("status = 'pending'"),
               postgresql_where=text("status = 'pending'")),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -52,6 +53,7 @@ class SignOff(db.Model):
     __table_args__ = (
         UniqueConstraint("proposal_id", "role"),
         UniqueConstraint("proposal_id", "user_id"),
+        NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

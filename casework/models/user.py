@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
 def new_session_nonce() -> str:
@@ -15,6 +15,7 @@ def new_session_nonce() -> str:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    __table_args__ = NEVER_REUSE_IDS
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
@@ -54,7 +55,7 @@ class Membership(db.Model):
     """A role held by a user in one commune (for a coordinator: a commune they cover)."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("user_id", "commune_id", "role"),)
+    __table_args__ = (UniqueConstraint("user_id", "commune_id", "role"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)

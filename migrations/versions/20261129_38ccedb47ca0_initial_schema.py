@@ -27,7 +27,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_communes')),
     sa.UniqueConstraint('code', name=op.f('uq_communes_code')),
-    sa.UniqueConstraint('name', name=op.f('uq_communes_name'))
+    sa.UniqueConstraint('name', name=op.f('uq_communes_name')),
+    sqlite_autoincrement=True
     )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -45,7 +46,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('username', name=op.f('uq_users_username'))
+    sa.UniqueConstraint('username', name=op.f('uq_users_username')),
+    sqlite_autoincrement=True
     )
     op.create_table('cases',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -79,7 +81,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_cases_created_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
     sa.UniqueConstraint('commune_id', 'year', 'sequence', name=op.f('uq_cases_commune_id_year_sequence')),
-    sa.UniqueConstraint('reference', name=op.f('uq_cases_reference'))
+    sa.UniqueConstraint('reference', name=op.f('uq_cases_reference')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_cases_commune_id'), ['commune_id'], unique=False)
@@ -95,7 +98,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_memberships_commune_id_communes')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
-    sa.UniqueConstraint('user_id', 'commune_id', 'role', name=op.f('uq_memberships_user_id_commune_id_role'))
+    sa.UniqueConstraint('user_id', 'commune_id', 'role', name=op.f('uq_memberships_user_id_commune_id_role')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('memberships', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_memberships_commune_id'), ['commune_id'], unique=False)
@@ -110,7 +114,8 @@ def upgrade():
     sa.Column('data', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_events_actor_id_users')),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_events_case_id_cases')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_events')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_events_actor_id'), ['actor_id'], unique=False)
@@ -136,7 +141,8 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_mediation_steps_case_id_cases')),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_mediation_steps_created_by_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_mediation_steps'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mediation_steps')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('mediation_steps', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_mediation_steps_case_id'), ['case_id'], unique=False)
@@ -151,7 +157,8 @@ def upgrade():
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('people_count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_parties_case_id_cases')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_parties'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_parties')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('parties', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_parties_case_id'), ['case_id'], unique=False)
@@ -170,7 +177,8 @@ def upgrade():
     sa.Column('decided_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_proposals_case_id_cases')),
     sa.ForeignKeyConstraint(['proposed_by_id'], ['users.id'], name=op.f('fk_proposals_proposed_by_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_proposals'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_proposals')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('proposals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_proposals_case_id'), ['case_id'], unique=False)
@@ -186,7 +194,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_team_members_case_id_cases')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_team_members_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_team_members')),
-    sa.UniqueConstraint('case_id', 'user_id', name=op.f('uq_team_members_case_id_user_id'))
+    sa.UniqueConstraint('case_id', 'user_id', name=op.f('uq_team_members_case_id_user_id')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('team_members', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_team_members_case_id'), ['case_id'], unique=False)
@@ -206,7 +215,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_follow_ups_created_by_id_users')),
     sa.ForeignKeyConstraint(['proposal_id'], ['proposals.id'], name=op.f('fk_follow_ups_proposal_id_proposals')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_follow_ups')),
-    sa.UniqueConstraint('proposal_id', 'milestone_days', name=op.f('uq_follow_ups_proposal_id_milestone_days'))
+    sa.UniqueConstraint('proposal_id', 'milestone_days', name=op.f('uq_follow_ups_proposal_id_milestone_days')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('follow_ups', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_follow_ups_case_id'), ['case_id'], unique=False)
@@ -224,7 +234,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_signoffs_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_signoffs')),
     sa.UniqueConstraint('proposal_id', 'role', name=op.f('uq_signoffs_proposal_id_role')),
-    sa.UniqueConstraint('proposal_id', 'user_id', name=op.f('uq_signoffs_proposal_id_user_id'))
+    sa.UniqueConstraint('proposal_id', 'user_id', name=op.f('uq_signoffs_proposal_id_user_id')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('signoffs', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_signoffs_proposal_id'), ['proposal_id'], unique=False)
