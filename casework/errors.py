@@ -7,8 +7,11 @@ class CaseworkError(Exception):
 
     status = 400
 
+    def __str__(self) -> str:
+        return str(self.message)
+
     def __init__(self, message, *, field: str | None = None):
-        super().__init__(str(message))
+        super().__init__(message)  # lazy: translated when shown, in the reader's language
         self.message = message
         self.field = field
 
