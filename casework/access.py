@@ -1,4 +1,4 @@
-"""THE authorization module: which cases a user may see (a query filter), and can(user, action, case).
+"""THE authorization module: which cases a user sees (a query filter), and can(user, action).
 
 Every view, service and template asks here, so that the screen and the rule never disagree.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import false, select
 
 from .extensions import db
-from .models import Case, Commune, Membership, Proposal, User
+from .models import Case, Commune, Proposal, User
 from .workflow import workflow_of
 
 COORDINATOR = "coordinator"
@@ -17,16 +17,21 @@ SIGNING_ROLES = ("commune_authority", "traditional_leader")
 
 # -- what a user holds ---------------------------------------------------------------------
 
+def _case_worker(user: User) -> bool:
+    """Signed in, active, and not an administrator: administrators do no case work."""
+    return user.is_authenticated and user.active and not user.is_admin
+
+
 def roles_in(user: User, commune_id: int) -> set[str]:
     """Roles `user` holds in the commune (a coordinator: the communes they cover)."""
-    if not user.is_authenticated or not user.active:
+    if not _case_worker(user):
         return set()
     return {m.role for m in user.memberships if m.commune_id == commune_id}
 
 
 def commune_ids(user: User, roles: tuple[str, ...] | None = None) -> set[int]:
     """Communes where the user holds any of `roles` (any case role when None)."""
-    if not user.is_authenticated or not user.active:
+    if not _case_worker(user):
         return set()
     return {m.commune_id for m in user.memberships if roles is None or m.role in roles}
 
@@ -58,7 +63,7 @@ def visible_cases(user: User):
 
 
 def find_case(user: User, reference: str) -> Case | None:
-    """The case with this reference if `user` may see it; None otherwise (the caller answers 404)."""
+    """The case with this reference if `user` may see it, else None (the caller answers 404)."""
     return db.session.scalar(visible_cases(user).where(Case.reference == reference))
 
 

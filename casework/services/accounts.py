@@ -37,6 +37,17 @@ def check_new_password(password: str, field: str = "password") -> str:
     return password
 
 
+def _sex(value: str | None) -> str | None:
+    return require_choice(value, ("F", "M"), "sex") if value else None
+
+
+def _phone(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if len(value) > 40:
+        raise InvalidInput(_l("At most %(n)d characters.", n=40), field="phone")
+    return value or None
+
+
 def require_admin(actor) -> None:
     """`actor` None is the operator at the server's console (a flask command)."""
     if actor is not None and not access.can(actor, "administer"):
@@ -73,8 +84,8 @@ def create_user(actor, *, username: str, full_name: str, password: str, sex: str
     if find_user(username) is not None:
         raise InvalidInput(_l("This username is already taken."), field="username")
     user = User(username=username, full_name=require_text(full_name, "full_name", max_length=160),
-                password_hash=hash_password(check_new_password(password)), sex=sex or None,
-                phone=(phone or "").strip() or None,
+                password_hash=hash_password(check_new_password(password)),
+                sex=_sex(sex), phone=_phone(phone),
                 language=require_choice(language, LANGUAGES, "language"), is_admin=is_admin,
                 must_change_password=must_change_password, is_demo=is_demo, active=True)
     db.session.add(user)
@@ -88,6 +99,9 @@ def create_user(actor, *, username: str, full_name: str, password: str, sex: str
 def set_memberships(actor, user: User, pairs) -> None:
     """Make the user's roles exactly `pairs` of (commune_id, role)."""
     require_admin(actor)
+    if user.is_admin and pairs:
+        raise InvalidInput(_l("An administrator does no case work: use a separate account "
+                              "for a role in a commune."), field="roles")
     wanted = set()
     for commune_id, role in pairs:
         require_choice(role, ROLES, "roles")
@@ -155,11 +169,14 @@ def update_profile(actor, user: User, *, full_name: str, sex: str | None, phone:
                    is_admin: bool) -> None:
     require_admin(actor)
     user.full_name = require_text(full_name, "full_name", max_length=160)
-    user.sex = sex or None
-    user.phone = (phone or "").strip() or None
+    user.sex = _sex(sex)
+    user.phone = _phone(phone)
     if actor is not None and actor.id == user.id and not is_admin:
         raise InvalidInput(_l("You cannot remove your own administrator right."),
                            field="is_admin")
+    if is_admin and user.memberships:
+        raise InvalidInput(_l("An administrator does no case work: remove this person's "
+                              "roles in the communes first."), field="is_admin")
     user.is_admin = is_admin
     events.record("admin.user_updated", actor=actor, user_id=user.id)
     db.session.flush()

@@ -31,8 +31,9 @@ def _check(commune: Commune | None, code: str, name: str) -> tuple[str, str]:
 def create_commune(actor, *, code: str, name: str, cercle: str, region: str) -> Commune:
     require_admin(actor)
     code, name = _check(None, code, name)
-    commune = Commune(code=code, name=name, cercle=require_text(cercle, "cercle"),
-                      region=require_text(region, "region"))
+    commune = Commune(code=code, name=name,
+                      cercle=require_text(cercle, "cercle", max_length=120),
+                      region=require_text(region, "region", max_length=120))
     db.session.add(commune)
     db.session.flush()
     events.record("admin.commune_created", actor=actor, commune_id=commune.id, code=code)
@@ -47,8 +48,8 @@ def update_commune(actor, commune: Commune, *, code: str, name: str, cercle: str
         raise InvalidInput(_l("The code of a commune with cases cannot change: "
                               "it is part of their references."), field="code")
     commune.code, commune.name = new_code, new_name
-    commune.cercle = require_text(cercle, "cercle")
-    commune.region = require_text(region, "region")
+    commune.cercle = require_text(cercle, "cercle", max_length=120)
+    commune.region = require_text(region, "region", max_length=120)
     events.record("admin.commune_updated", actor=actor, commune_id=commune.id)
     db.session.flush()
 

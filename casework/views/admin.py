@@ -1,10 +1,20 @@
 """Administration: users and their roles, communes, loaded workflow versions."""
-from flask import Blueprint
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
 from .. import access
 from ..errors import NotPermitted
+from ..extensions import db
+from ..forms.admin import ButtonForm, CommuneForm, NewUserForm, ProfileForm, RoleForm
+from ..models import Case, Commune, Membership, User
+from ..services import accounts, communes, events
+from ..workflow import engine
+from ..forms.fields import options
+from .common import handle_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -13,4 +23,209 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @login_required
 def _administrators_only():
     if not access.can(current_user, "administer"):
+        events.record("access.denied", actor=current_user, path=request.path)
+        db.session.commit()
         raise NotPermitted(_l("Only an administrator can open this page."))
+
+
+@bp.after_request
+def _not_cached(response):
+    """Admin pages hold personal data and, once, a temporary password: never keep a copy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _get_or_404(model, object_id: int):
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _count(query) -> int:
+    return db.session.scalar(query) or 0
+
+
+# -- index and workflows -------------------------------------------------------------------
+
+@bp.get("")
+def index():
+    counts = {
+        "users": _count(select(func.count(User.id))),
+        "active_users": _count(select(func.count(User.id)).where(User.active.is_(True))),
+        "communes": _count(select(func.count(Commune.id))),
+        "workflows": len(engine().workflows()),
+        "cases": _count(select(func.count(Case.id))),
+    }
+    return render_template("admin/index.html", counts=counts)
+
+
+@bp.get("/workflows")
+def workflows():
+    held = {(name, version): n for name, version, n in db.session.execute(
+        select(Case.workflow, Case.workflow_version, func.count(Case.id))
+        .group_by(Case.workflow, Case.workflow_version))}
+    loaded = engine().workflows()
+    missing = sorted(key for key in held if key not in {w.key for w in loaded})
+    return render_template("admin/workflows.html", workflows=loaded, counts=held,
+                           missing=missing)
+
+
+# -- users ---------------------------------------------------------------------------------
+
+@bp.get("/users")
+def users():
+    people = db.session.scalars(select(User).order_by(User.active.desc(),
+                                                      func.lower(User.full_name)))
+    return render_template("admin/users.html", users=list(people))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    form = NewUserForm()
+    created = []
+    status = handle_form(form, lambda: created.append(accounts.create_user(
+        current_user, username=form.username.data, full_name=form.full_name.data,
+        password=form.password.data, sex=form.sex.data, phone=form.phone.data,
+        language=form.language.data, is_admin=form.is_admin.data)))
+    if status is None:
+        user = created[0]
+        flash(_l("The account %(username)s is created. Now give it its roles.",
+                 username=user.username), "success")
+        return redirect(url_for("admin.user", user_id=user.id))
+    return render_template("admin/user_new.html", form=form), status
+
+
+def _held(user: User) -> set[tuple[int, str]]:
+    return {(m.commune_id, m.role) for m in user.memberships}
+
+
+def _role_form(user: User, **kwargs) -> RoleForm:
+    form = RoleForm(held=_held(user), **kwargs)
+    communes_by_name = db.session.scalars(select(Commune).order_by(Commune.name))
+    form.commune_id.choices = options((c.id, f"{c.name} ({c.code})") for c in communes_by_name)
+    return form
+
+
+def _user_page(user: User, status: int = 200, *, profile: ProfileForm | None = None,
+               role_form: RoleForm | None = None, button: ButtonForm | None = None):
+    """The user's page, with the form that failed (if any) showing its errors."""
+    memberships = sorted(user.memberships, key=lambda m: (m.role, m.commune.name))
+    return render_template(
+        "admin/user.html", user=user, memberships=memberships,
+        profile=profile or ProfileForm(obj=user, formdata=None),
+        role_form=role_form or _role_form(user, formdata=None),
+        button=button or ButtonForm(formdata=None)), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def user(user_id):
+    user = _get_or_404(User, user_id)
+    profile = ProfileForm(obj=user)
+    status = handle_form(profile, lambda: accounts.update_profile(
+        current_user, user, full_name=profile.full_name.data, sex=profile.sex.data,
+        phone=profile.phone.data, is_admin=profile.is_admin.data))
+    if status is None:
+        flash(_l("The profile is saved."), "success")
+        return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, status, profile=profile)
+
+
+@bp.post("/users/<int:user_id>/roles")
+def add_role(user_id):
+    user = _get_or_404(User, user_id)
+    form = _role_form(user)
+    wanted = _held(user) | {(form.commune_id.data, form.role.data)}
+    status = handle_form(form, lambda: accounts.set_memberships(current_user, user, wanted))
+    if status is None:
+        flash(_l("The role is given."), "success")
+        return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, status, role_form=form)
+
+
+@bp.post("/users/<int:user_id>/roles/<int:membership_id>/remove")
+def remove_role(user_id, membership_id):
+    user = _get_or_404(User, user_id)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.user_id != user.id:
+        flash(_l("This role was already removed."), "info")
+        return redirect(url_for("admin.user", user_id=user.id))
+    form = ButtonForm()
+    wanted = _held(user) - {(membership.commune_id, membership.role)}
+    status = handle_form(form, lambda: accounts.set_memberships(current_user, user, wanted))
+    if status is None:
+        flash(_l("The role is removed."), "success")
+        return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, status, button=form)
+
+
+def _set_active(user_id: int, active: bool):
+    user = _get_or_404(User, user_id)
+    form = ButtonForm()
+    status = handle_form(form, lambda: accounts.set_active(current_user, user, active))
+    if status is None:
+        flash(_l("The account is enabled.") if active else
+              _l("The account is disabled: its sessions are ended and it can no longer "
+                 "sign in."), "success")
+        return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, status, button=form)
+
+
+@bp.post("/users/<int:user_id>/disable")
+def disable(user_id):
+    return _set_active(user_id, False)
+
+
+@bp.post("/users/<int:user_id>/enable")
+def enable(user_id):
+    return _set_active(user_id, True)
+
+
+@bp.post("/users/<int:user_id>/password")
+def reset_password(user_id):
+    """Shown once, on this answer only: the temporary password is nowhere else afterwards."""
+    user = _get_or_404(User, user_id)
+    form = ButtonForm()
+    temporary = []
+    status = handle_form(form, lambda: temporary.append(
+        accounts.reset_password(current_user, user)))
+    if status is not None:
+        return _user_page(user, status, button=form)
+    return render_template("admin/password_reset.html", user=user, password=temporary[0])
+
+
+# -- communes ------------------------------------------------------------------------------
+
+@bp.get("/communes")
+def communes_list():
+    case_counts = dict(db.session.execute(
+        select(Case.commune_id, func.count(Case.id)).group_by(Case.commune_id)).all())
+    rows = db.session.scalars(select(Commune).order_by(Commune.name))
+    return render_template("admin/communes.html", communes=list(rows), case_counts=case_counts)
+
+
+@bp.route("/communes/new", methods=["GET", "POST"])
+def new_commune():
+    form = CommuneForm()
+    created = []
+    status = handle_form(form, lambda: created.append(communes.create_commune(
+        current_user, code=form.code.data, name=form.name.data, cercle=form.cercle.data,
+        region=form.region.data)))
+    if status is None:
+        flash(_l("The commune %(name)s is added.", name=created[0].name), "success")
+        return redirect(url_for("admin.communes_list"))
+    return render_template("admin/commune.html", form=form, commune=None), status
+
+
+@bp.route("/communes/<int:commune_id>", methods=["GET", "POST"])
+def commune(commune_id):
+    commune = _get_or_404(Commune, commune_id)
+    form = CommuneForm(obj=commune)
+    status = handle_form(form, lambda: communes.update_commune(
+        current_user, commune, code=form.code.data, name=form.name.data,
+        cercle=form.cercle.data, region=form.region.data))
+    if status is None:
+        flash(_l("The commune %(name)s is saved.", name=commune.name), "success")
+        return redirect(url_for("admin.communes_list"))
+    return render_template("admin/commune.html", form=form, commune=commune,
+                           has_cases=communes.commune_has_cases(commune)), status

@@ -1,0 +1,65 @@
+"""Administration forms: a user's account and profile, their roles, a commune, plain buttons."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from .. import vocabulary as v
+from ..services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from .fields import choices, options
+
+SEX_CHOICES = options([("F", v.SEXES["F"]), ("M", v.SEXES["M"])], blank=_l("Not given"))
+LANGUAGE_CHOICES = options([("fr", "Français"), ("en", "English")])
+
+
+class ProfileForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=160)])
+    sex = SelectField(_l("Sex"), choices=SEX_CHOICES, coerce=lambda x: x or "", default="")
+    phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=40)],
+                        render_kw={"inputmode": "tel", "autocomplete": "off"})
+    is_admin = BooleanField(_l("Administrator (users, communes, workflows; no case work)"))
+
+
+class NewUserForm(ProfileForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=80)],
+                           render_kw={"autocapitalize": "none", "autocomplete": "off",
+                                      "spellcheck": "false"})
+    # Typed by the administrator and handed to the person, who must change it at first
+    # sign-in. Like every password field, it is never written back into a page.
+    password = PasswordField(
+        _l("First password (at least %(n)d characters)", n=MIN_PASSWORD_LENGTH),
+        validators=[DataRequired(), Length(max=MAX_PASSWORD_LENGTH),
+                    Length(min=MIN_PASSWORD_LENGTH,
+                           message=_l("The password needs at least %(n)d characters.",
+                                      n=MIN_PASSWORD_LENGTH))],
+        render_kw={"autocomplete": "new-password"})
+    language = SelectField(_l("Language of the screens"), choices=LANGUAGE_CHOICES,
+                           default="fr")
+
+
+class RoleForm(FlaskForm):
+    """Give one role in one commune; `held` is the set of (commune_id, role) already held."""
+
+    commune_id = SelectField(_l("Commune"), coerce=int)
+    role = SelectField(_l("Role"), choices=choices(v.ROLES))
+
+    def __init__(self, *args, held=frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.held = held
+
+    def validate_role(self, field):
+        if (self.commune_id.data, field.data) in self.held:
+            raise ValidationError(_l("This person already holds this role in this commune."))
+
+
+class CommuneForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    code = StringField(_l("Code (2 to 6 capital letters, used in case references)"),
+                       validators=[DataRequired(), Length(max=6)],
+                       render_kw={"autocapitalize": "characters", "spellcheck": "false"})
+    cercle = StringField(_l("Cercle"), validators=[DataRequired(), Length(max=120)])
+    region = StringField(_l("Region"), validators=[DataRequired(), Length(max=120)])
+
+
+class ButtonForm(FlaskForm):
+    """A form that is only a button: remove a role, disable, enable, reset a password."""
