@@ -5,6 +5,7 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import inspect, select
 
@@ -133,4 +134,5 @@ def disable_demo_accounts():
 
 def init_app(app: Flask) -> None:
     for command in (check_workflows, setup, demo, create_user, disable_demo_accounts):
+        command.callback = with_appcontext(command.callback)
         app.cli.add_command(command)

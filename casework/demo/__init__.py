@@ -1,0 +1,165 @@
+"""Demo data: six communes of the Sikasso region, their accounts, and about 25 cases with a past.
+
+The cases are data (`scenarios.SCENARIOS`). `load_demo()` plays every route through the
+services, as the demo person who does it in real life and under `clock_at`, so that each
+event, proposal, sign-off and visit is real, consistent and dated in the past.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, datetime, time, timedelta, timezone
+
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Commune, clock_at
+from ..services import accounts, cases, communes, followups, signoffs, steps, team, transitions
+from ..services.cases import CaseInput
+from ..services.followups import FollowUpInput
+from ..services.steps import StepInput
+from ..services.transitions import TransitionInput
+from ..timeutil import local_today
+from .people import (ADMIN, COMMUNES, COORDINATOR, LOCAL_ROLES, PASSWORD, REGION, Staff,
+                     demo_usernames)
+from .scenarios import SCENARIOS, Move, Scenario
+
+__all__ = ["COMMUNES", "PASSWORD", "SCENARIOS", "DemoAlreadyLoaded", "load_demo"]
+
+# Communes and accounts exist this many days before the first case was reported.
+SETUP_LEAD_DAYS = 10
+
+
+class DemoAlreadyLoaded(Exception):
+    """The demo accounts or communes (some of them) already exist: nothing was loaded."""
+
+
+def _already_loaded() -> str | None:
+    """What of the demo already exists (an account or a commune), or None."""
+    for username in demo_usernames():
+        if accounts.find_user(username) is not None:
+            return f"account {username!r}"
+    codes = {c.code for c in COMMUNES}
+    names = {c.name.casefold() for c in COMMUNES}
+    for commune in db.session.scalars(select(Commune)):
+        if commune.code.upper() in codes or commune.name.casefold() in names:
+            return f"commune {commune.code} ({commune.name})"
+    return None
+
+
+def _moment(today: date, days_ago: int, index: int) -> datetime:
+    """A working-day moment `days_ago` before today (UTC = Bamako time); `index` orders a day's
+    moves of one case."""
+    day = today - timedelta(days=days_ago)
+    return datetime.combine(day, time(8, 0), tzinfo=timezone.utc) + timedelta(minutes=20 * index)
+
+
+def _user(username: str, name_sex: tuple[str, str], memberships=(), **flags):
+    full_name, sex = name_sex
+    return accounts.create_user(None, username=username, full_name=full_name, sex=sex,
+                                password=PASSWORD, must_change_password=False, is_demo=True,
+                                memberships=memberships, **flags)
+
+
+def _create_people() -> dict[str, Staff]:
+    created = {c.code: communes.create_commune(None, code=c.code, name=c.name, cercle=c.cercle,
+                                               region=REGION) for c in COMMUNES}
+    coordinator = _user(COORDINATOR[0], COORDINATOR[1:],
+                        [(commune.id, "coordinator") for commune in created.values()])
+    _user(ADMIN[0], ADMIN[1:], is_admin=True)
+    staff = {}
+    for c in COMMUNES:
+        commune = created[c.code]
+        people = {by: _user(f"{prefix}.{c.slug}", getattr(c, by), [(commune.id, LOCAL_ROLES[by])])
+                  for by, prefix in (("mediator", "mediateur"), ("mayor", "maire"),
+                                     ("chief", "chef"))}
+        staff[c.code] = Staff(commune=commune, coordinator=coordinator, **people)
+    return staff
+
+
+def _report(scenario: Scenario, people: Staff):
+    data = CaseInput(
+        village=scenario.village, conflict_type=scenario.conflict_type,
+        description=scenario.description, reporter_name=scenario.reporter,
+        channel=scenario.channel, parties=list(scenario.parties),
+        facts_date=local_today() - timedelta(days=scenario.facts_days_earlier),
+        violence=scenario.violence, injuries=scenario.injuries, urgency=scenario.urgency)
+    return cases.report_case(people.mediator, people.commune, data)
+
+
+def _play(move: Move, case, people: Staff) -> None:
+    actor, data, today = getattr(people, move.by), move.data, local_today()
+    if move.action == "assign":
+        team.assign_team(actor, case, [people.mediator.id])
+    elif move.action == "start":
+        transitions.fire(actor, case, "start_mediation")
+    elif move.action == "step":
+        steps.log_step(actor, case, StepInput(step_date=today, **data))
+    elif move.action == "propose":
+        transitions.fire(actor, case, "resolve", TransitionInput(**data))
+    elif move.action == "sign":
+        signoffs.sign_off(actor, case.pending_proposal, data["decision"], data["comment"])
+    elif move.action == "visit":
+        followups.record_follow_up(actor, case, FollowUpInput(visit_date=today, **data))
+    elif move.action == "close":
+        transitions.fire(actor, case, "close", TransitionInput(**data))
+    elif move.action == "refer":
+        transitions.fire(actor, case, "refer", TransitionInput(**data))
+    elif move.action == "dismiss":
+        transitions.fire(actor, case, "declare_not_admissible", TransitionInput(**data))
+    else:
+        raise ValueError(f"unknown demo move {move.action!r}")
+
+
+def _timeline(today: date):
+    """Every report and move of every scenario, in time order: (moment, scenario number, move)."""
+    entries = []
+    for number, scenario in enumerate(SCENARIOS):
+        entries.append((_moment(today, scenario.reported_days_ago, 0), number, 0, None))
+        for index, move in enumerate(scenario.route, start=1):
+            days_ago = scenario.reported_days_ago - move.day
+            if days_ago < 1:
+                raise ValueError(f"demo case in {scenario.village}: a move on day {move.day} "
+                                 "would not be in the past")
+            entries.append((_moment(today, days_ago, index), number, index, move))
+    entries.sort(key=lambda entry: entry[:3])
+    return [(moment, number, move) for moment, number, _index, move in entries]
+
+
+def _summary(opened, staff: dict[str, Staff]) -> str:
+    states = Counter(case.status for case in opened)
+    by_state = ", ".join(f"{count} {state}" for state, count in sorted(states.items()))
+    step_count = sum(len(case.steps) for case in opened)
+    visit_count = sum(len(case.follow_ups) for case in opened)
+    pending = sum(1 for case in opened if case.pending_proposal is not None)
+    return (f"Demo data loaded: {len(staff)} communes of the {REGION} region "
+            f"({', '.join(people.commune.name for people in staff.values())}), "
+            f"{len(demo_usernames())} accounts (password {PASSWORD}; try mediateur.bougouni, "
+            f"maire.bougouni, chef.bougouni, coordination, admin), {len(opened)} cases "
+            f"({by_state}), {step_count} mediation steps, {visit_count} follow-up visits, "
+            f"{pending} proposal(s) waiting for sign-offs.")
+
+
+def load_demo() -> str:
+    """Load the demo into the current session (flushed, not committed); return a summary.
+
+    Raises DemoAlreadyLoaded, and changes nothing, when a demo account or commune exists.
+    """
+    found = _already_loaded()
+    if found is not None:
+        raise DemoAlreadyLoaded(f"The demo data is already loaded ({found} exists); "
+                                "nothing was changed.")
+    today = datetime.now(timezone.utc).date()
+    first = max(scenario.reported_days_ago for scenario in SCENARIOS)
+    with clock_at(_moment(today, first + SETUP_LEAD_DAYS, 0)):
+        staff = _create_people()
+    opened = {}
+    for moment, number, move in _timeline(today):
+        scenario = SCENARIOS[number]
+        people = staff[scenario.commune]
+        with clock_at(moment):
+            if move is None:
+                opened[number] = _report(scenario, people)
+            else:
+                _play(move, opened[number], people)
+    db.session.flush()
+    return _summary(list(opened.values()), staff)

@@ -1,0 +1,58 @@
+"""The demo's six communes of the Sikasso region and their people (all demo accounts)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..models import Commune
+
+PASSWORD = "demo-palabre-2026"
+REGION = "Sikasso"
+
+
+@dataclass(frozen=True)
+class DemoCommune:
+    code: str
+    name: str
+    cercle: str
+    slug: str  # ASCII, lower case, no accent or hyphen: the end of the demo usernames
+    mediator: tuple[str, str]  # (full name, sex)
+    mayor: tuple[str, str]
+    chief: tuple[str, str]
+
+
+COMMUNES = (
+    DemoCommune("BGN", "Bougouni", "Bougouni", "bougouni",
+                ("Aminata Traoré", "F"), ("Moussa Doumbia", "M"), ("Bakary Samaké", "M")),
+    DemoCommune("WBL", "Wassoulou-Ballé", "Yanfolila", "wassoulouballe",
+                ("Kadiatou Sidibé", "F"), ("Seydou Diakité", "M"), ("Fousseyni Sidibé", "M")),
+    DemoCommune("KDL", "Kadiolo", "Kadiolo", "kadiolo",
+                ("N'Golo Ouattara", "M"), ("Mariam Traoré", "F"), ("Lassina Koné", "M")),
+    DemoCommune("KLD", "Kolondiéba", "Kolondiéba", "kolondieba",
+                ("Fatoumata Bagayoko", "F"), ("Adama Diarra", "M"), ("Siaka Doumbia", "M")),
+    DemoCommune("KTL", "Koutiala", "Koutiala", "koutiala",
+                ("Salimata Dembélé", "F"), ("Yacouba Coulibaly", "M"), ("Dramane Dembélé", "M")),
+    DemoCommune("SKS", "Sikasso", "Sikasso", "sikasso",
+                ("Karim Sanogo", "M"), ("Oumou Ballo", "F"), ("Zanga Traoré", "M")),
+)
+COORDINATOR = ("coordination", "Awa Keïta", "F")
+ADMIN = ("admin", "Ibrahim Maïga", "M")
+# The demo person who does a move, as a `by` of the routes below.
+LOCAL_ROLES = {"mediator": "mediator", "mayor": "commune_authority",
+               "chief": "traditional_leader"}
+
+
+def demo_usernames() -> list[str]:
+    names = [f"{prefix}.{c.slug}" for c in COMMUNES
+             for prefix in ("mediateur", "maire", "chef")]
+    return names + [COORDINATOR[0], ADMIN[0]]
+
+
+@dataclass
+class Staff:
+    """The demo people of one commune (the coordinator covers every commune)."""
+
+    commune: Commune
+    mediator: object
+    mayor: object
+    chief: object
+    coordinator: object

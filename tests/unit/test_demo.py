@@ -1,0 +1,208 @@
+"""The demo data: loads once, covers every state, replays, stays in the past; its accounts work."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from casework import access
+from casework.demo import COMMUNES, PASSWORD, SCENARIOS, DemoAlreadyLoaded, load_demo
+from casework.extensions import db
+from casework.models import (Case, Commune, Event, FollowUp, MediationStep, Proposal, SignOff,
+                             User)
+from casework.services import accounts
+from casework.services.followups import milestones, open_milestones
+from casework.vocabulary import CONFLICT_TYPES, GBV
+from casework.workflow import engine
+
+CODES = {c.code for c in COMMUNES}
+
+
+@pytest.fixture
+def demo():
+    summary = load_demo()
+    db.session.flush()
+    return summary
+
+
+def demo_cases() -> list[Case]:
+    return list(db.session.scalars(select(Case).join(Commune).where(Commune.code.in_(CODES))
+                                   .order_by(Case.id)))
+
+
+def user(username: str) -> User:
+    return accounts.find_user(username)
+
+
+def test_demo_loads_with_a_summary_of_its_counts(demo):
+    assert "6 communes" in demo
+    assert f"{len(SCENARIOS)} cases" in demo
+    assert PASSWORD in demo
+    assert {c.name for c in db.session.scalars(select(Commune))} == {c.name for c in COMMUNES}
+
+
+def test_the_six_communes_are_in_their_real_cercles(demo):
+    communes = {c.code: c for c in db.session.scalars(select(Commune))}
+    assert communes["WBL"].name == "Wassoulou-Ballé" and communes["WBL"].cercle == "Yanfolila"
+    assert communes["KLD"].name == "Kolondiéba" and communes["KLD"].cercle == "Kolondiéba"
+    assert {c.region for c in communes.values()} == {"Sikasso"}
+
+
+def test_about_25_cases_each_where_its_scenario_says(demo):
+    cases = demo_cases()
+    assert 22 <= len(cases) <= 30
+    ended = {(c.commune.code, c.village): c.status for c in cases}
+    assert ended == {(s.commune, s.village): s.state for s in SCENARIOS}
+
+
+def test_every_state_of_the_workflow_holds_a_case(demo):
+    states = set(engine().latest("mediation").states)
+    assert states == {"reported", "in_mediation", "resolved", "followed_up", "closed",
+                      "referred", "not_admissible"}
+    assert {c.status for c in demo_cases()} == states
+
+
+def test_every_commune_has_cases_and_several_conflict_types_appear(demo):
+    cases = demo_cases()
+    assert {c.commune.code for c in cases} == CODES
+    assert {c.conflict_type for c in cases} == set(CONFLICT_TYPES)
+
+
+def test_each_status_is_the_replay_of_its_transition_events(demo):
+    for case in demo_cases():
+        trail = db.session.scalars(select(Event).where(Event.case_id == case.id,
+                                                       Event.kind == "case.transition")
+                                   .order_by(Event.id))
+        state = "reported"
+        for event in trail:
+            assert event.data["from_state"] == state, case.reference
+            state = event.data["to_state"]
+        assert state == case.status, case.reference
+
+
+def test_the_gbv_case_is_confidential_referred_and_hidden_from_the_mayor(demo):
+    gbv = [c for c in demo_cases() if c.conflict_type == GBV]
+    assert gbv
+    for case in gbv:
+        assert case.confidential and case.status == "referred"
+        assert not case.steps and not case.proposals  # never mediated
+        mayor = next(u for u in db.session.scalars(select(User)) if u.username.startswith("maire.")
+                     and access.roles_in(u, case.commune_id))
+        assert access.can_view(mayor, case) and not access.sees_identities(mayor, case)
+        assert access.sees_identities(user("coordination"), case)
+
+
+def test_every_demo_account_signs_in_with_the_demo_password(demo):
+    users = list(db.session.scalars(select(User).order_by(User.username)))
+    assert len(users) == 3 * len(COMMUNES) + 2
+    for account in users:
+        assert account.is_demo and not account.must_change_password, account.username
+        assert accounts.authenticate(account.username, PASSWORD) is account
+    admin = user("admin")
+    assert admin.is_admin and not admin.memberships
+
+
+def test_each_commune_has_its_mediator_mayor_and_chief(demo):
+    for commune in COMMUNES:
+        for username, role in ((f"mediateur.{commune.slug}", "mediator"),
+                               (f"maire.{commune.slug}", "commune_authority"),
+                               (f"chef.{commune.slug}", "traditional_leader")):
+            assert [(m.commune.code, m.role) for m in user(username).memberships] == [
+                (commune.code, role)]
+    mediators = [user(f"mediateur.{c.slug}") for c in COMMUNES]
+    assert sum(m.sex == "F" for m in mediators) >= 2
+
+
+def test_the_coordinator_covers_all_six_communes(demo):
+    coordinator = user("coordination")
+    assert {(m.commune.code, m.role) for m in coordinator.memberships} == {
+        (code, "coordinator") for code in CODES}
+    assert len(db.session.scalars(access.visible_cases(coordinator)).all()) == len(SCENARIOS)
+
+
+def test_loading_twice_is_refused_and_duplicates_nothing(demo):
+    cases, users = len(demo_cases()), db.session.query(User).count()
+    with pytest.raises(DemoAlreadyLoaded, match="already loaded"):
+        load_demo()
+    assert (len(demo_cases()), db.session.query(User).count()) == (cases, users)
+
+
+def test_an_existing_demo_commune_alone_blocks_the_load(make_commune):
+    make_commune(code="SKS", name="Sikasso", cercle="Sikasso")
+    with pytest.raises(DemoAlreadyLoaded, match="SKS"):
+        load_demo()
+    assert db.session.query(User).count() == 0
+
+
+def test_nothing_is_dated_in_the_future(demo):
+    now = datetime.now(timezone.utc)
+    today = now.date()
+    moments = [value for model, columns in (
+        (Case, ("created_at", "updated_at", "status_changed_at")),
+        (MediationStep, ("created_at",)), (FollowUp, ("created_at",)),
+        (Proposal, ("proposed_at", "decided_at")), (SignOff, ("signed_at",)),
+        (Event, ("created_at",)), (User, ("created_at",)), (Commune, ("created_at",)),
+    ) for row in db.session.scalars(select(model)) for value in
+        (getattr(row, column) for column in columns) if value is not None]
+    assert moments and max(moments) < now
+    days = [c.facts_date for c in demo_cases()] + [
+        s.step_date for s in db.session.scalars(select(MediationStep))] + [
+        f.visit_date for f in db.session.scalars(select(FollowUp))]
+    assert max(days) < today
+    assert min(moments) > now - timedelta(days=300)
+
+
+def test_events_follow_each_other_in_time(demo):
+    events = list(db.session.scalars(select(Event).order_by(Event.id)))
+    assert all(a.created_at <= b.created_at for a, b in zip(events, events[1:], strict=False))
+
+
+def test_the_chief_has_a_proposal_signed_by_the_mayor_waiting(demo):
+    chief, mayor = user("chef.bougouni"), user("maire.bougouni")
+    waiting = db.session.scalars(access.awaiting_my_signoff(chief)).all()
+    assert waiting
+    assert any(p.awaited_roles == ["traditional_leader"]
+               and [s.user_id for s in p.signoffs] == [mayor.id] for p in waiting)
+
+
+def test_a_rejected_proposal_is_followed_by_a_new_one(demo):
+    followed = [c for c in demo_cases()
+                if [p.status for p in c.proposals][:1] == ["rejected"] and len(c.proposals) > 1]
+    assert followed
+    rejection = followed[0].proposals[0].signoffs[-1]
+    assert rejection.decision == "reject" and rejection.comment
+
+
+def test_a_case_was_reopened_by_a_broken_agreement(demo):
+    reopened = db.session.scalars(select(Event).where(Event.kind == "case.transition")).all()
+    reopened = [e for e in reopened if e.data["trigger"] == "reopen"]
+    assert reopened
+    case = reopened[0].case
+    assert any(f.outcome == "broken" for f in case.follow_ups)
+    assert case.status == "in_mediation"
+
+
+def test_some_cases_are_past_their_time_limit_and_some_visits_are_due_soon(demo):
+    workflow = engine().latest("mediation")
+    late = {c.status for c in demo_cases()
+            if workflow.state(c.status).sla_days is not None
+            and c.days_in_state() > workflow.state(c.status).sla_days}
+    assert {"reported", "in_mediation"} <= late
+    today = datetime.now(timezone.utc).date()
+    due = [m.due for c in demo_cases() if c.status == "resolved" for m in milestones(c)
+           if m.visit is None]
+    assert any(today <= d <= today + timedelta(days=14) for d in due)
+    assert any(c.status == "resolved" and open_milestones(c) == [90] for c in demo_cases())
+
+
+def test_parties_and_steps_count_people_with_women_present(demo):
+    cases = demo_cases()
+    parties = [p for c in cases for p in c.parties]
+    assert {p.kind for p in parties} == {"person", "family", "group", "community"}
+    assert {"F", "M"} <= {p.sex for p in parties}
+    assert any(p.people_count > 1 for p in parties)
+    all_steps = [s for c in cases for s in c.steps]
+    assert len(all_steps) >= 40
+    assert sum(s.female_participants > 0 for s in all_steps) >= 0.75 * len(all_steps)
+    assert all(s.participants > 0 for s in all_steps)
