@@ -1,4 +1,4 @@
-"""Palabre's Flask application: create_app() registers extensions, blueprints, errors and commands."""
+"""Palabre's Flask app: create_app() registers extensions, blueprints, errors and commands."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -37,7 +37,8 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _declare_write_intent():
         # Registered first: a POST's transaction then begins IMMEDIATE on SQLite.
-        request.environ["palabre.write_token"] = write_intent.set(request.method not in SAFE_METHODS)
+        writes = request.method not in SAFE_METHODS
+        request.environ["palabre.write_token"] = write_intent.set(writes)
 
     @app.teardown_request
     def _reset_write_intent(_error=None):

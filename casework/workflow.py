@@ -1,4 +1,4 @@
-"""What casework registers with the workflow engine (conditions, forms, activities), and the app's engine."""
+"""What casework registers with the workflow engine (conditions, forms, activities)."""
 from flask import current_app
 
 from workflows import Engine, Workflow
@@ -57,7 +57,7 @@ CONDITIONS = {
 
 
 def build_engine(directory: str) -> Engine:
-    """Load and validate every definition; raises WorkflowDefinitionError naming file and problem."""
+    """Load and validate every definition; WorkflowDefinitionError names file and problem."""
     engine = Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=TRANSITION_FORMS,
                     activities=ACTIVITIES)
     engine.load_directory(directory)

@@ -34,7 +34,8 @@ def _postgres_database(server_url: str):
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as error:  # in CI a PostgreSQL run that cannot start is a failure
         admin.dispose()
-        raise pytest.UsageError(f"cannot create a test database on {server_url}: {error}")
+        raise pytest.UsageError(
+            f"cannot create a test database on {server_url}: {error}") from error
 
     def drop():
         with admin.connect() as connection:

@@ -158,7 +158,7 @@ def advance(people: Commune_People, case, move: str) -> None:
 
 @pytest.fixture
 def make_case(people):
-    """make_case(state='resolved', people=..., **intake): a case driven there through the services."""
+    """make_case(state, who=people, **intake): a case driven to `state` through the services."""
     def make(state: str = "reported", who: Commune_People | None = None, **values):
         who = who or people
         case = cases.report_case(who.mediator, who.commune, case_input(**values))

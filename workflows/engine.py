@@ -1,4 +1,4 @@
-"""Workflow engine: load and validate YAML definitions, one transitions.Machine per version, fire triggers.
+"""Workflow engine: validate YAML definitions, one transitions.Machine per version, fire.
 
 The engine knows nothing of Flask or of the case model: the application tells it which roles,
 conditions, transition forms and state activities exist, and hands it an opaque *subject*
@@ -194,7 +194,7 @@ class Workflow:
         return result
 
     def check(self, subject: Any, state: str, trigger: str, roles: Iterable[str]) -> TransitionDef:
-        """The transition for `trigger` if `roles` may fire it on `subject` now; raises otherwise."""
+        """The transition for `trigger` if `roles` may fire it on `subject` now, else raise."""
         t = self._by_trigger.get(trigger)
         if t is None:
             raise TransitionNotAllowed(trigger, state, "unknown trigger")

@@ -1,11 +1,18 @@
 """Field helpers shared by the forms: choices from a vocabulary, the hidden case version."""
 from wtforms import HiddenField, IntegerField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 
-def choices(vocabulary: dict, blank=None) -> list[tuple[str, str]]:
-    items = list(vocabulary.items())
-    return [("", blank), *items] if blank is not None else items
+def choices(vocabulary: dict, blank=None) -> list[SelectChoice]:
+    """Options of a select from a vocabulary, with an empty first option when `blank` is given."""
+    return options(vocabulary.items(), blank)
+
+
+def options(pairs, blank=None) -> list[SelectChoice]:
+    """Options from (value, label) pairs, e.g. built from the database by a view."""
+    result = [SelectChoice(value, label) for value, label in pairs]
+    return [SelectChoice("", blank), *result] if blank is not None else result
 
 
 class VersionField(HiddenField):

@@ -1,1 +1,1 @@
-"""Business operations: each takes the acting user, checks access, writes rows and events, flushes."""
+"""Business operations: each takes the acting user, checks access, writes rows and events."""

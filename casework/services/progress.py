@@ -1,4 +1,4 @@
-"""Moving a case along its workflow: optimistic version check, state change, automatic transitions."""
+"""Moving a case along its workflow: version check, state change, automatic transitions."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -14,7 +14,7 @@ MAX_AUTOMATIC_CHAIN = 5
 
 
 def expect_version(case: Case, version: int | None) -> None:
-    """Refuse a change prepared on an older version of the case (a form opened before another's edit)."""
+    """Refuse a change prepared on an older version of the case (a form opened before an edit)."""
     if version is not None and version != case.version:
         raise Conflict(_l("This case was changed by someone else since you opened the page. "
                           "Check its current state, then try again."))

@@ -10,13 +10,14 @@ from ..errors import NotPermitted
 from ..extensions import db
 from ..forms.casework import (TRANSITION_FORMS, FollowUpForm, SignOffForm, StepForm,
                               TeamForm)
+from ..forms.fields import options
 from ..forms.intake import CaseForm
 from ..models import Commune, Proposal
 from ..queries import case_list, case_page
 from ..services import cases, followups, signoffs, steps, team, transitions
 from ..timeutil import local_today
 from ..workflow import workflow_of
-from .common import case_or_404, handle_form, opening, perform
+from .common import case_or_404, handle_form, opening
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
@@ -48,13 +49,13 @@ def new():
     if not communes:
         raise NotPermitted(_l("Only mediators and coordinators report conflicts."))
     form = CaseForm()
-    form.commune_id.choices = [(c.id, c.name) for c in communes]
+    form.commune_id.choices = options((c.id, c.name) for c in communes)
     status = 200
     if form.is_submitted() and form.wants_another_party():
-        form.parties.append_entry()
-    elif form.validate_on_submit():
+        form.parties.append_entry()  # a button, not a script: works on any phone
+    else:
         created = []
-        status = perform(form, lambda: created.append(cases.report_case(
+        status = handle_form(form, lambda: created.append(cases.report_case(
             current_user, db.session.get(Commune, form.commune_id.data), form.to_input())))
         if status is None:
             return _to_case(created[0], _l("Conflict reported as %(reference)s.",
@@ -71,9 +72,10 @@ def show(reference):
 @bp.route("/<reference>/team", methods=["GET", "POST"])
 def assign_team(reference):
     case = case_or_404(reference)
-    opening(access.can(current_user, "assign_team", case), _l("You cannot assign the team of this case."))
+    opening(access.can(current_user, "assign_team", case),
+            _l("You cannot assign the team of this case."))
     form = TeamForm(version=case.version, members=sorted(case.team_user_ids))
-    form.members.choices = [(u.id, u.full_name) for u in team.eligible_mediators(case)]
+    form.members.choices = options((u.id, u.full_name) for u in team.eligible_mediators(case))
     status = handle_form(form, lambda: team.assign_team(current_user, case, form.members.data,
                                                         version=form.version.data), case=case)
     if status is None:
@@ -84,7 +86,8 @@ def assign_team(reference):
 @bp.route("/<reference>/steps/new", methods=["GET", "POST"])
 def log_step(reference):
     case = case_or_404(reference)
-    opening(access.can(current_user, "log_step", case), _l("Only the case's team can log a step, while it is in mediation."))
+    opening(access.can(current_user, "log_step", case),
+            _l("Only the case's team can log a step, while it is in mediation."))
     form = StepForm(version=case.version)
     if not form.is_submitted():
         form.step_date.data = local_today()
@@ -98,12 +101,13 @@ def log_step(reference):
 @bp.route("/<reference>/follow-ups/new", methods=["GET", "POST"])
 def record_follow_up(reference):
     case = case_or_404(reference)
-    opening(access.can(current_user, "record_follow_up", case), _l("Only the case's team can record a follow-up visit now."))
+    opening(access.can(current_user, "record_follow_up", case),
+            _l("Only the case's team can record a follow-up visit now."))
     form = FollowUpForm(version=case.version)
     open_days = followups.open_milestones(case)
-    form.milestone_days.choices = [
-        *[(str(d), _l("Planned visit at %(days)d days", days=d)) for d in open_days],
-        ("", _l("Additional visit"))]
+    form.milestone_days.choices = options(
+        [*((str(d), _l("Planned visit at %(days)d days", days=d)) for d in open_days),
+         ("", _l("Additional visit"))])
     if not form.is_submitted():
         form.visit_date.data = local_today()
         form.milestone_days.data = open_days[0] if open_days else None

@@ -47,8 +47,8 @@ def commit() -> None:
         db.session.commit()
     except (StaleDataError, IntegrityError) as error:
         db.session.rollback()
-        raise Conflict(_l("Someone changed this case at the same moment. Check its current "
-                          "state, then try again.")) from error
+        raise Conflict(_l("Someone else changed the same thing at the same moment. Check "
+                          "what is there now, then try again.")) from error
 
 
 def perform(form, operation: Callable[[], object], *, case: Case | None = None) -> int | None:

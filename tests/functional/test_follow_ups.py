@@ -1,0 +1,98 @@
+"""Follow-up visits: both planned visits holding completes the follow-up; a broken agreement
+sends the case back to mediation; visits are checked like any other input."""
+import pytest
+
+from casework.errors import InvalidInput
+from casework.extensions import db
+from casework.services.followups import FollowUpInput, record_follow_up
+from casework.timeutil import local_today
+
+from tests.factories import advance
+
+from .pages import submit, text
+
+
+def visit(app, login, user, case, **data):
+    client = login(user, app.test_client())
+    values = {"milestone_days": "30", "visit_date": local_today().isoformat(),
+              "outcome": "respected", "notes": ""}
+    values.update(data)
+    return submit(client, f"/cases/{case.reference}/follow-ups/new", values)
+
+
+def test_a_broken_agreement_reopens_the_case(app, login, people, make_case):
+    case = make_case("resolved")
+    assert visit(app, login, people.mediator, case).status_code == 302
+    response = visit(app, login, people.mediator, case, milestone_days="90", outcome="broken",
+                     notes="Le champ a de nouveau été labouré par la famille Traoré.")
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert case.status == "in_mediation"
+    page = text(login(people.mediator, app.test_client()).get(f"/cases/{case.reference}"))
+    assert "Résolu → En médiation (automatique)" in page
+    assert "/steps/new" in page  # the team mediates again
+
+
+def test_a_broken_agreement_after_followed_up_reopens_too(app, login, people, make_case):
+    case = make_case("followed_up")
+    response = visit(app, login, people.mediator, case, milestone_days="", outcome="broken",
+                     notes="Nouvelle dispute.")
+    assert response.status_code == 302
+    db.session.refresh(case)
+    assert case.status == "in_mediation"
+
+
+def test_partly_respected_holds_but_needs_notes(app, login, people, make_case):
+    case = make_case("resolved")
+    response = visit(app, login, people.mediator, case, outcome="partly", notes="")
+    assert response.status_code == 400
+    assert "Dites ce qui a été constaté sur le terrain." in text(response)
+    assert visit(app, login, people.mediator, case, outcome="partly",
+                 notes="Bornage à reprendre.").status_code == 302
+    assert visit(app, login, people.mediator, case, milestone_days="90").status_code == 302
+    db.session.refresh(case)
+    assert case.status == "followed_up"
+
+
+def test_one_visit_is_not_enough(app, login, people, make_case):
+    case = make_case("resolved")
+    visit(app, login, people.mediator, case)
+    db.session.refresh(case)
+    assert case.status == "resolved"
+
+
+@pytest.mark.parametrize("data, field_error", [
+    ({"visit_date": "2099-01-01"},
+     "Une visite ne peut pas être enregistrée avant d'avoir eu lieu."),
+    ({"visit_date": "2000-01-01"}, "Une visite de suivi a lieu après l'accord."),
+    ({"outcome": ""}, None),
+])
+def test_bad_visits_are_refused_with_the_reason(app, login, people, make_case, data,
+                                                 field_error):
+    case = make_case("resolved")
+    response = visit(app, login, people.mediator, case, **data)
+    assert response.status_code == 400
+    if field_error:
+        assert field_error in text(response)
+    db.session.refresh(case)
+    assert case.follow_ups == []
+
+
+def test_the_same_planned_visit_cannot_be_recorded_twice(people, make_case):
+    case = make_case("resolved")
+    advance(people, case, "visit_30")
+    with pytest.raises(InvalidInput) as refused:
+        record_follow_up(people.mediator, case, FollowUpInput(
+            visit_date=local_today(), outcome="respected", milestone_days=30))
+    assert refused.value.field == "milestone_days"
+    assert str(refused.value) == "Cette visite prévue est déjà enregistrée."
+
+
+@pytest.mark.parametrize("who", ["mayor", "chief"])
+def test_only_the_team_records_visits(app, login, people, make_case, who):
+    case = make_case("resolved")
+    client = login(getattr(people, who), app.test_client())
+    assert client.get(f"/cases/{case.reference}/follow-ups/new").status_code == 403
+    response = client.post(f"/cases/{case.reference}/follow-ups/new", data={
+        "milestone_days": "30", "visit_date": local_today().isoformat(), "outcome": "respected"})
+    assert response.status_code == 403

@@ -1,0 +1,258 @@
+"""The workflow engine on its own: loading, validation errors that name file and problem,
+offered and waiting transitions, firing, and one machine per version."""
+from pathlib import Path
+
+import pytest
+import yaml
+
+from workflows import Engine, TransitionNotAllowed, WorkflowDefinitionError
+
+pytestmark = pytest.mark.no_db
+
+DEFINITIONS = Path(__file__).resolve().parents[2] / "workflows" / "definitions"
+ROLES = ("mediator", "coordinator", "commune_authority", "traditional_leader")
+FORMS = ("agreement", "note", "reason", "referral")
+ACTIVITIES = ("steps", "follow_ups")
+
+
+class Subject:
+    """A stand-in case: conditions read its flags."""
+
+    def __init__(self, **flags):
+        self.flags = flags
+
+
+def flag(name):
+    return lambda subject, _workflow: subject.flags.get(name, False)
+
+
+CONDITIONS = {name: flag(name) for name in (
+    "team_assigned", "step_logged", "follow_ups_done", "agreement_holds", "agreement_broken",
+    "gender_based_violence")}
+
+
+def new_engine():
+    return Engine(roles=ROLES, conditions=CONDITIONS, forms=FORMS, activities=ACTIVITIES)
+
+
+@pytest.fixture(scope="module")
+def mediation():
+    engine = new_engine()
+    engine.load_directory(DEFINITIONS)
+    return engine.latest("mediation")
+
+
+def base_definition():
+    return yaml.safe_load((DEFINITIONS / "mediation.v1.yaml").read_text(encoding="utf-8"))
+
+
+def write(tmp_path, data, name="mediation.v1.yaml"):
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_the_shipped_definition_loads(mediation):
+    assert mediation.key == ("mediation", 1)
+    assert mediation.initial == "reported"
+    assert {"reported", "in_mediation", "resolved", "followed_up", "closed", "referred",
+            "not_admissible"} == set(mediation.states)
+    assert mediation.state("resolved").follow_up_days == (30, 90)
+    assert mediation.title_for("fr") == "Médiation communautaire"
+
+
+def test_one_machine_per_version_whatever_the_number_of_cases(mediation, monkeypatch):
+    import transitions
+    built = []
+    monkeypatch.setattr(transitions.Machine, "__init__",
+                        lambda *a, **k: built.append(1) or pytest.fail("machine built"))
+    for _ in range(200):
+        mediation.fire(Subject(team_assigned=True), "reported", "start_mediation", ["mediator"])
+    assert built == []
+
+
+@pytest.mark.parametrize("state, roles, flags, expected", [
+    ("reported", ["mediator"], {}, {"declare_not_admissible", "refer"}),
+    ("reported", ["mediator"], {"team_assigned": True},
+     {"start_mediation", "declare_not_admissible", "refer"}),
+    ("reported", ["mediator"], {"team_assigned": True, "gender_based_violence": True}, {"refer"}),
+    ("reported", ["commune_authority", "traditional_leader"], {"team_assigned": True}, set()),
+    ("in_mediation", ["mediator"], {"step_logged": True},
+     {"resolve", "declare_not_admissible", "refer"}),
+    ("in_mediation", ["coordinator"], {"step_logged": True}, {"declare_not_admissible", "refer"}),
+    ("followed_up", ["coordinator"], {}, {"close"}),
+    ("followed_up", ["mediator"], {}, set()),
+    ("closed", ROLES, {}, set()),
+])
+def test_offered_transitions(mediation, state, roles, flags, expected):
+    offered = {t.trigger for t in mediation.offered(Subject(**flags), state, roles)}
+    assert offered == expected
+
+
+def test_automatic_transitions_are_never_offered_to_anyone(mediation):
+    subject = Subject(follow_ups_done=True, agreement_holds=True, agreement_broken=True)
+    for state in mediation.states:
+        assert not [t for t in mediation.offered(subject, state, ROLES) if t.automatic]
+
+
+def test_waiting_says_which_condition_blocks(mediation):
+    waiting = dict((t.trigger, unmet) for t, unmet in
+                   mediation.waiting(Subject(gender_based_violence=True), "reported"))
+    assert waiting["start_mediation"] == ("team_assigned", "not:gender_based_violence")
+    assert waiting["declare_not_admissible"] == ("not:gender_based_violence",)
+
+
+@pytest.mark.parametrize("trigger, state, roles, flags, reason", [
+    ("start_mediation", "reported", ["mediator"], {}, "conditions not met"),
+    ("start_mediation", "reported", ["commune_authority"], {"team_assigned": True},
+     "role not allowed"),
+    ("close", "resolved", ["coordinator"], {}, "not possible from this state"),
+    ("complete_follow_up", "resolved", ROLES, {"follow_ups_done": True,
+                                                "agreement_holds": True},
+     "fired by the system only"),
+    ("no_such_trigger", "reported", ROLES, {}, "unknown trigger"),
+    ("resolve", "in_mediation", ["mediator"], {"step_logged": True},
+     "needs sign-offs: propose it instead"),
+])
+def test_fire_refuses_with_a_reason(mediation, trigger, state, roles, flags, reason):
+    with pytest.raises(TransitionNotAllowed) as refused:
+        mediation.fire(Subject(**flags), state, trigger, roles)
+    assert refused.value.reason == reason
+
+
+def test_fire_complete_and_automatic(mediation):
+    assert mediation.fire(Subject(team_assigned=True), "reported", "start_mediation",
+                          ["mediator"]) == "in_mediation"
+    assert mediation.complete(Subject(step_logged=True), "in_mediation", "resolve") == "resolved"
+    transition, state = mediation.fire_automatic(
+        Subject(follow_ups_done=True, agreement_holds=True), "resolved")
+    assert (transition.trigger, state) == ("complete_follow_up", "followed_up")
+    transition, state = mediation.fire_automatic(Subject(agreement_broken=True), "followed_up")
+    assert (transition.trigger, state) == ("reopen", "in_mediation")
+    assert mediation.fire_automatic(Subject(), "resolved") is None
+
+
+def test_a_condition_that_changes_between_check_and_fire_is_still_enforced(mediation):
+    """The machine itself re-checks conditions: an offer is not a licence."""
+    subject = Subject(team_assigned=True)
+    mediation.check(subject, "reported", "start_mediation", ["mediator"])
+    subject.flags["team_assigned"] = False
+    with pytest.raises(TransitionNotAllowed):
+        mediation.complete(Subject(), "in_mediation", "resolve")
+    with pytest.raises(TransitionNotAllowed):
+        mediation.fire(subject, "reported", "start_mediation", ["mediator"])
+
+
+def _broken(change):
+    data = base_definition()
+    change(data)
+    return data
+
+
+def _add_transition(**spec):
+    return lambda d: d["transitions"].append(spec)
+
+
+def _set_state(name, **spec):
+    return lambda d: d["states"].__setitem__(name, {"fr": "X", "en": "X", **spec})
+
+
+def _del_state_key(state, key):
+    return lambda d: d["states"][state].pop(key)
+
+
+INVALID = [
+    ("unknown role", _add_transition(trigger="escalate", source="reported", dest="referred",
+                                     by=["sorcerer"], label={"fr": "a", "en": "a"}),
+     "unknown role 'sorcerer'"),
+    ("unknown condition", _add_transition(trigger="escalate", source="reported",
+                                          dest="referred", by=["mediator"],
+                                          requires=["moon_is_full"],
+                                          label={"fr": "a", "en": "a"}),
+     "unknown condition 'moon_is_full'"),
+    ("unknown state", _add_transition(trigger="escalate", source="reported", dest="limbo",
+                                      by=["mediator"], label={"fr": "a", "en": "a"}),
+     "unknown state 'limbo'"),
+    ("unreachable state", _set_state("archived", final=True),
+     "archived cannot be reached"),
+    ("dead end", lambda d: (d["states"].__setitem__("parked", {"fr": "P", "en": "P"}),
+                            d["transitions"].append({"trigger": "park", "source": "reported",
+                                                     "dest": "parked", "by": ["mediator"],
+                                                     "label": {"fr": "p", "en": "p"}})),
+     "'parked' is not final and has no way out"),
+    ("typo in a key", lambda d: d["transitions"][0].update(requries=["team_assigned"]),
+     "unknown key(s) requries"),
+    ("missing English label", _del_state_key("reported", "en"), "lacks its 'en' label"),
+    ("trigger clashing with a reserved name",
+     _add_transition(trigger="state", source="reported", dest="referred", by=["mediator"],
+                     label={"fr": "a", "en": "a"}), "clashes with a reserved name"),
+    ("to_ shortcut name", _add_transition(trigger="to_closed", source="reported",
+                                          dest="referred", by=["mediator"],
+                                          label={"fr": "a", "en": "a"}),
+     "clashes with a reserved name"),
+    ("duplicate trigger", _add_transition(trigger="refer", source="resolved", dest="referred",
+                                          by=["mediator"], label={"fr": "a", "en": "a"}),
+     "'refer' is defined twice"),
+    ("leaving a final state", _add_transition(trigger="revive", source="closed",
+                                              dest="reported", by=["coordinator"],
+                                              label={"fr": "a", "en": "a"}),
+     "leaves final state 'closed'"),
+    ("unknown initial", lambda d: d.update(initial="nowhere"), "initial state 'nowhere'"),
+    ("bad sla", lambda d: d["states"]["reported"].update(sla_days=-3), "sla_days"),
+    ("unknown form", lambda d: d["transitions"][0].update(form="essay"), "unknown form 'essay'"),
+    ("automatic with roles", lambda d: d["transitions"][2].update(by=["mediator"]),
+     "an automatic transition has no by"),
+    ("manual without roles", lambda d: d["transitions"][0].pop("by"), "say which roles"),
+]
+
+
+@pytest.mark.parametrize("problem, change, message", INVALID, ids=[i[0] for i in INVALID])
+def test_invalid_definitions_are_refused_naming_file_and_problem(tmp_path, problem, change,
+                                                                 message):
+    path = write(tmp_path, _broken(change))
+    with pytest.raises(WorkflowDefinitionError) as refused:
+        new_engine().load_directory(tmp_path)
+    assert str(path) in str(refused.value)
+    assert message in str(refused.value)
+
+
+def test_file_name_must_match_workflow_and_version(tmp_path):
+    write(tmp_path, base_definition(), name="mediation.v2.yaml")
+    with pytest.raises(WorkflowDefinitionError, match="must be named mediation.v1.yaml"):
+        new_engine().load_directory(tmp_path)
+
+
+def test_not_yaml(tmp_path):
+    (tmp_path / "mediation.v1.yaml").write_text("states: [unclosed", encoding="utf-8")
+    with pytest.raises(WorkflowDefinitionError, match="not valid YAML"):
+        new_engine().load_directory(tmp_path)
+
+
+def test_an_empty_directory_is_an_error(tmp_path):
+    with pytest.raises(WorkflowDefinitionError, match="no workflow definition found"):
+        new_engine().load_directory(tmp_path)
+
+
+def test_check_directory_reports_every_bad_file_and_keeps_good_ones(tmp_path):
+    write(tmp_path, base_definition())
+    write(tmp_path, _broken(lambda d: d.update(version=2, initial="nowhere")),
+          name="mediation.v2.yaml")
+    write(tmp_path, _broken(lambda d: d.update(version=3, title={"fr": "x"})),
+          name="mediation.v3.yaml")
+    engine = new_engine()
+    errors = engine.check_directory(tmp_path)
+    assert [Path(e.source).name for e in errors] == ["mediation.v2.yaml", "mediation.v3.yaml"]
+    assert [w.key for w in engine.workflows()] == [("mediation", 1)]
+
+
+def test_versions_live_side_by_side(tmp_path):
+    write(tmp_path, base_definition())
+    v2 = base_definition()
+    v2["version"] = 2
+    v2["states"]["in_mediation"]["sla_days"] = 45
+    write(tmp_path, v2, name="mediation.v2.yaml")
+    engine = new_engine()
+    engine.load_directory(tmp_path)
+    assert engine.latest("mediation").version == 2
+    assert engine.get("mediation", 1).state("in_mediation").sla_days == 60
+    assert engine.get("mediation", 2).state("in_mediation").sla_days == 45

@@ -1,0 +1,97 @@
+"""The app refuses to start on a bad workflow definition or, in production, with demo accounts
+or without a secret key; the schema shipped by the migrations matches the models."""
+from pathlib import Path
+
+import pytest
+import yaml
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from casework import create_app
+from casework.extensions import db
+from casework.models import User
+from config import ProductionConfig, TestConfig
+from workflows import WorkflowDefinitionError
+
+DEFINITIONS = Path(__file__).resolve().parents[2] / "workflows" / "definitions"
+
+
+def broken_definitions(tmp_path):
+    data = yaml.safe_load((DEFINITIONS / "mediation.v1.yaml").read_text(encoding="utf-8"))
+    data["transitions"][0]["by"] = ["mediator", "griot"]
+    (tmp_path / "mediation.v1.yaml").write_text(yaml.safe_dump(data, allow_unicode=True),
+                                                encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.no_db
+def test_an_invalid_definition_stops_the_app_naming_file_and_problem(tmp_path):
+    with pytest.raises(WorkflowDefinitionError) as refused:
+        create_app(TestConfig, WORKFLOWS_DIR=str(broken_definitions(tmp_path)))
+    message = str(refused.value)
+    assert "mediation.v1.yaml" in message and "unknown role 'griot'" in message
+
+
+@pytest.mark.no_db
+def test_check_workflows_exits_1_with_the_problem(app, tmp_path):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["check-workflows", "--directory",
+                                 str(broken_definitions(tmp_path))])
+    assert result.exit_code == 1
+    assert "mediation.v1.yaml" in result.output and "unknown role 'griot'" in result.output
+    result = runner.invoke(args=["check-workflows"])
+    assert result.exit_code == 0 and "ok mediation v1" in result.output
+
+
+@pytest.mark.no_db
+def test_production_needs_a_secret_key(monkeypatch):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(ProductionConfig)
+
+
+@pytest.mark.no_db
+def test_production_refuses_to_start_while_demo_accounts_exist(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'prod.db'}"
+    setup_app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=url)
+    with setup_app.app_context():
+        upgrade()
+        db.session.add(User(username="maire.demo", full_name="Demo", password_hash="x",
+                            is_demo=True))
+        db.session.commit()
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 40)
+    with pytest.raises(RuntimeError, match="demo accounts"):
+        create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=url)
+    with setup_app.app_context():
+        db.session.scalar(select(User)).active = False
+        db.session.commit()
+    assert create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=url)  # disabled: it starts
+
+
+def test_the_migrations_match_the_models():
+    context = MigrationContext.configure(db.session.connection())
+    assert compare_metadata(context, db.metadata) == []
+
+
+def test_healthz_says_503_when_the_database_is_unreachable(monkeypatch, client):
+    from sqlalchemy.exc import OperationalError
+
+    def unreachable(*_args, **_kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+    monkeypatch.setattr(db.session, "execute", unreachable)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "error", "database": "error"}
+
+
+def test_create_user_command(app):
+    result = app.test_cli_runner().invoke(args=[
+        "create-user", "--username", "awa.traore", "--full-name", "Awa Traoré",
+        "--password", "un mot de passe sûr", "--admin"])
+    assert result.exit_code == 0, result.output
+    short = app.test_cli_runner().invoke(args=[
+        "create-user", "--username", "x", "--full-name", "X", "--password", "court"])
+    assert short.exit_code == 1 and "password" in short.output
