@@ -6,7 +6,7 @@ PORT ?= 5000
 FLASK := PALABRE_ENV=development $(BIN)/flask --app wsgi
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres install translations check-workflows lint clean
+.PHONY: run test lint test-sqlite test-postgres install translations messages check-workflows clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,13 @@ install: $(VENV)/.installed translations
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -q -d casework/translations
 
+# Extract the strings shown to people and merge them into the catalogues (then translate casework/translations/fr).
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		-o casework/translations/messages.pot .
+	$(BIN)/pybabel update -i casework/translations/messages.pot -d casework/translations \
+		-l fr -w 100 --no-fuzzy-matching --ignore-obsolete
+
 run: install
 	$(FLASK) setup
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
@@ -27,7 +34,10 @@ run: install
 check-workflows: install
 	$(FLASK) check-workflows
 
-test: test-sqlite test-postgres
+test: lint test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check .
 
 test-sqlite: install
 	$(BIN)/python -m pytest -q
