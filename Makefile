@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/activate
 install: $(VENV)/.installed translations
 
 translations: $(VENV)/.installed
-	$(BIN)/pybabel compile -q -d casework/translations
+	$(BIN)/pybabel compile -d casework/translations
 
 # Extract the strings shown to people and merge them into the catalogues (then translate casework/translations/fr).
 messages: $(VENV)/.installed
