@@ -16,8 +16,10 @@ class PartyForm(Form):
     """One party; a row left without a name is ignored."""
 
     name = StringField(_l("Name of the person, family or group"), validators=[Length(max=160)])
-    sex = SelectField(_l("Sex"), choices=choices(v.SEXES), default="M")
-    age_group = SelectField(_l("Age group"), choices=choices(v.AGE_GROUPS), default="adult")
+    # No default: women's participation is counted, so nobody's sex is assumed.
+    sex = SelectField(_l("Sex"), choices=choices(v.SEXES, _l("Choose...")), default="")
+    age_group = SelectField(_l("Age group"), choices=choices(v.AGE_GROUPS, _l("Choose...")),
+                            default="")
     kind = SelectField(_l("Kind of party"), choices=choices(v.PARTY_KINDS), default="person")
     people_count = IntegerField(_l("Number of people"), default=1,
                                 validators=[Optional(), NumberRange(min=1, max=1000000)],

@@ -131,3 +131,12 @@ def test_references_count_per_commune_and_year(people, elsewhere, make_case):
     other = make_case(who=elsewhere)
     assert first.reference.endswith("-0001") and second.reference.endswith("-0002")
     assert other.reference.startswith(elsewhere.commune.code) and other.reference.endswith("-0001")
+
+
+def test_a_named_party_needs_its_sex_chosen(people, login, client):
+    login(people.mediator)
+    response = submit(client, "/cases/new", intake(people.commune, **{"parties-1-sex": ""}))
+    assert response.status_code == 400
+    page = text(response)
+    assert 'id="parties-1-sex-error"' in page and "Campement peul de Sɛrɛkɔrɔ" in page
+    assert db.session.scalar(select(Case)) is None
