@@ -95,3 +95,13 @@ def test_create_user_command(app):
     short = app.test_cli_runner().invoke(args=[
         "create-user", "--username", "x", "--full-name", "X", "--password", "court"])
     assert short.exit_code == 1 and "password" in short.output
+
+
+@pytest.mark.no_db
+def test_forms_carry_a_csrf_token_and_a_post_without_it_is_refused(database_url):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=True)
+    client = app.test_client()
+    assert 'name="csrf_token"' in client.get("/login").get_data(as_text=True)
+    response = client.post("/login", data={"username": "x", "password": "y"})
+    assert response.status_code == 400
+    assert "Le formulaire a expiré" in response.get_data(as_text=True)
