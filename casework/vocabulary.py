@@ -72,6 +72,8 @@ REFERRAL_TARGETS = {
 }
 
 SIGNOFF_DECISIONS = {"approve": _l("Approve"), "reject": _l("Reject")}
+# The same decisions once taken, as a case's page shows them.
+SIGNOFF_OUTCOMES = {"approve": _l("approved"), "reject": _l("rejected")}
 
 PROPOSAL_STATUSES = {
     "pending": _l("Waiting for sign-offs"),

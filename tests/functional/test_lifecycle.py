@@ -82,7 +82,8 @@ def test_a_conflict_from_report_to_closure(app, people, login):
     db.session.refresh(case)
     assert case.status == "resolved"
     page = text(mediator.get(url))
-    assert "Approuver" in page and people.mayor.full_name in page and people.chief.full_name in page
+    assert f"Maire ou adjoint au maire : approuvé par {people.mayor.full_name}" in page
+    assert f"Autorité traditionnelle : approuvé par {people.chief.full_name}" in page
 
     for days in ("30", "90"):
         assert submit(mediator, f"{url}/follow-ups/new", {
