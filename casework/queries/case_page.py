@@ -28,7 +28,7 @@ def condition_hint(name: str):
     return CONDITION_HINTS.get(name, name)
 
 
-def next_steps(user, case: Case) -> list[str]:
+def next_steps(case: Case) -> list[str]:
     """Plain sentences saying what the case waits for, from the definition itself."""
     workflow = workflow_of(case)
     locale = locale_code()
@@ -59,7 +59,7 @@ def context(user, case: Case) -> dict:
         "state": workflow.state(case.status),
         "state_label": workflow.state(case.status).label(locale),
         "actions": access.offered_transitions(user, case),
-        "next_steps": next_steps(user, case),
+        "next_steps": next_steps(case),
         "sees_identities": access.sees_identities(user, case),
         "milestones": milestones(case),
         "history": history(case),

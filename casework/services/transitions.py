@@ -55,15 +55,13 @@ def fire(actor, case: Case, trigger: str, data: TransitionInput | None = None, *
     pending = case.pending_proposal
     if pending is not None and pending.trigger == trigger:
         raise Conflict(_l("This agreement is already waiting for its sign-offs."))
+    roles = access.case_roles(actor, case)
     try:
-        transition = workflow.check(case, case.status, trigger, access.case_roles(actor, case))
-    except TransitionNotAllowed as error:
-        raise refusal(error) from error
-    details = _details(transition.form, data)
-    if transition.needs_signoffs:
-        return _propose(actor, case, transition, details)
-    try:
-        new_state = workflow.fire(case, case.status, trigger, access.case_roles(actor, case))
+        transition = workflow.check(case, case.status, trigger, roles)
+        details = _details(transition.form, data)
+        if transition.needs_signoffs:
+            return _propose(actor, case, transition, details)
+        new_state = workflow.fire(case, case.status, trigger, roles)
     except TransitionNotAllowed as error:
         raise refusal(error) from error
     cancel_pending(actor, case)

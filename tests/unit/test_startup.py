@@ -92,9 +92,12 @@ def test_create_user_command(app):
         "create-user", "--username", "awa.traore", "--full-name", "Awa Traoré",
         "--password", "un mot de passe sûr", "--admin"])
     assert result.exit_code == 0, result.output
+    created = db.session.scalar(select(User).where(User.username == "awa.traore"))
+    assert created is not None and created.is_admin and created.full_name == "Awa Traoré"
     short = app.test_cli_runner().invoke(args=[
         "create-user", "--username", "x", "--full-name", "X", "--password", "court"])
     assert short.exit_code == 1 and "password" in short.output
+    assert db.session.scalar(select(User).where(User.username == "x")) is None
 
 
 @pytest.mark.no_db
