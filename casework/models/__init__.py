@@ -1,6 +1,6 @@
 """The domain model, one module per aggregate."""
 from .base import clock_at, utcnow
-from .case import Case, TeamMember
+from .case import Case, CaseStateEntry, TeamMember
 from .commune import Commune
 from .event import AppendOnlyError, Event
 from .followup import FollowUp
@@ -10,6 +10,7 @@ from .step import MediationStep
 from .user import Membership, User
 
 __all__ = [
-    "AppendOnlyError", "Case", "Commune", "Event", "FollowUp", "MediationStep", "Membership",
-    "Party", "Proposal", "SignOff", "TeamMember", "User", "clock_at", "utcnow",
+    "AppendOnlyError", "Case", "CaseStateEntry", "Commune", "Event", "FollowUp",
+    "MediationStep", "Membership", "Party", "Proposal", "SignOff", "TeamMember", "User",
+    "clock_at", "utcnow",
 ]

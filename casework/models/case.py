@@ -1,10 +1,12 @@
 """A conflict case, its workflow position, and its reconciliation team."""
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint,
+                        event, inspect)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
+from ..textsearch import case_text
 from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
@@ -30,6 +32,8 @@ class Case(db.Model):
     reporter_contact: Mapped[str | None] = mapped_column(String(80))
     channel: Mapped[str] = mapped_column(String(32))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Folded words the search box matches (casework/textsearch.py), kept up to date on flush.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     workflow: Mapped[str] = mapped_column(String(64))
     workflow_version: Mapped[int] = mapped_column(Integer)
@@ -58,6 +62,8 @@ class Case(db.Model):
     proposals = relationship("Proposal", back_populates="case", order_by="Proposal.id")
     follow_ups = relationship("FollowUp", back_populates="case",
                               order_by="(FollowUp.visit_date, FollowUp.id)")
+    state_entries = relationship("CaseStateEntry", back_populates="case",
+                                 cascade="all, delete-orphan")
 
     @property
     def team_user_ids(self) -> set[int]:
@@ -73,11 +79,34 @@ class Case(db.Model):
         approved = [p for p in self.proposals if p.status == "approved"]
         return approved[-1] if approved else None
 
+    def refresh_search_text(self) -> None:
+        self.search_text = case_text(self.reference, self.confidential, self.village,
+                                     self.description, (p.name for p in self.parties))
+
     def days_in_state(self, now: datetime | None = None) -> int:
         return ((now or utcnow()) - self.status_changed_at).days
 
     def __repr__(self) -> str:
         return f"<Case {self.reference} {self.status}>"
+
+
+_SEARCHED = ("reference", "confidential", "village", "description", "parties")
+
+
+def _search_text_stale(case: "Case") -> bool:
+    state = inspect(case)
+    return state.pending or any(state.attrs[name].history.has_changes() for name in _SEARCHED)
+
+
+@event.listens_for(Session, "before_flush")
+def _refresh_search_texts(session, _context, _instances):
+    """Whatever changed a case or one of its parties, the search finds it by what it says now."""
+    from .party import Party
+    touched = (*session.new, *session.dirty)
+    changed = {obj for obj in touched if isinstance(obj, Case) and _search_text_stale(obj)}
+    changed |= {obj.case for obj in touched if isinstance(obj, Party) and obj.case is not None}
+    for case in changed:
+        case.refresh_search_text()
 
 
 class TeamMember(db.Model):
@@ -94,3 +123,21 @@ class TeamMember(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="team")
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
+
+
+class CaseStateEntry(db.Model):
+    """When a case first entered each state it reached: what the dashboard counts by period.
+
+    Written in the same transaction as the move (services/progress.py), so it never differs
+    from the event log; it only saves reading a million events to draw a figure.
+    """
+
+    __tablename__ = "case_state_entries"
+    __table_args__ = (UniqueConstraint("case_id", "state"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    state: Mapped[str] = mapped_column(String(64))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="state_entries")

@@ -15,6 +15,8 @@ class Commune(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
     cercle: Mapped[str] = mapped_column(String(120))
     region: Mapped[str] = mapped_column(String(120))
+    # The programme asks each commune's team to take on at least this many distinct conflicts.
+    case_target: Mapped[int] = mapped_column(Integer, default=2, server_default="2")
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     def __repr__(self) -> str:

@@ -31,7 +31,7 @@ class Proposal(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case = relationship("Case", back_populates="proposals")
-    proposed_by = relationship("User")
+    proposed_by = relationship("User", lazy="joined")
     signoffs: Mapped[list["SignOff"]] = relationship(
         back_populates="proposal", order_by="SignOff.id", lazy="selectin"
     )

@@ -11,12 +11,13 @@ from sqlalchemy import func, select
 from .. import access
 from ..errors import InvalidInput, NotPermitted
 from ..extensions import db
-from ..models import Case, Commune, Party
+from ..models import Case, Commune, Party, utcnow
 from ..timeutil import local_today
 from ..vocabulary import (AGE_GROUPS, CHANNELS, CONFLICT_TYPES, GBV, PARTY_KINDS, SEXES,
                           URGENCIES)
 from ..workflow import engine
 from . import events
+from .progress import enter_state
 from .validation import require_choice, require_text, require_whole
 
 
@@ -102,6 +103,8 @@ def report_case(actor, commune: Commune, data: CaseInput) -> Case:
               kind=p.kind, people_count=p.people_count)
         for index, p in enumerate(data.parties)
     ]
+    case.status_changed_at = case.created_at = utcnow()
+    enter_state(case, case.status)
     db.session.add(case)
     events.record("case.reported", actor=actor, case=case, reference=case.reference,
                   status=case.status, workflow=workflow.name,

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..errors import Conflict
 from ..extensions import db
-from ..models import Case, utcnow
+from ..models import Case, CaseStateEntry, utcnow
 from ..workflow import workflow_of
 from . import events
 
@@ -34,12 +34,19 @@ def cancel_pending(actor, case: Case) -> None:
                       trigger=proposal.trigger)
 
 
+def enter_state(case: Case, state: str) -> None:
+    """Remember when the case first reached `state` (the dashboard counts by these dates)."""
+    if all(entry.state != state for entry in case.state_entries):
+        case.state_entries.append(CaseStateEntry(state=state, entered_at=case.status_changed_at))
+
+
 def move(actor, case: Case, trigger: str, new_state: str, *, automatic: bool = False,
          **details) -> None:
     """Put the case in `new_state` and log the transition; the event trail replays to the status."""
     old_state = case.status
     case.status = new_state
     case.status_changed_at = utcnow()
+    enter_state(case, new_state)
     touch(case)
     events.record("case.transition", actor=actor, case=case, trigger=trigger,
                   from_state=old_state, to_state=new_state, automatic=automatic, **details)
