@@ -70,3 +70,22 @@ def engine() -> Engine:
 
 def workflow_of(case) -> Workflow:
     return engine().get(case.workflow, case.workflow_version)
+
+
+def state_labels() -> dict[str, str]:
+    """Every state of every loaded workflow, with its label in the current language."""
+    from .i18n import locale_code
+    locale = locale_code()
+    labels: dict[str, str] = {}
+    for workflow in engine().workflows():
+        for name, state in workflow.states.items():
+            labels.setdefault(name, state.label(locale))
+    return labels
+
+
+def open_states() -> list[str]:
+    """States that are not final in any loaded workflow, in definition order."""
+    names: dict[str, None] = {}
+    for workflow in engine().workflows():
+        names.update((name, None) for name, state in workflow.states.items() if not state.final)
+    return list(names)

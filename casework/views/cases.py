@@ -14,6 +14,7 @@ from ..forms.fields import options
 from ..forms.intake import CaseForm
 from ..models import Commune, Proposal
 from ..queries import case_list, case_page
+from ..queries.filters import CaseFilters
 from ..services import cases, followups, signoffs, steps, team, transitions
 from ..timeutil import local_today
 from ..workflow import workflow_of
@@ -36,7 +37,7 @@ def _to_case(case, message=None):
 
 @bp.get("")
 def index():
-    filters = case_list.CaseFilters.from_args(request.args)
+    filters = CaseFilters.from_args(request.args)
     page = case_list.search(current_user, filters)
     return render_template("cases/list.html", page=page, filters=filters,
                            communes=access.visible_communes(current_user),

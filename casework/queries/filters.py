@@ -1,0 +1,122 @@
+"""The filters of the case list, the dashboard and their exports, read from the URL.
+
+One object serves all three, so that a dashboard cell, the list it links to and the file
+exported from either select exactly the same cases.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import false
+
+from ..models import Case
+from ..textsearch import words
+from ..timeutil import day_start
+from ..vocabulary import CONFLICT_TYPES
+from ..workflow import state_labels
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    commune_id: int | None = None
+    status: str | None = None
+    conflict_type: str | None = None
+    # The period, in Bamako days, both ends included.
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    page: int = 1
+    errors: tuple = field(default=(), compare=False)
+
+    @classmethod
+    def from_args(cls, args) -> "CaseFilters":
+        """Read filters from a query string; a malformed value is left out and said, never a 500."""
+        errors = []
+
+        def integer(name, default=None):
+            value = args.get(name, "")
+            return int(value) if value.isdigit() and 0 < int(value) < 2**31 else default
+
+        def day(name):
+            value = args.get(name, "").strip()
+            if not value:
+                return None
+            try:  # a date field sends 2026-11-29; a phone without one lets people type 29/11/2026
+                if "/" in value:
+                    day_, month, year = value.split("/")
+                    return date(int(year), int(month), int(day_))
+                return date.fromisoformat(value)
+            except ValueError:
+                errors.append(_l("This date is not valid: %(value)s (expected dd/mm/yyyy).",
+                                 value=value[:20]))
+                return None
+
+        status = args.get("status") or None
+        conflict_type = args.get("type") or None
+        date_from, date_to = day("from"), day("to")
+        if date_from and date_to and date_from > date_to:
+            errors.append(_l("The period ends before it starts: the dates were swapped."))
+            date_from, date_to = date_to, date_from
+        return cls(commune_id=integer("commune"),
+                   status=status if status in state_labels() else None,
+                   conflict_type=conflict_type if conflict_type in CONFLICT_TYPES else None,
+                   date_from=date_from, date_to=date_to, q=args.get("q", "").strip()[:100],
+                   page=integer("page", 1), errors=tuple(errors))
+
+    def query_args(self, **changes) -> dict:
+        """The filters as URL parameters (for url_for), without the empty ones."""
+        values = {"commune": self.commune_id, "status": self.status, "type": self.conflict_type,
+                  "from": self.date_from and self.date_from.isoformat(),
+                  "to": self.date_to and self.date_to.isoformat(), "q": self.q,
+                  "page": self.page if self.page > 1 else None}
+        values.update(changes)
+        return {k: v for k, v in values.items() if v not in (None, "")}
+
+    def but(self, **changes) -> "CaseFilters":
+        return replace(self, **changes)
+
+    def as_record(self) -> dict:
+        """What the event log keeps of the filters of an export."""
+        values = asdict(self)
+        values.pop("errors")
+        values.pop("page")
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()
+                if v not in (None, "")}
+
+    # -- as SQL ----------------------------------------------------------------------------
+
+    def period(self):
+        """(start, end) of the period as UTC instants, end excluded; None where open."""
+        start = day_start(self.date_from) if self.date_from else None
+        end = day_start(self.date_to + timedelta(days=1)) if self.date_to else None
+        return start, end
+
+    def during(self, column) -> list:
+        """Conditions keeping the rows whose timestamp `column` falls in the period."""
+        start, end = self.period()
+        return [c for c in (start and column >= start, end and column < end) if c is not None]
+
+    def during_days(self, column) -> list:
+        """The same for a `date` column (a visit, a step)."""
+        return [c for c in (self.date_from and column >= self.date_from,
+                            self.date_to and column <= self.date_to) if c is not None]
+
+    def scope(self, commune_ids) -> set[int]:
+        """The communes looked at: the user's, narrowed to the chosen one."""
+        ids = set(commune_ids)
+        return ids & {self.commune_id} if self.commune_id else ids
+
+    def case_conditions(self, commune_ids, *, reported_in_period: bool = True) -> list:
+        """WHERE conditions on Case for these filters within `commune_ids` (the user's)."""
+        ids = self.scope(commune_ids)
+        conditions = [Case.commune_id.in_(sorted(ids)) if ids else false()]
+        if self.status:
+            conditions.append(Case.status == self.status)
+        if self.conflict_type:
+            conditions.append(Case.conflict_type == self.conflict_type)
+        if reported_in_period:
+            conditions += self.during(Case.created_at)
+        conditions += [Case.search_text.contains(word) for word in words(self.q)]
+        return conditions
