@@ -38,6 +38,7 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a slow phone must still submit
     PASSWORD_HASH_METHOD = "scrypt"
     CASES_PER_PAGE = 25
+    EXPORT_MAX_ROWS = 50_000
     ALLOW_DEMO_ACCOUNTS = False
 
     @staticmethod

@@ -13,6 +13,8 @@ from .workflow import workflow_of
 COORDINATOR = "coordinator"
 MEDIATOR = "mediator"
 SIGNING_ROLES = ("commune_authority", "traditional_leader")
+# Who watches the figures: coordinators for their communes, mayors and chiefs for their own.
+DASHBOARD_ROLES = (COORDINATOR, *SIGNING_ROLES)
 
 
 # -- what a user holds ---------------------------------------------------------------------
@@ -36,12 +38,21 @@ def commune_ids(user: User, roles: tuple[str, ...] | None = None) -> set[int]:
     return {m.commune_id for m in user.memberships if roles is None or m.role in roles}
 
 
-def visible_communes(user: User) -> list[Commune]:
-    ids = commune_ids(user)
+def communes_in(ids) -> list[Commune]:
+    """These communes, by name (none when `ids` is empty)."""
     if not ids:
         return []
-    return list(db.session.scalars(select(Commune).where(Commune.id.in_(ids))
+    return list(db.session.scalars(select(Commune).where(Commune.id.in_(sorted(ids)))
                                    .order_by(Commune.name)))
+
+
+def visible_communes(user: User) -> list[Commune]:
+    return communes_in(commune_ids(user))
+
+
+def dashboard_communes(user: User) -> set[int]:
+    """Communes whose figures the user sees on the dashboard."""
+    return commune_ids(user, DASHBOARD_ROLES)
 
 
 def reporting_communes(user: User) -> list[Commune]:
@@ -120,6 +131,8 @@ def can(user: User, action: str, case: Case | None = None, *, commune_id: int | 
         return bool(reporting) if commune_id is None else commune_id in reporting
     if action == "browse":
         return bool(commune_ids(user))
+    if action == "view_dashboard":
+        return bool(dashboard_communes(user))
     if action == "administer":
         return user.is_authenticated and user.active and user.is_admin
     if case is None or not can_view(user, case):

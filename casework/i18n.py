@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
 
 from .extensions import babel
@@ -30,6 +30,11 @@ def short_date(value) -> str:
 def short_datetime(value) -> str:
     """A moment in Bamako time as 29/11/2026 14:05."""
     return format_datetime(value, "dd/MM/yyyy HH:mm") if value else ""
+
+
+def number(value) -> str:
+    """1 234,5 in French, 1,234.5 in English; at most one decimal."""
+    return format_decimal(value, format="#,##0.#")
 
 
 def init_app(app: Flask) -> None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Flask
 
 from . import access, vocabulary
+from .models import utcnow
 from .queries.case_page import describe_event
-from .i18n import locale_code, short_date, short_datetime
-from .workflow import workflow_of
+from .i18n import locale_code, number, short_date, short_datetime
+from .workflow import state_labels, workflow_of
 
 
 def init_app(app: Flask) -> None:
@@ -17,11 +18,14 @@ def init_app(app: Flask) -> None:
         label=vocabulary.label,
         locale_code=locale_code,
         workflow_of=workflow_of,
+        state_labels=state_labels,
+        now=utcnow,
         describe_event=describe_event,
     )
     app.jinja_env.filters["labels"] = lambda codes, vocab: ", ".join(
         str(vocabulary.label(vocab, code)) for code in codes)
     app.jinja_env.filters["date"] = short_date
+    app.jinja_env.filters["number"] = number
     app.jinja_env.filters["datetime"] = short_datetime
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

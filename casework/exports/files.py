@@ -1,0 +1,101 @@
+"""Tables to CSV (UTF-8 with a BOM, so that Excel reads accents) or XLSX, formula-safe.
+
+A cell that a spreadsheet would run as a formula (text starting with = + - @, a tab or a
+carriage return) is written as text: in CSV behind a leading apostrophe, in XLSX as a
+string cell. Numbers and dates stay numbers and dates.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass
+class Table:
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+def _plain(value):
+    """A value as a cell holds it: labels as text, aware datetimes as naive (Bamako = UTC)."""
+    if value is None or isinstance(value, (bool, int, float, date)):
+        return value.replace(tzinfo=None) if isinstance(value, datetime) else value
+    return str(value)
+
+
+def csv_cell(value) -> str:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, date):
+        return value.isoformat(sep=" ", timespec="minutes") if isinstance(value, datetime) \
+            else value.isoformat()
+    text = str(value)
+    return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
+
+
+def to_csv(tables: list[Table]) -> bytes:
+    """One table, or several one after the other, each under its title and a blank line."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for index, table in enumerate(tables):
+        if len(tables) > 1:
+            if index:
+                writer.writerow([])
+            writer.writerow([csv_cell(table.title)])
+        writer.writerow([csv_cell(h) for h in table.headers])
+        writer.writerows([csv_cell(v) for v in row] for row in table.rows)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
+    name = "".join(" " if c in "[]:*?/\\" else c for c in title)[:31].strip() or "Table"
+    base, n = name, 2
+    while name in used:
+        suffix = f" ({n})"
+        name, n = base[:31 - len(suffix)] + suffix, n + 1
+    used.add(name)
+    return name
+
+
+def to_xlsx(tables: list[Table]) -> bytes:
+    book = Workbook(write_only=True)
+    used: set[str] = set()
+    for table in tables:
+        sheet = book.create_sheet(_sheet_title(table.title, used))
+        sheet.append([_text_cell(sheet, h) for h in table.headers])
+        for row in table.rows:
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _text_cell(sheet, text) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=str(text))
+    cell.data_type = "s"  # never a formula, whatever it starts with
+    return cell
+
+
+def _xlsx_cell(sheet, value):
+    value = _plain(value)
+    return _text_cell(sheet, value) if isinstance(value, str) else value
+
+
+def render(fmt: str, tables: list[Table]) -> bytes:
+    return to_csv(tables) if fmt == "csv" else to_xlsx(tables)

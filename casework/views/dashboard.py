@@ -1,0 +1,92 @@
+"""The dashboard and the monthly report: coordinators for their communes, mayors and
+traditional leaders for their own."""
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+from flask import Blueprint, render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import access
+from ..errors import NotPermitted
+from ..extensions import db
+from ..charts import bars, stacked_columns
+from ..queries import dashboard
+from ..queries.case_list import state_choices
+from ..queries.filters import CaseFilters
+from ..services import events
+from ..timeutil import local_today
+from ..vocabulary import CONFLICT_TYPES, label
+from ..workflow import state_labels
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+
+@bp.before_request
+@login_required
+def _allowed():
+    if not access.can(current_user, "view_dashboard"):
+        raise NotPermitted(_l("The dashboard is for coordinators, mayors and traditional "
+                              "leaders."))
+
+
+def communes() -> list:
+    return access.communes_in(access.dashboard_communes(current_user))
+
+
+def charts_for(d: dashboard.Dashboard) -> dict:
+    """Cases per month by state, conflicts by type, participants by sex and age."""
+    states = state_labels()
+    p = d.participants
+    shown = {state for counts in d.months.values() for state in counts}
+    return {
+        "legend": [(f"s-{s}", name) for s, name in states.items() if s in shown],
+        "months": stacked_columns(
+            list(d.months.items())[-12:],
+            [(s, states[s], f"s-{s}") for s in states],
+            description=_("Cases reported each month, by the state they are in now")),
+        "types": bars([(label(CONFLICT_TYPES, t), n, "s-type") for t, n in d.by_type.items()],
+                      description=_("Conflicts by type")),
+        "participants": bars([(_("Women"), p["women"], "p-women"),
+                              (_("Young women"), p["young_women"], "p-women"),
+                              (_("Men"), p["men"], "p-men"),
+                              (_("Young men"), p["young_men"], "p-men")],
+                             description=_("Participants in mediation steps by sex and age")),
+    }
+
+
+@bp.get("")
+def index():
+    filters = CaseFilters.from_args(request.args).but(q="", page=1)
+    figures = dashboard.build(access.dashboard_communes(current_user), filters)
+    return render_template("dashboard/index.html", d=figures, filters=filters,
+                           figures=dashboard.key_figures(figures), charts=charts_for(figures),
+                           communes=communes(), states=state_choices())
+
+
+def _month(value: str) -> date:
+    """The first day of a `YYYY-MM` month; this month when the value is missing or malformed."""
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        today = local_today()
+        return today.replace(day=1)
+
+
+@bp.get("/monthly")
+def monthly():
+    first = _month(request.args.get("month", ""))
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    base = CaseFilters.from_args({"commune": request.args.get("commune", "")})
+    filters = CaseFilters(commune_id=base.commune_id, date_from=first, date_to=last)
+    figures = dashboard.build(access.dashboard_communes(current_user), filters)
+    # Rendered before the commit, which would expire every row the page reads.
+    page = render_template("dashboard/monthly.html", d=figures, filters=filters, month=first,
+                           figures=dashboard.key_figures(figures), communes=communes())
+    events.record("export.monthly_report", actor=current_user, month=first.strftime("%Y-%m"),
+                  filters=filters.as_record(), rows=figures.reported)
+    db.session.commit()
+    return page

@@ -1,0 +1,79 @@
+"""Exports of the case list and of the dashboard, as CSV or XLSX, with the screen's filters
+and access rules; every export is written to the event log."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from .. import access
+from ..errors import NotPermitted
+from ..exports.case_table import case_table
+from ..exports.dashboard_tables import dashboard_tables
+from ..exports.files import FORMATS, render
+from ..extensions import db
+from ..queries import case_list, dashboard
+from ..queries.filters import CaseFilters
+from ..services import events
+from ..timeutil import local_today
+
+bp = Blueprint("exports", __name__, url_prefix="/exports")
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    return None
+
+
+def _file(fmt: str, name: str, tables) -> "current_app.response_class":
+    body = render(fmt, tables)
+    response = current_app.response_class(body, mimetype=FORMATS[fmt])
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="palabre-{name}-{local_today().isoformat()}.{fmt}"')
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _format(fmt: str) -> str:
+    if fmt not in FORMATS:
+        abort(404)
+    return fmt
+
+
+@bp.get("/cases.<fmt>")
+def cases(fmt):
+    fmt = _format(fmt)
+    if not access.can(current_user, "browse"):
+        raise NotPermitted(_l("You have no case to export."))
+    filters = CaseFilters.from_args(request.args).but(page=1)
+    query = case_list.matching(current_user, filters)
+    limit = current_app.config["EXPORT_MAX_ROWS"]
+    count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    if count > limit:
+        flash(_("%(count)d cases match these filters: an export holds at most %(limit)d. "
+                "Narrow the filters (a commune, a period), then export again.",
+                count=count, limit=limit), "error")
+        return redirect(url_for("cases.index", **filters.query_args(page=None)))
+    table = case_table(query, _("Cases"))
+    events.record("export.cases", actor=current_user, format=fmt,
+                  filters=filters.as_record(), rows=len(table.rows))
+    db.session.commit()
+    return _file(fmt, _("cases"), [table])
+
+
+@bp.get("/dashboard.<fmt>")
+def dashboard_file(fmt):
+    fmt = _format(fmt)
+    if not access.can(current_user, "view_dashboard"):
+        raise NotPermitted(_l("The dashboard is for coordinators, mayors and traditional "
+                              "leaders."))
+    filters = CaseFilters.from_args(request.args).but(q="", page=1)
+    figures = dashboard.build(access.dashboard_communes(current_user), filters)
+    tables = dashboard_tables(figures)
+    events.record("export.dashboard", actor=current_user, format=fmt,
+                  filters=filters.as_record(), rows=sum(len(t.rows) for t in tables),
+                  cases=figures.reported)
+    db.session.commit()
+    return _file(fmt, _("dashboard"), tables)
