@@ -1,8 +1,9 @@
 """Administration forms: a user's account and profile, their roles, a commune, plain buttons."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
+                                ValidationError)
 
 from .. import vocabulary as v
 from ..services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
@@ -59,6 +60,10 @@ class CommuneForm(FlaskForm):
                        render_kw={"autocapitalize": "characters", "spellcheck": "false"})
     cercle = StringField(_l("Cercle"), validators=[DataRequired(), Length(max=120)])
     region = StringField(_l("Region"), validators=[DataRequired(), Length(max=120)])
+    case_target = IntegerField(
+        _l("Target: distinct conflicts the team takes on"), default=2,
+        validators=[InputRequired(), NumberRange(min=0, max=1000)],
+        render_kw={"inputmode": "numeric", "min": 0})
 
 
 class ButtonForm(FlaskForm):

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..models import Case, Commune
 from . import events
 from .accounts import require_admin
-from .validation import require_text
+from .validation import require_text, require_whole
 
 CODE = re.compile(r"^[A-Z]{2,6}$")
 
@@ -28,12 +28,14 @@ def _check(commune: Commune | None, code: str, name: str) -> tuple[str, str]:
     return code, name
 
 
-def create_commune(actor, *, code: str, name: str, cercle: str, region: str) -> Commune:
+def create_commune(actor, *, code: str, name: str, cercle: str, region: str,
+                   case_target: int = 2) -> Commune:
     require_admin(actor)
     code, name = _check(None, code, name)
     commune = Commune(code=code, name=name,
                       cercle=require_text(cercle, "cercle", max_length=120),
-                      region=require_text(region, "region", max_length=120))
+                      region=require_text(region, "region", max_length=120),
+                      case_target=require_whole(case_target, "case_target"))
     db.session.add(commune)
     db.session.flush()
     events.record("admin.commune_created", actor=actor, commune_id=commune.id, code=code)
@@ -41,7 +43,7 @@ def create_commune(actor, *, code: str, name: str, cercle: str, region: str) -> 
 
 
 def update_commune(actor, commune: Commune, *, code: str, name: str, cercle: str,
-                   region: str) -> None:
+                   region: str, case_target: int) -> None:
     require_admin(actor)
     new_code, new_name = _check(commune, code, name)
     if new_code != commune.code and commune_has_cases(commune):
@@ -50,7 +52,9 @@ def update_commune(actor, commune: Commune, *, code: str, name: str, cercle: str
     commune.code, commune.name = new_code, new_name
     commune.cercle = require_text(cercle, "cercle", max_length=120)
     commune.region = require_text(region, "region", max_length=120)
-    events.record("admin.commune_updated", actor=actor, commune_id=commune.id)
+    commune.case_target = require_whole(case_target, "case_target")
+    events.record("admin.commune_updated", actor=actor, commune_id=commune.id,
+                  case_target=commune.case_target)
     db.session.flush()
 
 

@@ -210,7 +210,7 @@ def new_commune():
     created = []
     status = handle_form(form, lambda: created.append(communes.create_commune(
         current_user, code=form.code.data, name=form.name.data, cercle=form.cercle.data,
-        region=form.region.data)))
+        region=form.region.data, case_target=form.case_target.data)))
     if status is None:
         flash(_l("The commune %(name)s is added.", name=created[0].name), "success")
         return redirect(url_for("admin.communes_list"))
@@ -223,7 +223,7 @@ def commune(commune_id):
     form = CommuneForm(obj=commune)
     status = handle_form(form, lambda: communes.update_commune(
         current_user, commune, code=form.code.data, name=form.name.data,
-        cercle=form.cercle.data, region=form.region.data))
+        cercle=form.cercle.data, region=form.region.data, case_target=form.case_target.data))
     if status is None:
         flash(_l("The commune %(name)s is saved.", name=commune.name), "success")
         return redirect(url_for("admin.communes_list"))

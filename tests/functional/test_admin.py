@@ -297,7 +297,7 @@ def test_reset_password_shows_it_once(as_admin, people, other_client, login, app
 
 def test_add_a_commune(as_admin, admin):
     response = as_admin.post("/admin/communes/new", data=dict(
-        name="Kéléya", code="kly", cercle="Bougouni", region="Sikasso"))
+        name="Kéléya", code="kly", cercle="Bougouni", region="Sikasso", case_target=2))
     assert response.status_code == 302
     commune = db.session.scalar(select(Commune).where(Commune.code == "KLY"))
     assert (commune.name, commune.cercle, commune.region) == ("Kéléya", "Bougouni", "Sikasso")
@@ -310,11 +310,13 @@ def test_add_a_commune(as_admin, admin):
     (dict(code="B1"), "The code is 2 to 6 capital letters"),
     (dict(code="BGN"), "Another commune already has this value."),
     (dict(name="bougouni"), "Another commune already has this value."),
+    (dict(case_target=-1), "Number must be between 0 and 1000."),
+    (dict(case_target="deux"), "Not a valid integer value."),
 ])
 def test_add_a_commune_refused(as_admin, make_commune, values, error):
     make_commune(code="BGN", name="Bougouni")
     data = {"name": "Kéléya", "code": "KLY", "cercle": "Bougouni", "region": "Sikasso",
-            **values}
+            "case_target": 2, **values}
     response = as_admin.post("/admin/communes/new", data=data)
     assert response.status_code == 400
     assert error in page(response)
@@ -325,9 +327,9 @@ def test_add_a_commune_refused(as_admin, make_commune, values, error):
 def test_edit_a_commune(as_admin, make_commune):
     commune = make_commune(code="BGN", name="Bougouni")
     response = as_admin.post(f"/admin/communes/{commune.id}", data=dict(
-        name="Bougouni Ville", code="BGV", cercle="Bougouni", region="Sikasso"))
+        name="Bougouni Ville", code="BGV", cercle="Bougouni", region="Sikasso", case_target=3))
     assert response.status_code == 302
-    assert (commune.name, commune.code) == ("Bougouni Ville", "BGV")
+    assert (commune.name, commune.code, commune.case_target) == ("Bougouni Ville", "BGV", 3)
     assert [e.data["commune_id"] for e in events("admin.commune_updated")] == [commune.id]
 
 
@@ -336,7 +338,8 @@ def test_code_of_a_commune_with_cases_cannot_change(as_admin, people, make_case)
     commune = people.commune
     code = commune.code
     response = as_admin.post(f"/admin/communes/{commune.id}", data=dict(
-        name="Nouveau nom", code="ZZZ", cercle=commune.cercle, region=commune.region))
+        name="Nouveau nom", code="ZZZ", cercle=commune.cercle, region=commune.region,
+        case_target=2))
     assert response.status_code == 400
     assert "cannot change" in page(response)
     assert 'value="Nouveau nom"' in page(response) and 'value="ZZZ"' in page(response)
@@ -345,7 +348,8 @@ def test_code_of_a_commune_with_cases_cannot_change(as_admin, people, make_case)
     assert events("admin.commune_updated") == []
     # Renaming it, keeping the code, is fine.
     renamed = as_admin.post(f"/admin/communes/{commune.id}", data=dict(
-        name="Nouveau nom", code=code, cercle=commune.cercle, region=commune.region))
+        name="Nouveau nom", code=code, cercle=commune.cercle, region=commune.region,
+        case_target=2))
     assert renamed.status_code == 302 and commune.name == "Nouveau nom"
 
 
