@@ -64,7 +64,7 @@ def stacked_columns(columns, series, *, description: str, height: float = 140) -
     step = WIDTH / len(columns)
     width = max(step * 0.7, 2)
     rects, texts = [], []
-    every = max(1, round(len(columns) / 6))  # at most ~6 axis labels on a phone
+    every = -(-len(columns) // 6)  # at most 6 axis labels on a phone
     for index, (label, values) in enumerate(columns):
         x = round(index * step + (step - width) / 2, 1)
         base = height

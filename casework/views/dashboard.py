@@ -36,6 +36,20 @@ def communes() -> list:
     return access.communes_in(access.dashboard_communes(current_user))
 
 
+def _last_months(months: dict, count: int) -> list[str]:
+    """The last `count` months up to the latest with a case, empty months included."""
+    if not months:
+        return []
+    year, month = (int(part) for part in max(months).split("-"))
+    keys = []
+    for _ in range(count):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+        if keys[-1] <= min(months):
+            break
+    return keys[::-1]
+
+
 def charts_for(d: dashboard.Dashboard) -> dict:
     """Cases per month by state, conflicts by type, participants by sex and age."""
     states = state_labels()
@@ -44,7 +58,7 @@ def charts_for(d: dashboard.Dashboard) -> dict:
     return {
         "legend": [(f"s-{s}", name) for s, name in states.items() if s in shown],
         "months": stacked_columns(
-            list(d.months.items())[-12:],
+            [(f"{m[5:]}/{m[2:4]}", d.months.get(m, {})) for m in _last_months(d.months, 12)],
             [(s, states[s], f"s-{s}") for s in states],
             description=_("Cases reported each month, by the state they are in now")),
         "types": bars([(label(CONFLICT_TYPES, t), n, "s-type") for t, n in d.by_type.items()],

@@ -1,0 +1,31 @@
+"""Chart geometry: bars proportional to their values, months without a case still drawn."""
+from casework.charts import WIDTH, bars, stacked_columns
+from casework.views.dashboard import _last_months
+
+
+def test_bars_are_proportional_and_skip_zeros():
+    chart = bars([("Foncier", 10, "a"), ("Familial", 5, "a"), ("Autre", 0, "a")],
+                 description="Types")
+    assert [r.title for r in chart.rects] == ["Foncier: 10", "Familial: 5"]
+    assert chart.rects[0].width == 2 * chart.rects[1].width
+    assert max(r.width for r in chart.rects) <= WIDTH
+
+
+def test_columns_stack_in_series_order_and_share_one_scale():
+    chart = stacked_columns([("01/26", {"a": 2, "b": 2}), ("02/26", {"a": 1})],
+                            [("a", "A", "s-a"), ("b", "B", "s-b")], description="x", height=100)
+    first_a, first_b, second_a = chart.rects
+    assert (first_a.height, first_b.height, second_a.height) == (50, 50, 25)
+    assert first_b.y + first_b.height == first_a.y  # b sits on a
+    assert first_a.y + first_a.height == 100
+
+
+def test_no_data_draws_nothing():
+    assert bars([], description="x").empty and stacked_columns([], [], description="x").empty
+
+
+def test_last_months_fill_the_gaps_and_stop_at_the_first():
+    assert _last_months({"2025-11": {}, "2026-02": {}}, 12) == [
+        "2025-11", "2025-12", "2026-01", "2026-02"]
+    assert _last_months({"2024-01": {}, "2026-02": {}}, 3) == ["2025-12", "2026-01", "2026-02"]
+    assert _last_months({}, 12) == []
