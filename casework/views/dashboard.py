@@ -41,11 +41,11 @@ def _last_months(months: dict, count: int) -> list[str]:
     if not months:
         return []
     year, month = (int(part) for part in max(months).split("-"))
-    keys = []
-    for _ in range(count):
+    first, keys = min(months), []
+    while len(keys) < count:
         keys.append(f"{year:04d}-{month:02d}")
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        if keys[-1] <= min(months):
+        if keys[-1] <= first:
             break
     return keys[::-1]
 
