@@ -6,7 +6,7 @@ PORT ?= 5000
 FLASK := PALABRE_ENV=development $(BIN)/flask --app wsgi
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint test-sqlite test-postgres install translations messages check-workflows clean
+.PHONY: run test lint test-sqlite test-postgres install translations messages check-workflows bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ test-sqlite: install
 
 test-postgres: install
 	PALABRE_TEST_DATABASE=$(TEST_PG_URL) $(BIN)/python -m pytest -q
+
+# Not part of `make test`: generates 700 communes and 100,000 cases, then measures the main
+# pages (on PostgreSQL too when DATABASE_URL names one); writes bench/results.json.
+bench: install
+	$(BIN)/python -m bench.run
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

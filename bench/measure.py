@@ -1,0 +1,124 @@
+"""Server time of the main pages on a generated programme, as ratios to a floor route.
+
+Each request goes through the whole Flask stack in this process (routing, session, access
+checks, queries, template), so the time is the server's; the network is left out on
+purpose. The floor loads one user by primary key and renders a one-line template: what any
+page costs at least on this machine, measured in the same run.
+"""
+from __future__ import annotations
+
+import statistics
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from flask import render_template_string
+from sqlalchemy import event, select
+
+from casework.extensions import db
+from casework.models import Case, TeamMember, User
+
+
+@dataclass
+class Measure:
+    name: str
+    times_ms: list[float] = field(default_factory=list)
+    queries: int = 0
+    status: int = 0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times_ms)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.times_ms)
+        return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def add_floor_route(app) -> None:
+    """The floor: one user by primary key, a one-line template."""
+    def floor(user_id: int):
+        user = db.session.get(User, user_id)
+        return render_template_string("{{ user.username }}", user=user)
+    app.add_url_rule("/_bench/floor/<int:user_id>", "bench_floor", floor)
+
+
+@contextmanager
+def counting(engine):
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def signed_in(app, user_id: int):
+    client = app.test_client()
+    with app.app_context():
+        user = db.session.get(User, user_id)
+        cookie_id = user.get_id()
+    with client.session_transaction() as session:
+        session["_user_id"] = cookie_id
+        session["_fresh"] = True
+    return client
+
+
+def measure_get(app, name: str, client, url: str, runs: int, warmup: int = 3) -> Measure:
+    result = Measure(name)
+    for _ in range(warmup):
+        client.get(url)
+    with app.app_context():
+        engine = db.engine
+    for index in range(runs):
+        with counting(engine) as statements:
+            start = time.perf_counter()
+            response = client.get(url)
+            result.times_ms.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (name, url, response.status_code)
+        if index == 0:
+            result.queries, result.status = len(statements), response.status_code
+    return result
+
+
+def transitions_to_fire(app, count: int) -> list[tuple[int, str, int]]:
+    """(mediator id, reference, version) of reported cases with a team, ready to start."""
+    with app.app_context():
+        rows = db.session.execute(
+            select(TeamMember.user_id, Case.reference, Case.version)
+            .join(Case, Case.id == TeamMember.case_id)
+            .where(Case.status == "reported", Case.conflict_type != "gbv")
+            .order_by(Case.id).limit(count * 3)).all()
+    seen, chosen = set(), []
+    for user_id, reference, version in rows:
+        if reference not in seen:
+            seen.add(reference)
+            chosen.append((user_id, reference, version))
+    return chosen[:count]
+
+
+def measure_transitions(app, runs: int) -> Measure:
+    """Start the mediation of `runs` different cases, each as its own team's mediator."""
+    result = Measure("one transition (start mediation)")
+    with app.app_context():
+        engine = db.engine
+    cases = transitions_to_fire(app, runs + 2)
+    if len(cases) < 3:
+        raise RuntimeError("the generated data holds too few reported cases with a team")
+    for index, (user_id, reference, version) in enumerate(cases):
+        client = signed_in(app, user_id)
+        with counting(engine) as statements:
+            start = time.perf_counter()
+            response = client.post(f"/cases/{reference}/actions/start_mediation",
+                                   data={"version": version})
+            elapsed = (time.perf_counter() - start) * 1000
+        assert response.status_code == 302, (reference, response.status_code)
+        if index >= 2:  # the first two warm the caches
+            result.times_ms.append(elapsed)
+            result.queries, result.status = len(statements), response.status_code
+    return result
