@@ -4,7 +4,7 @@ Every view, service and template asks here, so that the screen and the rule neve
 """
 from __future__ import annotations
 
-from sqlalchemy import false, select
+from sqlalchemy import event, false, func, select
 
 from .extensions import db
 from .models import Case, Commune, Proposal, User
@@ -24,29 +24,54 @@ def _case_worker(user: User) -> bool:
     return user.is_authenticated and user.active and not user.is_admin
 
 
+def _roles_by_commune(user: User) -> dict[int, frozenset[str]]:
+    """The user's roles per commune, indexed once per loaded list of memberships: a page asks
+    many times, and a coordinator of the whole country holds hundreds of roles."""
+    memberships = user.memberships
+    cached = getattr(user, "_palabre_roles", None)
+    if cached is None or cached[0] is not memberships:
+        by_commune: dict[int, set[str]] = {}
+        for m in memberships:
+            by_commune.setdefault(m.commune_id, set()).add(m.role)
+        cached = (memberships, {c: frozenset(r) for c, r in by_commune.items()})
+        user._palabre_roles = cached
+    return cached[1]
+
+
+@event.listens_for(User.memberships, "append")
+@event.listens_for(User.memberships, "remove")
+def _roles_changed(user, *_args):
+    user._palabre_roles = None
+
+
 def roles_in(user: User, commune_id: int) -> set[str]:
     """Roles `user` holds in the commune (a coordinator: the communes they cover)."""
     if not _case_worker(user):
         return set()
-    return {m.role for m in user.memberships if m.commune_id == commune_id}
+    return set(_roles_by_commune(user).get(commune_id, ()))
 
 
 def commune_ids(user: User, roles: tuple[str, ...] | None = None) -> set[int]:
     """Communes where the user holds any of `roles` (any case role when None)."""
     if not _case_worker(user):
         return set()
-    return {m.commune_id for m in user.memberships if roles is None or m.role in roles}
+    held = _roles_by_commune(user)
+    if roles is None:
+        return set(held)
+    return {commune for commune, here in held.items() if not here.isdisjoint(roles)}
 
 
-def communes_in(ids) -> list[Commune]:
-    """These communes, by name (none when `ids` is empty)."""
+def communes_in(ids) -> list:
+    """These communes by name, as light rows (id, code, name, case_target) rather than
+    entities: a coordinator may cover hundreds, and every page of theirs lists them."""
     if not ids:
         return []
-    return list(db.session.scalars(select(Commune).where(Commune.id.in_(sorted(ids)))
-                                   .order_by(Commune.name)))
+    return list(db.session.execute(
+        select(Commune.id, Commune.code, Commune.name, Commune.case_target)
+        .where(Commune.id.in_(sorted(ids))).order_by(Commune.name)))
 
 
-def visible_communes(user: User) -> list[Commune]:
+def visible_communes(user: User) -> list:
     return communes_in(commune_ids(user))
 
 
@@ -55,13 +80,32 @@ def dashboard_communes(user: User) -> set[int]:
     return commune_ids(user, DASHBOARD_ROLES)
 
 
-def reporting_communes(user: User) -> list[Commune]:
+def reporting_communes(user: User) -> list:
     """Communes where the user may report a conflict: mediators and coordinators."""
     ids = commune_ids(user, (MEDIATOR, COORDINATOR))
     return [c for c in visible_communes(user) if c.id in ids]
 
 
 # -- which cases -----------------------------------------------------------------------------
+
+def in_communes(column, ids) -> list:
+    """Conditions keeping the rows of `column` in the communes `ids` (none when empty).
+
+    Written as the shorter of IN and NOT IN: a coordinator who covers every commune gets no
+    condition at all (the database scans), a mayor gets `IN (one id)` (the database seeks).
+    `ids` are ids of existing communes (they come from memberships).
+    """
+    ids = set(ids)
+    if not ids:
+        return [false()]
+    total = db.session.scalar(select(func.count()).select_from(Commune))
+    if len(ids) >= total:
+        return []
+    if 2 * len(ids) > total:
+        others = db.session.scalars(select(Commune.id).where(Commune.id.not_in(sorted(ids))))
+        return [column.not_in(sorted(others))]
+    return [column.in_(sorted(ids))]
+
 
 def visible_cases_clause(user: User):
     """A WHERE clause that keeps only the cases `user` may see; admin and strangers see none."""

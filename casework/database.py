@@ -10,6 +10,11 @@ from sqlalchemy.engine import Engine
 write_intent: ContextVar[bool] = ContextVar("write_intent", default=False)
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+# SQLite's own page cache is 2 MB by default: a dashboard over 100,000 cases would read its
+# indexes again from the operating system on every request. Memory-map the file and keep a
+# larger cache per connection instead (measured with `make bench`).
+SQLITE_CACHE_KIB = 65_536
+SQLITE_MMAP_BYTES = 512 * 1024 * 1024
 
 
 def configure_engine(engine: Engine) -> None:
@@ -27,6 +32,9 @@ def configure_engine(engine: Engine) -> None:
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_CACHE_KIB}")
+            cursor.execute(f"PRAGMA mmap_size = {SQLITE_MMAP_BYTES}")
+            cursor.execute("PRAGMA temp_store = MEMORY")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -1,6 +1,9 @@
 """Language and time zone: French first, English second, Africa/Bamako on screen."""
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel.numbers import get_group_symbol
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_login import current_user
@@ -33,8 +36,21 @@ def short_datetime(value) -> str:
 
 
 def number(value) -> str:
-    """1 234,5 in French, 1,234.5 in English; at most one decimal."""
+    """1 234,5 in French, 1,234.5 in English; at most one decimal.
+
+    Whole numbers (a dashboard has thousands of them) are grouped here without Babel's
+    pattern machinery; the separator still comes from the locale.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        if -1000 < value < 1000:  # most cells of a table: nothing to group
+            return str(value)
+        return f"{value:,}".replace(",", _group_symbol(locale_code()))
     return format_decimal(value, format="#,##0.#")
+
+
+@lru_cache(maxsize=8)
+def _group_symbol(locale: str) -> str:
+    return get_group_symbol(locale)
 
 
 def init_app(app: Flask) -> None:

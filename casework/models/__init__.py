@@ -1,16 +1,18 @@
 """The domain model, one module per aggregate."""
 from .base import clock_at, utcnow
-from .case import Case, CaseStateEntry, TeamMember
+from .case import Case, CaseSearch, CaseStateEntry, TeamMember
 from .commune import Commune
 from .event import AppendOnlyError, Event
 from .followup import FollowUp
 from .party import Party
 from .signoff import Proposal, SignOff
 from .step import MediationStep
+from .summary import ParticipationMonth
 from .user import Membership, User
 
 __all__ = [
-    "AppendOnlyError", "Case", "CaseStateEntry", "Commune", "Event", "FollowUp",
-    "MediationStep", "Membership", "Party", "Proposal", "SignOff", "TeamMember", "User",
+    "AppendOnlyError", "Case", "CaseSearch", "CaseStateEntry", "Commune", "Event", "FollowUp",
+    "MediationStep", "Membership", "ParticipationMonth", "Party", "Proposal", "SignOff",
+    "TeamMember", "User",
     "clock_at", "utcnow",
 ]

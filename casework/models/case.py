@@ -1,8 +1,8 @@
 """A conflict case, its workflow position, and its reconciliation team."""
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint,
-                        event, inspect)
+from sqlalchemy import (Boolean, Date, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint, event, inspect)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..extensions import db
@@ -12,11 +12,22 @@ from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 class Case(db.Model):
     __tablename__ = "cases"
-    __table_args__ = (UniqueConstraint("commune_id", "year", "sequence"), NEVER_REUSE_IDS)
+    __table_args__ = (
+        UniqueConstraint("commune_id", "year", "sequence"),
+        # The case list: newest first, in one commune or in all.
+        Index("ix_cases_commune_id_created_at", "commune_id", "created_at"),
+        Index("ix_cases_created_at", "created_at"),
+        # Cases in a state, newest first; the dashboard's count per month and state.
+        Index("ix_cases_status_created_at", "status", "created_at"),
+        # The dashboard's counts by commune, state, type and month, read from the index alone.
+        Index("ix_cases_figures", "commune_id", "status", "conflict_type", "created_at",
+              "status_changed_at", "workflow", "workflow_version"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     reference: Mapped[str] = mapped_column(String(24), unique=True)
-    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"), index=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     year: Mapped[int] = mapped_column(Integer)
     sequence: Mapped[int] = mapped_column(Integer)
 
@@ -32,12 +43,10 @@ class Case(db.Model):
     reporter_contact: Mapped[str | None] = mapped_column(String(80))
     channel: Mapped[str] = mapped_column(String(32))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Folded words the search box matches (casework/textsearch.py), kept up to date on flush.
-    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     workflow: Mapped[str] = mapped_column(String(64))
     workflow_version: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(64))
     status_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # What the last side exit said: the referral target, the reason a case is not admissible.
     referral_target: Mapped[str | None] = mapped_column(String(32))
@@ -64,6 +73,7 @@ class Case(db.Model):
                               order_by="(FollowUp.visit_date, FollowUp.id)")
     state_entries = relationship("CaseStateEntry", back_populates="case",
                                  cascade="all, delete-orphan")
+    search = relationship("CaseSearch", uselist=False, cascade="all, delete-orphan")
 
     @property
     def team_user_ids(self) -> set[int]:
@@ -79,9 +89,17 @@ class Case(db.Model):
         approved = [p for p in self.proposals if p.status == "approved"]
         return approved[-1] if approved else None
 
+    @property
+    def search_text(self) -> str:
+        return self.search.text if self.search is not None else ""
+
     def refresh_search_text(self) -> None:
-        self.search_text = case_text(self.reference, self.confidential, self.village,
-                                     self.description, (p.name for p in self.parties))
+        text = case_text(self.reference, self.confidential, self.village, self.description,
+                         (p.name for p in self.parties))
+        if self.search is None:
+            self.search = CaseSearch(text=text)
+        else:
+            self.search.text = text
 
     def days_in_state(self, now: datetime | None = None) -> int:
         return ((now or utcnow()) - self.status_changed_at).days
@@ -109,6 +127,17 @@ def _refresh_search_texts(session, _context, _instances):
         case.refresh_search_text()
 
 
+class CaseSearch(db.Model):
+    """What the search box matches for one case: its folded words (casework/textsearch.py),
+    kept up to date on flush. A narrow table of its own, so that a search across every case
+    reads these few bytes per case, not the cases."""
+
+    __tablename__ = "case_search"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    text: Mapped[str] = mapped_column(Text)
+
+
 class TeamMember(db.Model):
     """A mediator assigned to a case's reconciliation team."""
 
@@ -133,10 +162,21 @@ class CaseStateEntry(db.Model):
     """
 
     __tablename__ = "case_state_entries"
-    __table_args__ = (UniqueConstraint("case_id", "state"), NEVER_REUSE_IDS)
+    __table_args__ = (UniqueConstraint("case_id", "state"),
+                      # The dashboard's counts by state, commune and period, from the index
+                      # alone; and the median time to reach a state, without a sort.
+                      Index("ix_case_state_entries_figures", "state", "commune_id",
+                            "entered_at"),
+                      Index("ix_case_state_entries_state_days", "state", "days_after_report"),
+                      NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    # The case's commune (it never changes) and how long after the report the state was
+    # reached: copied here so that a figure by commune or a median time to resolution is read
+    # from this table alone.
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    days_after_report: Mapped[float] = mapped_column(Float)
     state: Mapped[str] = mapped_column(String(64))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -1,5 +1,5 @@
 """A party to a conflict: a person, a family, a group or a whole community."""
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -8,7 +8,7 @@ from .base import NEVER_REUSE_IDS
 
 class Party(db.Model):
     __tablename__ = "parties"
-    __table_args__ = NEVER_REUSE_IDS
+    __table_args__ = (Index("ix_parties_sex_age_group", "sex", "age_group"), NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -15,11 +15,13 @@ class Proposal(db.Model):
         Index("uq_proposals_one_pending_per_case", "case_id", unique=True,
               sqlite_where=text("status = 'pending'"),
               postgresql_where=text("status = 'pending'")),
+        # A case's current agreement (its last approved proposal), from the index alone.
+        Index("ix_proposals_case_id_status", "case_id", "status"),
         NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     trigger: Mapped[str] = mapped_column(String(64))
     from_state: Mapped[str] = mapped_column(String(64))
     to_state: Mapped[str] = mapped_column(String(64))

@@ -1,7 +1,7 @@
 """A mediation step logged by the reconciliation team, with participants counted by sex and age."""
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -10,7 +10,12 @@ from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 class MediationStep(db.Model):
     __tablename__ = "mediation_steps"
-    __table_args__ = NEVER_REUSE_IDS
+    __table_args__ = (
+        # Participants by sex and age over a period, summed from the index alone.
+        Index("ix_mediation_steps_participants", "step_date", "women", "men", "young_women",
+              "young_men"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -64,4 +64,6 @@ class Membership(db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
 
     user: Mapped[User] = relationship(back_populates="memberships")
-    commune = relationship("Commune", lazy="joined")
+    # Not joined: every request loads the signed-in user's roles, and a coordinator of the
+    # whole country holds hundreds; the pages that name the communes load them in one query.
+    commune = relationship("Commune")

@@ -11,20 +11,24 @@ select, so that the number of queries never grows with the data. Two kinds of fi
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from typing import Any
+from functools import cached_property
+from itertools import pairwise
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case as when, distinct, exists, false, func, or_, select
+from sqlalchemy import and_, case as when, exists, false, func, or_, select
 from sqlalchemy.orm import contains_eager
 
-from ..access import communes_in
+from ..access import communes_in, in_communes
 from ..extensions import db
-from ..models import (Case, CaseStateEntry, Commune, FollowUp, MediationStep, Party, Proposal,
+from ..models import (Case, CaseStateEntry, FollowUp, MediationStep,
+                      ParticipationMonth, Party, Proposal,
                       SignOff, TeamMember, User, utcnow)
 from ..timeutil import day_start, local_today
-from ..workflow import engine, open_states
+from ..workflow import engine, open_states, state_labels
 from .filters import CaseFilters
-from .sql import days_between, month_of
+from .sql import month_of
 
 # States whose first entry the dashboard counts "in the period", in the order shown.
 FLOW_STATES = ("resolved", "referred", "closed", "not_admissible")
@@ -32,6 +36,10 @@ MEDIATION_STATE = "in_mediation"
 RESOLVED_STATE = "resolved"
 PARTICIPANTS = ("women", "men", "young_women", "young_men")
 OLDEST_PROPOSALS_SHOWN = 10
+MONTHS_SHOWN = 12
+# A screen lists at most this many communes per table (the export has them all): with 700
+# communes, the ones to act on first.
+COMMUNES_SHOWN = 25
 
 
 def share(part: int, whole: int) -> float | None:
@@ -41,7 +49,7 @@ def share(part: int, whole: int) -> float | None:
 
 @dataclass
 class CommuneRow:
-    commune: Commune
+    commune: Any  # a row of access.communes_in: id, code, name, case_target
     open_by_state: dict[str, int] = field(default_factory=dict)
     past_sla: int = 0
     mediated: int = 0
@@ -116,6 +124,21 @@ class Dashboard:
     def communes_meeting_target(self) -> int:
         return sum(row.target_met for row in self.communes)
 
+    @cached_property
+    def busiest_communes(self) -> list[CommuneRow]:
+        """Communes with open cases, the most first."""
+        rows = [row for row in self.communes if row.open_total]
+        return sorted(rows, key=lambda r: (-r.open_total, r.commune.name))[:COMMUNES_SHOWN]
+
+    @cached_property
+    def plan_rows(self) -> list[CommuneRow]:
+        """Every commune when they fit on a screen; else those furthest behind their target."""
+        if len(self.communes) <= COMMUNES_SHOWN:
+            return self.communes
+        behind = [row for row in self.communes if not row.target_met]
+        return sorted(behind, key=lambda r: (r.mediated - r.commune.case_target,
+                                             r.commune.name))[:COMMUNES_SHOWN]
+
 
 def build(commune_ids, filters: CaseFilters) -> Dashboard:
     """Every figure for the cases of `commune_ids` (the user's) that `filters` select."""
@@ -138,13 +161,24 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
         by_type=dict(db.session.execute(
             select(Case.conflict_type, func.count()).where(*reported)
             .group_by(Case.conflict_type).order_by(func.count().desc())).all()),
-        participants=_participants(selected, filters),
+        participants=_participants(scope, selected, filters),
         **_teams(reported),
-        parties={(sex, age): n for sex, age, n in db.session.execute(
-            select(Party.sex, Party.age_group, func.count()).join(Party.case).where(*reported)
-            .group_by(Party.sex, Party.age_group))},
-        months=_months(reported),
+        parties={(sex, age): n for sex, age, n in db.session.execute(_of_cases(
+            select(Party.sex, Party.age_group, func.count()).select_from(Party)
+            .group_by(Party.sex, Party.age_group), Party.case_id, reported))},
+        months=_months(reported, filters, everywhere=not in_communes(Case.commune_id, scope)),
     )
+
+
+def _of_cases(query, case_id, conditions):
+    """`query` on a table that points at cases, kept to the cases `conditions` select.
+
+    With no condition (a coordinator of every commune, no filter) the join is left out: the
+    figure is then one scan of that table, not a lookup of every case.
+    """
+    if not conditions:
+        return query
+    return query.join(Case, Case.id == case_id).where(*conditions)
 
 
 def _past_sla():
@@ -169,11 +203,12 @@ def _open_cases(rows: dict[int, CommuneRow], reported) -> None:
 
 def _plan_progress(rows: dict[int, CommuneRow], selected, filters: CaseFilters) -> None:
     """Cases taken into mediation and resolved per commune, in the period."""
-    query = (select(Case.commune_id, CaseStateEntry.state, func.count())
-             .join(CaseStateEntry.case)
-             .where(*selected, CaseStateEntry.state.in_((MEDIATION_STATE, RESOLVED_STATE)),
-                    *filters.during(CaseStateEntry.entered_at))
-             .group_by(Case.commune_id, CaseStateEntry.state))
+    query = _of_cases(
+        select(CaseStateEntry.commune_id, CaseStateEntry.state, func.count())
+        .where(CaseStateEntry.state.in_((MEDIATION_STATE, RESOLVED_STATE)),
+               *filters.during(CaseStateEntry.entered_at))
+        .group_by(CaseStateEntry.commune_id, CaseStateEntry.state),
+        CaseStateEntry.case_id, selected)
     for commune_id, state, count in db.session.execute(query):
         setattr(rows[commune_id], "mediated" if state == MEDIATION_STATE else "resolved", count)
 
@@ -181,60 +216,63 @@ def _plan_progress(rows: dict[int, CommuneRow], selected, filters: CaseFilters) 
 def _flows(selected, filters: CaseFilters) -> dict[str, int]:
     """Cases that reached each of FLOW_STATES for the first time in the period, and new ones."""
     counts = dict.fromkeys(FLOW_STATES, 0)
-    counts.update(db.session.execute(
-        select(CaseStateEntry.state, func.count()).join(CaseStateEntry.case)
-        .where(*selected, CaseStateEntry.state.in_(FLOW_STATES),
-               *filters.during(CaseStateEntry.entered_at))
-        .group_by(CaseStateEntry.state)).all())
+    counts.update(db.session.execute(_of_cases(
+        select(CaseStateEntry.state, func.count())
+        .where(CaseStateEntry.state.in_(FLOW_STATES), *filters.during(CaseStateEntry.entered_at))
+        .group_by(CaseStateEntry.state), CaseStateEntry.case_id, selected)).all())
     return counts
 
 
 def _resolution(reported) -> tuple[int, int]:
     """Cases reported in the period, and how many of them reached an agreement since."""
-    resolved = (select(CaseStateEntry.id).where(CaseStateEntry.case_id == Case.id,
-                                                CaseStateEntry.state == RESOLVED_STATE))
-    count, with_agreement = db.session.execute(
-        select(func.count(), func.sum(when((exists(resolved), 1), else_=0)))
-        .where(*reported)).one()
-    return count, with_agreement or 0
+    count = db.session.scalar(select(func.count()).select_from(Case).where(*reported))
+    with_agreement = db.session.scalar(_of_cases(
+        select(func.count()).select_from(CaseStateEntry)
+        .where(CaseStateEntry.state == RESOLVED_STATE), CaseStateEntry.case_id, reported))
+    return count, with_agreement
 
 
 def _median_days_to_resolution(selected, filters: CaseFilters, resolved: int) -> float | None:
     """Median days from report to first agreement, over the cases resolved in the period."""
     if not resolved:
         return None
-    days = days_between(Case.created_at, CaseStateEntry.entered_at)
-    middle = list(db.session.scalars(
-        select(days).join(CaseStateEntry.case)
-        .where(*selected, CaseStateEntry.state == RESOLVED_STATE,
-               *filters.during(CaseStateEntry.entered_at))
-        .order_by(days).offset((resolved - 1) // 2).limit(2 - resolved % 2)))
+    days = CaseStateEntry.days_after_report
+    middle = list(db.session.scalars(_of_cases(
+        select(days).where(CaseStateEntry.state == RESOLVED_STATE,
+                           *filters.during(CaseStateEntry.entered_at)),
+        CaseStateEntry.case_id, selected).order_by(days)
+        .offset((resolved - 1) // 2).limit(2 - resolved % 2)))
     return sum(middle) / len(middle) if middle else None
 
 
 def _follow_ups_overdue(reported) -> int:
-    """Planned visits of the current agreement whose date has passed with no visit recorded."""
-    current = (select(Proposal.case_id, func.max(Proposal.id).label("id"))
-               .where(Proposal.status == "approved").group_by(Proposal.case_id).subquery())
+    """Planned visits whose date has passed with no visit recorded.
+
+    A state's `follow_up_days` are due while the case is in that state, counted from the
+    agreement that brought it there (its last approved proposal); once the case has moved on
+    (followed up, reopened, closed) nothing of it is overdue any more.
+    """
+    current = (select(func.max(Proposal.id)).where(Proposal.case_id == Case.id,
+                                                  Proposal.status == "approved")
+               .correlate(Case).scalar_subquery())
     today = day_start(local_today())
-    late = []
+    late, states = [], set()
     for workflow in engine().workflows():
-        states = [n for n, s in workflow.states.items() if "follow_ups" in s.allows]
-        for dest, state in workflow.states.items():
+        for name, state in workflow.states.items():
             for days in state.follow_up_days:
+                states.add(name)
                 done = exists(select(FollowUp.id).where(FollowUp.proposal_id == Proposal.id,
                                                         FollowUp.milestone_days == days))
                 late.append(when((and_(Case.workflow == workflow.name,
                                        Case.workflow_version == workflow.version,
-                                       Case.status.in_(states), Proposal.to_state == dest,
+                                       Case.status == name,
                                        Proposal.decided_at < today - timedelta(days=days),
                                        ~done), 1), else_=0))
     if not late:
         return 0
-    total = sum(late[1:], late[0])
-    query = (select(func.sum(total)).select_from(Case)
-             .join(current, current.c.case_id == Case.id)
-             .join(Proposal, Proposal.id == current.c.id).where(*reported))
+    query = (select(func.sum(sum(late[1:], late[0]))).select_from(Case)
+             .join(Proposal, Proposal.id == current)
+             .where(*reported, Case.status.in_(sorted(states))))
     return db.session.scalar(query) or 0
 
 
@@ -255,52 +293,110 @@ def _awaiting(reported) -> dict:
         columns.append(func.sum(when((and_(or_(*conditions), ~signed), 1), else_=0)))
     total, *awaited = db.session.execute(
         select(*columns).select_from(Proposal).join(Proposal.case).where(*pending)).one()
+    awaited = [n or 0 for n in awaited]
     oldest = list(db.session.scalars(
         select(Proposal).join(Proposal.case).options(contains_eager(Proposal.case))
         .where(*pending).order_by(Proposal.proposed_at, Proposal.id)
         .limit(OLDEST_PROPOSALS_SHOWN)))
     return {"pending_proposals": total,
-            "awaiting_by_role": {role: n or 0 for role, n in zip(requires, awaited, strict=True)},
+            "awaiting_by_role": dict(zip(requires, awaited, strict=True)),
             "oldest_proposals": oldest}
 
 
 def _relapse(selected, filters: CaseFilters) -> dict:
     """Agreements checked by a visit in the period, and those found broken."""
+    per_agreement = _of_cases(
+        select(FollowUp.proposal_id,
+               func.max(when((FollowUp.outcome == "broken", 1), else_=0)).label("broken"))
+        .where(*filters.during_days(FollowUp.visit_date)), FollowUp.case_id, selected
+    ).group_by(FollowUp.proposal_id).subquery()
     followed, broken = db.session.execute(
-        select(func.count(distinct(FollowUp.proposal_id)),
-               func.count(distinct(when((FollowUp.outcome == "broken", FollowUp.proposal_id)))))
-        .join(FollowUp.case).where(*selected, *filters.during_days(FollowUp.visit_date))).one()
+        select(func.count(), func.coalesce(func.sum(per_agreement.c.broken), 0))).one()
     return {"followed_agreements": followed, "broken_agreements": broken}
 
 
-def _participants(selected, filters: CaseFilters) -> dict[str, int]:
-    """People who took part in the mediation steps of the period, by sex and age."""
+def _participants(scope, selected, filters: CaseFilters) -> dict[str, int]:
+    """People who took part in the mediation steps of the period, by sex and age.
+
+    Summed from the running totals per commune and month when the filters allow it (whole
+    months, no filter on the cases themselves), else from the steps.
+    """
+    months = filters.whole_months()
+    if months is None or filters.selects_cases:
+        return participants_live(selected, filters)
+    first, last = months
+    totals = (getattr(ParticipationMonth, name) for name in PARTICIPANTS)
     sums = db.session.execute(
+        select(*(func.coalesce(func.sum(column), 0) for column in totals))
+        .where(*in_communes(ParticipationMonth.commune_id, scope),
+               *([ParticipationMonth.month >= first] if first else []),
+               *([ParticipationMonth.month <= last] if last else []))).one()
+    return dict(zip(PARTICIPANTS, sums, strict=True))
+
+
+def participants_live(selected, filters: CaseFilters) -> dict[str, int]:
+    """The same, read from every step of the period."""
+    sums = db.session.execute(_of_cases(
         select(*(func.coalesce(func.sum(getattr(MediationStep, name)), 0)
                  for name in PARTICIPANTS))
-        .join(MediationStep.case).where(*selected, *filters.during_days(MediationStep.step_date))
-    ).one()
+        .select_from(MediationStep).where(*filters.during_days(MediationStep.step_date)),
+        MediationStep.case_id, selected)).one()
     return dict(zip(PARTICIPANTS, sums, strict=True))
 
 
 def _teams(reported) -> dict:
     """Cases with a reconciliation team, and those whose team includes a woman."""
+    women = select(User.id).where(User.sex == "F")
+    per_case = _of_cases(
+        select(TeamMember.case_id,
+               func.max(when((TeamMember.user_id.in_(women), 1), else_=0)).label("woman")),
+        TeamMember.case_id, reported).group_by(TeamMember.case_id).subquery()
     with_team, with_woman = db.session.execute(
-        select(func.count(distinct(TeamMember.case_id)),
-               func.count(distinct(when((User.sex == "F", TeamMember.case_id)))))
-        .select_from(TeamMember).join(TeamMember.case).join(User, User.id == TeamMember.user_id)
-        .where(*reported)).one()
+        select(func.count(), func.coalesce(func.sum(per_case.c.woman), 0))).one()
     return {"cases_with_team": with_team, "teams_with_woman": with_woman}
 
 
-def _months(reported) -> dict[str, dict[str, int]]:
-    """Cases reported each month, by the state they are in now."""
+def _month_starts(filters: CaseFilters) -> list[date]:
+    """The first days of the last MONTHS_SHOWN months of the period, and of the month after."""
+    end = filters.date_to or local_today()
+    first = end.year * 12 + end.month - 1 - (MONTHS_SHOWN - 1)  # months since year 0
+    return [date((first + n) // 12, (first + n) % 12 + 1, 1) for n in range(MONTHS_SHOWN + 1)]
+
+
+def _months(reported, filters: CaseFilters, everywhere: bool) -> dict[str, dict[str, int]]:
+    """Cases reported each month of the last MONTHS_SHOWN of the period, by their state now."""
+    starts = _month_starts(filters)
+    if everywhere and not filters.selects_cases:
+        return months_by_range(filters, starts)
     month = month_of(Case.created_at)
     months: dict[str, dict[str, int]] = {}
     for key, status, count in db.session.execute(
-            select(month, Case.status, func.count()).where(*reported)
+            select(month, Case.status, func.count())
+            .where(*reported, Case.created_at >= day_start(starts[0]))
             .group_by(month, Case.status).order_by(month)):
         months.setdefault(key, {})[status] = count
+    return months
+
+
+def months_by_range(filters: CaseFilters, starts: list[date]) -> dict[str, dict[str, int]]:
+    """The same over every commune, as one count per month and state: each reads a range of
+    the (status, created_at) index instead of every case of the year."""
+    period_start, period_end = filters.period()
+    states = list(state_labels())
+    cells, counts = [], []
+    for first, following in pairwise(starts):
+        low, high = day_start(first), day_start(following)
+        low, high = max(low, period_start or low), min(high, period_end or high)
+        for status in states:
+            cells.append((first.strftime("%Y-%m"), status))
+            counts.append(select(func.count()).select_from(Case).where(
+                Case.status == status, Case.created_at >= low, Case.created_at < high)
+                .scalar_subquery())
+    months: dict[str, dict[str, int]] = {}
+    row = db.session.execute(select(*counts)).one()
+    for (key, status), count in zip(cells, row, strict=True):
+        if count:
+            months.setdefault(key, {})[status] = count
     return months
 
 

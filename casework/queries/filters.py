@@ -9,9 +9,10 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false
+from sqlalchemy import select
 
-from ..models import Case
+from ..access import in_communes
+from ..models import Case, CaseSearch
 from ..textsearch import words
 from ..timeutil import day_start
 from ..vocabulary import CONFLICT_TYPES
@@ -103,6 +104,21 @@ class CaseFilters:
         return [c for c in (self.date_from and column >= self.date_from,
                             self.date_to and column <= self.date_to) if c is not None]
 
+    def whole_months(self) -> tuple[str | None, str | None] | None:
+        """The period as its first and last month ('2026-11'), each None where open; None
+        when an end falls inside a month."""
+        start, end = self.date_from, self.date_to
+        if start and start.day != 1:
+            return None
+        if end and (end + timedelta(days=1)).day != 1:
+            return None
+        return (start and start.strftime("%Y-%m"), end and end.strftime("%Y-%m"))
+
+    @property
+    def selects_cases(self) -> bool:
+        """Whether a filter picks cases by what they are (state, type, words)."""
+        return bool(self.status or self.conflict_type or words(self.q))
+
     def scope(self, commune_ids) -> set[int]:
         """The communes looked at: the user's, narrowed to the chosen one."""
         ids = set(commune_ids)
@@ -110,13 +126,14 @@ class CaseFilters:
 
     def case_conditions(self, commune_ids, *, reported_in_period: bool = True) -> list:
         """WHERE conditions on Case for these filters within `commune_ids` (the user's)."""
-        ids = self.scope(commune_ids)
-        conditions = [Case.commune_id.in_(sorted(ids)) if ids else false()]
+        conditions = in_communes(Case.commune_id, self.scope(commune_ids))
         if self.status:
             conditions.append(Case.status == self.status)
         if self.conflict_type:
             conditions.append(Case.conflict_type == self.conflict_type)
         if reported_in_period:
             conditions += self.during(Case.created_at)
-        conditions += [Case.search_text.contains(word) for word in words(self.q)]
+        if words(self.q):
+            conditions.append(Case.id.in_(select(CaseSearch.case_id).where(
+                *(CaseSearch.text.contains(word) for word in words(self.q)))))
         return conditions

@@ -1,5 +1,5 @@
 """The few SQL expressions that SQLite and PostgreSQL spell differently."""
-from sqlalchemy import Float, String
+from sqlalchemy import String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -11,32 +11,13 @@ class month_of(FunctionElement):
     inherit_cache = True
 
 
-@compiles(month_of, "sqlite")  # qmark parameters: a % needs no escaping
+@compiles(month_of, "sqlite")
 def _month_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m', {compiler.process(element.clauses, **kw)})"
+    # SQLite keeps timestamps as ISO text ('2026-11-29 10:00:00'): the month is its start,
+    # read without parsing a date for each of 100,000 rows.
+    return f"substr({compiler.process(element.clauses, **kw)}, 1, 7)"
 
 
 @compiles(month_of, "postgresql")
 def _month_postgresql(element, compiler, **kw):
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
-
-
-class days_between(FunctionElement):
-    """Days (fractional) from the first timestamp to the second."""
-
-    type = Float()
-    inherit_cache = True
-
-
-@compiles(days_between, "sqlite")
-def _days_sqlite(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return (f"(julianday({compiler.process(end, **kw)}) "
-            f"- julianday({compiler.process(start, **kw)}))")
-
-
-@compiles(days_between, "postgresql")
-def _days_postgresql(element, compiler, **kw):
-    start, end = list(element.clauses)
-    return (f"(EXTRACT(EPOCH FROM ({compiler.process(end, **kw)} "
-            f"- {compiler.process(start, **kw)})) / 86400.0)")

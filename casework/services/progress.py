@@ -1,6 +1,8 @@
 """Moving a case along its workflow: version check, state change, automatic transitions."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 
 from ..errors import Conflict
@@ -37,7 +39,9 @@ def cancel_pending(actor, case: Case) -> None:
 def enter_state(case: Case, state: str) -> None:
     """Remember when the case first reached `state` (the dashboard counts by these dates)."""
     if all(entry.state != state for entry in case.state_entries):
-        case.state_entries.append(CaseStateEntry(state=state, entered_at=case.status_changed_at))
+        case.state_entries.append(CaseStateEntry(
+            state=state, entered_at=case.status_changed_at, commune_id=case.commune.id,
+            days_after_report=(case.status_changed_at - case.created_at) / timedelta(days=1)))
 
 
 def move(actor, case: Case, trigger: str, new_state: str, *, automatic: bool = False,

@@ -12,7 +12,7 @@ from ..extensions import db
 from ..models import Case, MediationStep
 from ..timeutil import local_today
 from ..vocabulary import STEP_KINDS
-from . import events
+from . import events, summaries
 from .progress import expect_version, run_automatic, touch
 from .validation import require_choice, require_text, require_whole
 
@@ -63,6 +63,7 @@ def log_step(actor, case: Case, data: StepInput, *, version: int | None = None) 
     db.session.add(step)
     touch(case)
     db.session.flush()
+    summaries.count_participants(case.commune_id, step)
     events.record("case.step_logged", actor=actor, case=case, step_id=step.id, kind=step.kind,
                   women=step.women, men=step.men, young_women=step.young_women,
                   young_men=step.young_men)

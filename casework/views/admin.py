@@ -110,7 +110,9 @@ def _role_form(user: User, **kwargs) -> RoleForm:
 def _user_page(user: User, status: int = 200, *, profile: ProfileForm | None = None,
                role_form: RoleForm | None = None, button: ButtonForm | None = None):
     """The user's page, with the form that failed (if any) showing its errors."""
-    memberships = sorted(user.memberships, key=lambda m: (m.role, m.commune.name))
+    # One query for the communes named below (a coordinator may hold hundreds of roles).
+    names = {c.id: c.name for c in access.communes_in({m.commune_id for m in user.memberships})}
+    memberships = sorted(user.memberships, key=lambda m: (m.role, names[m.commune_id]))
     return render_template(
         "admin/user.html", user=user, memberships=memberships,
         profile=profile or ProfileForm(obj=user, formdata=None),

@@ -1,7 +1,8 @@
-"""search text, commune targets, first entry of each state
+"""search text, commune targets, first entry of each state, participants per month
 
-The search text of existing cases is folded from what they hold, and the first entry of each
-state is read back from the event log, so that an upgraded database counts like a new one.
+The search text of existing cases is folded from what they hold, the first entry of each
+state is read back from the event log and the participants are summed from the steps, so that
+an upgraded database searches and counts like a new one.
 
 Revision ID: 1b9643987a6c
 Revises: 38ccedb47ca0
@@ -9,6 +10,7 @@ Create Date: 2026-11-29 02:45:35.920420
 
 """
 import json
+from datetime import datetime, timedelta
 
 from alembic import op
 import sqlalchemy as sa
@@ -28,15 +30,37 @@ def upgrade():
     op.create_table('case_state_entries',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('commune_id', sa.Integer(), nullable=False),
+    sa.Column('days_after_report', sa.Float(), nullable=False),
     sa.Column('state', sa.String(length=64), nullable=False),
     sa.Column('entered_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_state_entries_case_id_cases')),
+    sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_case_state_entries_commune_id_communes')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_case_state_entries')),
     sa.UniqueConstraint('case_id', 'state', name=op.f('uq_case_state_entries_case_id_state')),
     sqlite_autoincrement=True
     )
-    with op.batch_alter_table('cases', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('search_text', sa.Text(), server_default='', nullable=False))
+    op.create_index('ix_case_state_entries_figures', 'case_state_entries', ['state', 'commune_id', 'entered_at'], unique=False)
+    op.create_index('ix_case_state_entries_state_days', 'case_state_entries', ['state', 'days_after_report'], unique=False)
+    op.create_table('participation_months',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('commune_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('women', sa.Integer(), nullable=False),
+    sa.Column('men', sa.Integer(), nullable=False),
+    sa.Column('young_women', sa.Integer(), nullable=False),
+    sa.Column('young_men', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_participation_months_commune_id_communes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_participation_months')),
+    sa.UniqueConstraint('commune_id', 'month', name=op.f('uq_participation_months_commune_id_month')),
+    sqlite_autoincrement=True
+    )
+    op.create_table('case_search',
+    sa.Column('case_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_case_search_case_id_cases')),
+    sa.PrimaryKeyConstraint('case_id', name=op.f('pk_case_search'))
+    )
 
     with op.batch_alter_table('communes', schema=None) as batch_op:
         batch_op.add_column(sa.Column('case_target', sa.Integer(), server_default='2', nullable=False))
@@ -44,6 +68,7 @@ def upgrade():
     # ### end Alembic commands ###
     _fill_search_text()
     _fill_state_entries()
+    _fill_participation()
 
 
 def _fill_search_text():
@@ -54,16 +79,23 @@ def _fill_search_text():
         names.setdefault(case_id, []).append(name)
     cases = connection.execute(sa.text(
         "SELECT id, reference, confidential, village, description FROM cases")).all()
-    for case_id, reference, confidential, village, description in cases:
-        connection.execute(sa.text("UPDATE cases SET search_text = :text WHERE id = :id"), {
-            "id": case_id,
-            "text": case_text(reference, bool(confidential), village, description,
-                              names.get(case_id, ())),
-        })
+    search = sa.table("case_search", sa.column("case_id"), sa.column("text"))
+    if cases:
+        op.bulk_insert(search, [
+            {"case_id": case_id, "text": case_text(reference, bool(confidential), village,
+                                                   description, names.get(case_id, ()))}
+            for case_id, reference, confidential, village, description in cases])
+
+
+def _moment(value):
+    """A timestamp as the driver returns it: text on SQLite, a datetime on PostgreSQL."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _fill_state_entries():
     connection = op.get_bind()
+    cases = {case_id: (commune_id, created_at) for case_id, commune_id, created_at in
+             connection.execute(sa.text("SELECT id, commune_id, created_at FROM cases"))}
     first = {}
     rows = connection.execute(sa.text(
         "SELECT case_id, kind, data, created_at FROM events "
@@ -74,16 +106,39 @@ def _fill_state_entries():
         state = data.get("status") if kind == "case.reported" else data.get("to_state")
         if state:
             first.setdefault((case_id, state), created_at)
-    entries = sa.table("case_state_entries", sa.column("case_id"), sa.column("state"),
-                       sa.column("entered_at"))
+    entries = sa.table("case_state_entries", sa.column("case_id"), sa.column("commune_id"),
+                       sa.column("days_after_report"), sa.column("state"), sa.column("entered_at"))
     if first:
-        op.bulk_insert(entries, [{"case_id": case_id, "state": state, "entered_at": at}
-                                 for (case_id, state), at in first.items()])
+        op.bulk_insert(entries, [
+            {"case_id": case_id, "commune_id": cases[case_id][0],
+             "days_after_report": (_moment(at) - _moment(cases[case_id][1])) / timedelta(days=1),
+             "state": state, "entered_at": at}
+            for (case_id, state), at in first.items()])
 
 
 def downgrade():
-    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch copy of `cases` would trip over
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch copy of the table would trip over
     # the foreign keys that point at it.
     op.drop_column('communes', 'case_target')
-    op.drop_column('cases', 'search_text')
+    op.drop_table('case_search')
     op.drop_table('case_state_entries')
+    op.drop_table('participation_months')
+
+
+def _fill_participation():
+    connection = op.get_bind()
+    totals = {}
+    for commune_id, day, *counts in connection.execute(sa.text(
+            "SELECT cases.commune_id, mediation_steps.step_date, mediation_steps.women, "
+            "mediation_steps.men, mediation_steps.young_women, mediation_steps.young_men "
+            "FROM mediation_steps JOIN cases ON cases.id = mediation_steps.case_id")):
+        key = (commune_id, str(day)[:7])
+        totals[key] = [a + b for a, b in zip(totals.get(key, (0, 0, 0, 0)), counts)]
+    months = sa.table("participation_months", sa.column("commune_id"), sa.column("month"),
+                      sa.column("women"), sa.column("men"), sa.column("young_women"),
+                      sa.column("young_men"))
+    if totals:
+        op.bulk_insert(months, [
+            {"commune_id": commune_id, "month": month, "women": w, "men": m,
+             "young_women": yw, "young_men": ym}
+            for (commune_id, month), (w, m, yw, ym) in sorted(totals.items())])

@@ -186,3 +186,16 @@ def test_an_administrator_does_no_case_work_even_with_a_role_row(app, people, ma
     client = login(admin, app.test_client())
     assert client.get(f"/cases/{case.reference}").status_code == 404
     assert case.reference not in text(client.get("/cases"))
+
+
+@pytest.mark.parametrize("covered, expected", [
+    ("none", "false"), ("one", "IN"), ("most", "NOT IN"), ("all", "nothing")])
+def test_commune_conditions_take_the_shorter_form(make_commune, covered, expected):
+    from casework.access import in_communes
+    from casework.models import Case
+    communes = [make_commune() for _ in range(3)]
+    ids = {"none": [], "one": communes[:1], "most": communes[:2], "all": communes}[covered]
+    conditions = in_communes(Case.commune_id, {c.id for c in ids})
+    shown = " ".join(str(c) for c in conditions)
+    assert {"false": "false" in shown, "IN": " IN " in shown and "NOT" not in shown,
+            "NOT IN": "NOT IN" in shown, "nothing": conditions == []}[expected]

@@ -134,8 +134,8 @@ def test_each_cell_links_to_the_cases_it_counts(client, login, people, elsewhere
     login(coordinator)
     query = "?type=land&from=2026-01-01&to=2026-12-31"
     page = text(client.get("/dashboard" + query))
-    link = (f'/cases?commune={people.commune.id}&amp;status=reported&amp;type=land'
-            '&amp;from=2026-01-01&amp;to=2026-12-31')
+    link = ('/cases?type=land&amp;from=2026-01-01&amp;to=2026-12-31'
+            f'&amp;commune={people.commune.id}&amp;status=reported')
     assert link in client.get("/dashboard" + query).get_data(as_text=True)
     listed = text(client.get(link.replace("&amp;", "&")))
     assert programme["a4"].reference in listed
@@ -165,3 +165,11 @@ def test_monthly_report_counts_one_month_and_is_logged(client, login, people, el
     assert event.actor_id == coordinator.id
     assert event.data["month"] == "2026-03"
     assert event.data["rows"] == 2  # a2 and a3 were reported in March in commune A
+
+
+def test_many_communes_show_the_busiest_and_those_behind(figures, people, elsewhere,
+                                                         monkeypatch):
+    monkeypatch.setattr(dashboard, "COMMUNES_SHOWN", 1)
+    d = figures()
+    assert [row.commune.id for row in d.busiest_communes] == [people.commune.id]  # 3 open, 1
+    assert [row.commune.id for row in d.plan_rows] == [elsewhere.commune.id]  # 1 of target 2

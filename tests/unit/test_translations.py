@@ -59,3 +59,15 @@ def _translated(message) -> bool:
     if isinstance(message.string, str):
         return bool(message.string.strip())
     return all(s.strip() for s in message.string)
+
+
+@pytest.mark.parametrize("locale, value, shown", [
+    ("fr", 7, "7"), ("fr", 12345, "12\u202f345"), ("en", 12345, "12,345"), ("fr", 41.94, "41,9"),
+    ("en", -1500, "-1,500"), ("fr", 0, "0"),
+])
+def test_numbers_are_grouped_in_the_readers_language(app, locale, value, shown):
+    from flask_babel import force_locale
+
+    from casework.i18n import number
+    with app.test_request_context(), force_locale(locale):
+        assert number(value) == shown

@@ -1,0 +1,25 @@
+"""Running totals kept for the dashboard, written in the same transaction as what they count.
+
+They only save reading every row of a large table for a figure over all time; the live
+queries stay the reference, and tests/functional/test_summaries.py checks they agree.
+"""
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import NEVER_REUSE_IDS
+
+
+class ParticipationMonth(db.Model):
+    """Participants of the mediation steps of one commune in one month ('2026-11')."""
+
+    __tablename__ = "participation_months"
+    __table_args__ = (UniqueConstraint("commune_id", "month"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    women: Mapped[int] = mapped_column(Integer, default=0)
+    men: Mapped[int] = mapped_column(Integer, default=0)
+    young_women: Mapped[int] = mapped_column(Integer, default=0)
+    young_men: Mapped[int] = mapped_column(Integer, default=0)

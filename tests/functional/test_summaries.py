@@ -1,0 +1,68 @@
+"""The dashboard's shortcuts (running totals, counts by index range) never give a figure that
+differs from the plain query over the live rows."""
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from casework.access import in_communes
+from casework.extensions import db
+from casework.models import Case, MediationStep, ParticipationMonth, clock_at
+from casework.queries import dashboard
+from casework.queries.filters import CaseFilters
+
+from .programme import NOW, build_programme
+
+
+@pytest.fixture
+def programme(people, elsewhere, make_user):
+    return build_programme(people, elsewhere, make_user((people.commune, "mediator"), sex="M"))
+
+
+PERIODS = [
+    {}, {"date_from": date(2026, 3, 1)}, {"date_to": date(2026, 2, 28)},
+    {"date_from": date(2026, 1, 1), "date_to": date(2026, 3, 31)},
+    {"date_from": date(2026, 4, 1), "date_to": date(2026, 4, 30)},
+]
+
+
+@pytest.mark.parametrize("period", PERIODS)
+@pytest.mark.parametrize("where", ["all", "a", "b"])
+def test_participants_from_totals_equal_the_steps(programme, people, elsewhere, period, where):
+    communes = {"all": {people.commune.id, elsewhere.commune.id},
+                "a": {people.commune.id}, "b": {elsewhere.commune.id}}[where]
+    filters = CaseFilters(**period)
+    assert filters.whole_months() is not None  # the totals are what is read here
+    with clock_at(NOW):
+        shown = dashboard.build(communes, filters).participants
+        live = dashboard.participants_live(filters.case_conditions(
+            communes, reported_in_period=False), filters)
+    assert shown == live
+
+
+def test_totals_add_up_to_every_step(programme):
+    totals = db.session.execute(select(*(func.sum(getattr(ParticipationMonth, n)) for n in (
+        "women", "men", "young_women", "young_men")))).one()
+    steps = db.session.execute(select(*(func.sum(getattr(MediationStep, n)) for n in (
+        "women", "men", "young_women", "young_men")))).one()
+    assert tuple(totals) == tuple(steps) == (11, 17, 3, 6)
+
+
+def test_a_period_inside_a_month_reads_the_steps(programme, people):
+    filters = CaseFilters(date_from=date(2026, 3, 5), date_to=date(2026, 3, 31))
+    assert filters.whole_months() is None
+    with clock_at(NOW):
+        assert dashboard.build({people.commune.id}, filters).participants == {
+            "women": 3, "men": 5, "young_women": 1, "young_men": 2}  # a2's step of 10/03
+
+
+@pytest.mark.parametrize("period", PERIODS + [{"date_from": date(2026, 3, 10),
+                                               "date_to": date(2026, 5, 20)}])
+def test_months_counted_by_range_equal_the_grouped_query(programme, people, elsewhere, period):
+    communes = {people.commune.id, elsewhere.commune.id}
+    assert in_communes(Case.commune_id, communes) == []  # every commune: counted by range
+    filters = CaseFilters(**period)
+    with clock_at(NOW):
+        shown = dashboard.build(communes, filters).months
+        grouped = dashboard._months(filters.case_conditions(communes), filters, everywhere=False)
+    assert shown == grouped and shown
