@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from casework.access import in_communes
 from casework.extensions import db
 from casework.models import Case, MediationStep, ParticipationMonth, clock_at
-from casework.queries import dashboard
+from casework.queries import dashboard, figures
 from casework.queries.filters import CaseFilters
 
 from .programme import NOW, build_programme
@@ -35,7 +35,7 @@ def test_participants_from_totals_equal_the_steps(programme, people, elsewhere, 
     assert filters.whole_months() is not None  # the totals are what is read here
     with clock_at(NOW):
         shown = dashboard.build(communes, filters).participants
-        live = dashboard.participants_live(filters.case_conditions(
+        live = figures.participants_live(filters.case_conditions(
             communes, reported_in_period=False), filters)
     assert shown == live
 
@@ -64,5 +64,5 @@ def test_months_counted_by_range_equal_the_grouped_query(programme, people, else
     filters = CaseFilters(**period)
     with clock_at(NOW):
         shown = dashboard.build(communes, filters).months
-        grouped = dashboard._months(filters.case_conditions(communes), filters, everywhere=False)
+        grouped = figures.months(filters.case_conditions(communes), filters, everywhere=False)
     assert shown == grouped and shown
