@@ -388,6 +388,10 @@ class PostgreSQLOutput(Output):
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), coalesce(max(id), 1), "
                 f"max(id) IS NOT NULL) FROM {table}")
         super().finish()
+        # What autovacuum does to a database that has lived a while: without the visibility
+        # map, every index-only count of the dashboard would read the table too.
+        self.connection.autocommit = True
+        self.connection.execute("VACUUM ANALYZE")
 
 
 def _check_schema(schema: MetaData) -> None:
