@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from sqlalchemy import and_, case as when, exists, false, func, or_, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import aliased, contains_eager
 
 from ..access import in_communes
 from ..extensions import db
@@ -111,9 +111,10 @@ def follow_ups_overdue(reported) -> int:
     agreement that brought it there (its last approved proposal); once the case has moved on
     (followed up, reopened, closed) nothing of it is overdue any more.
     """
-    current = (select(func.max(Proposal.id)).where(Proposal.case_id == Case.id,
-                                                  Proposal.status == "approved")
-               .correlate(Case).scalar_subquery())
+    later = aliased(Proposal)
+    superseded = exists(select(later.id).where(later.case_id == Proposal.case_id,
+                                               later.status == "approved",
+                                               later.id > Proposal.id))
     today = day_start(local_today())
     late, states = [], set()
     for workflow in engine().workflows():
@@ -130,8 +131,8 @@ def follow_ups_overdue(reported) -> int:
     if not late:
         return 0
     query = (select(func.sum(sum(late[1:], late[0]))).select_from(Case)
-             .join(Proposal, Proposal.id == current)
-             .where(*reported, Case.status.in_(sorted(states))))
+             .join(Proposal, and_(Proposal.case_id == Case.id, Proposal.status == "approved"))
+             .where(*reported, Case.status.in_(sorted(states)), ~superseded))
     return db.session.scalar(query) or 0
 
 
