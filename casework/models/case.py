@@ -142,11 +142,16 @@ class TeamMember(db.Model):
     """A mediator assigned to a case's reconciliation team."""
 
     __tablename__ = "team_members"
-    __table_args__ = (UniqueConstraint("case_id", "user_id"), NEVER_REUSE_IDS)
+    __table_args__ = (
+        UniqueConstraint("case_id", "user_id"),
+        # A person's cases; the cases whose team includes a woman, from the index alone.
+        Index("ix_team_members_user_id_case_id", "user_id", "case_id"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     assigned_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     assigned_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

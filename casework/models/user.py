@@ -33,8 +33,10 @@ class User(UserMixin, db.Model):
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     last_login_at = mapped_column(UTCDateTime)
 
+    # Loaded with the signed-in user (sessions.load_user), not with every user a page names:
+    # the author of an event may be a coordinator with hundreds of roles.
     memberships: Mapped[list["Membership"]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
 
     def get_id(self) -> str:

@@ -205,14 +205,23 @@ def participants_live(selected, filters: CaseFilters) -> dict[str, int]:
 
 
 def teams(reported) -> dict:
-    """Cases with a reconciliation team, and those whose team includes a woman."""
-    women = select(User.id).where(User.sex == "F")
-    per_case = of_cases(
-        select(TeamMember.case_id,
-               func.max(when((TeamMember.user_id.in_(women), 1), else_=0)).label("woman")),
-        TeamMember.case_id, reported).group_by(TeamMember.case_id).subquery()
+    """Cases with a reconciliation team, and those whose team includes a woman.
+
+    Over every case: the distinct cases of the (user, case) index. Over some: each of those
+    cases looked up in its team (the other way round, SQLite would read every woman's cases).
+    """
+    if not reported:
+        def distinct_cases(*members) -> int:
+            cases = select(TeamMember.case_id).where(*members).distinct().subquery()
+            return db.session.scalar(select(func.count()).select_from(cases))
+        women = select(User.id).where(User.sex == "F")
+        return {"cases_with_team": distinct_cases(),
+                "teams_with_woman": distinct_cases(TeamMember.user_id.in_(women))}
+    team = select(TeamMember.id).where(TeamMember.case_id == Case.id)
+    woman = team.join(User, User.id == TeamMember.user_id).where(User.sex == "F")
     with_team, with_woman = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(per_case.c.woman), 0))).one()
+        select(*(func.coalesce(func.sum(when((exists(q), 1), else_=0)), 0) for q in (team, woman)))
+        .where(*reported)).one()
     return {"cases_with_team": with_team, "teams_with_woman": with_woman}
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from .. import access
 from ..errors import NotPermitted
@@ -75,8 +76,8 @@ def workflows():
 
 @bp.get("/users")
 def users():
-    people = db.session.scalars(select(User).order_by(User.active.desc(),
-                                                      func.lower(User.full_name)))
+    people = db.session.scalars(select(User).options(selectinload(User.memberships))
+                                .order_by(User.active.desc(), func.lower(User.full_name)))
     return render_template("admin/users.html", users=list(people))
 
 

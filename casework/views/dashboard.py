@@ -10,10 +10,11 @@ from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import access
+from ..charts import bars, stacked_columns
 from ..errors import NotPermitted
 from ..extensions import db
-from ..charts import bars, stacked_columns
 from ..queries import dashboard
+from ..queries.figures import MONTHS_SHOWN
 from ..queries.case_list import state_choices
 from ..queries.filters import CaseFilters
 from ..services import events
@@ -58,7 +59,8 @@ def charts_for(d: dashboard.Dashboard) -> dict:
     return {
         "legend": [(f"s-{s}", name) for s, name in states.items() if s in shown],
         "months": stacked_columns(
-            [(f"{m[5:]}/{m[2:4]}", d.months.get(m, {})) for m in _last_months(d.months, 12)],
+            [(f"{m[5:]}/{m[2:4]}", d.months.get(m, {}))
+             for m in _last_months(d.months, MONTHS_SHOWN)],
             [(s, states[s], f"s-{s}") for s in states],
             description=_("Cases reported each month, by the state they are in now")),
         "types": bars([(label(CONFLICT_TYPES, t), n, "s-type") for t, n in d.by_type.items()],
@@ -74,9 +76,9 @@ def charts_for(d: dashboard.Dashboard) -> dict:
 @bp.get("")
 def index():
     filters = CaseFilters.from_args(request.args).but(q="", page=1)
-    figures = dashboard.build(access.dashboard_communes(current_user), filters)
-    return render_template("dashboard/index.html", d=figures, filters=filters,
-                           figures=dashboard.key_figures(figures), charts=charts_for(figures),
+    d = dashboard.build(access.dashboard_communes(current_user), filters)
+    return render_template("dashboard/index.html", d=d, filters=filters,
+                           figures=dashboard.key_figures(d), charts=charts_for(d),
                            communes=communes(), states=state_choices())
 
 
@@ -96,11 +98,11 @@ def monthly():
     last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
     base = CaseFilters.from_args({"commune": request.args.get("commune", "")})
     filters = CaseFilters(commune_id=base.commune_id, date_from=first, date_to=last)
-    figures = dashboard.build(access.dashboard_communes(current_user), filters)
+    d = dashboard.build(access.dashboard_communes(current_user), filters)
     # Rendered before the commit, which would expire every row the page reads.
-    page = render_template("dashboard/monthly.html", d=figures, filters=filters, month=first,
-                           figures=dashboard.key_figures(figures), communes=communes())
+    page = render_template("dashboard/monthly.html", d=d, filters=filters, month=first,
+                           figures=dashboard.key_figures(d), communes=communes())
     events.record("export.monthly_report", actor=current_user, month=first.strftime("%Y-%m"),
-                  filters=filters.as_record(), rows=figures.reported)
+                  filters=filters.as_record(), rows=d.reported)
     db.session.commit()
     return page

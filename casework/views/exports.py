@@ -2,7 +2,7 @@
 and access rules; every export is written to the event log."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -27,7 +27,7 @@ def _signed_in():
     return None
 
 
-def _file(fmt: str, name: str, tables) -> "current_app.response_class":
+def _file(fmt: str, name: str, tables) -> Response:
     body = render(fmt, tables)
     response = current_app.response_class(body, mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = (
@@ -70,10 +70,10 @@ def dashboard_file(fmt):
         raise NotPermitted(_l("The dashboard is for coordinators, mayors and traditional "
                               "leaders."))
     filters = CaseFilters.from_args(request.args).but(q="", page=1)
-    figures = dashboard.build(access.dashboard_communes(current_user), filters)
-    tables = dashboard_tables(figures)
+    d = dashboard.build(access.dashboard_communes(current_user), filters)
+    tables = dashboard_tables(d)
     events.record("export.dashboard", actor=current_user, format=fmt,
                   filters=filters.as_record(), rows=sum(len(t.rows) for t in tables),
-                  cases=figures.reported)
+                  cases=d.reported)
     db.session.commit()
     return _file(fmt, _("dashboard"), tables)

@@ -75,6 +75,7 @@ def test_period_counts_reports_and_what_happened_in_it(figures, people):
     a = by_commune(d)[people.commune.code]
     assert (a.mediated, a.resolved) == (2, 1)
     assert d.by_type == {"farmer_herder": 1, "gbv": 1, "family": 1}
+    assert (d.cases_with_team, d.teams_with_woman) == (2, 1)  # a2 (a man), a5 (a woman)
 
 
 def test_commune_type_and_state_filters(figures, people, elsewhere):
@@ -82,6 +83,7 @@ def test_commune_type_and_state_filters(figures, people, elsewhere):
     assert [row.commune.code for row in only_b.communes] == [elsewhere.commune.code]
     assert (only_b.reported, only_b.open_total, only_b.follow_ups_overdue) == (2, 1, 2)
     assert only_b.pending_proposals == 0
+    assert (only_b.cases_with_team, only_b.teams_with_woman) == (1, 1)
     land = figures(conflict_type="land")
     assert (land.reported, land.open_total, land.flows["closed"]) == (3, 2, 1)
     assert land.parties == {("M", "adult"): 3, ("F", "youth"): 3}

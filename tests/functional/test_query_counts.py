@@ -81,3 +81,15 @@ def test_queries_do_not_grow_with_the_data(client, login, people, make_user, cas
     many = queries_per_page(client, login, people, case)
     assert many == few
 
+
+
+def test_the_list_of_users_does_not_load_roles_one_by_one(client, login, make_user, people):
+    login(make_user(is_admin=True))
+    counts = []
+    for more in (0, 12):
+        for _ in range(more):
+            make_user((people.commune, "mediator"), (people.commune, "coordinator"))
+        with counting() as statements:
+            assert client.get("/admin/users").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]
