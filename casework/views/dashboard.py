@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, render_template, request
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -83,13 +83,20 @@ def index():
 
 
 def _month(value: str) -> date:
-    """The first day of a `YYYY-MM` month; this month when the value is missing or malformed."""
+    """The first day of a month given as 2026-10 (a month field) or 10/2026 (typed where a
+    phone has no month field); this month when missing, and said when malformed."""
+    value = value.strip()
     try:
-        year, month = (int(part) for part in value.split("-"))
+        if "/" in value:
+            month, year = (int(part) for part in value.split("/"))
+        else:
+            year, month = (int(part) for part in value.split("-"))
         return date(year, month, 1)
     except ValueError:
-        today = local_today()
-        return today.replace(day=1)
+        if value:
+            flash(_("This month is not valid: %(value)s (expected mm/yyyy).", value=value[:20]),
+                  "error")
+        return local_today().replace(day=1)
 
 
 @bp.get("/monthly")

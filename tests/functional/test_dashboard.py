@@ -175,3 +175,15 @@ def test_many_communes_show_the_busiest_and_those_behind(figures, people, elsewh
     d = figures()
     assert [row.commune.id for row in d.busiest_communes] == [people.commune.id]  # 3 open, 1
     assert [row.commune.id for row in d.plan_rows] == [elsewhere.commune.id]  # 1 of target 2
+
+
+@pytest.mark.parametrize("typed, shown", [("2026-03", "03/2026"), ("3/2026", "03/2026")])
+def test_the_month_of_the_report_is_read_both_ways(client, login, people, typed, shown):
+    login(people.coordinator)
+    assert shown in text(client.get(f"/dashboard/monthly?month={typed}"))
+
+
+def test_a_malformed_month_is_said(client, login, people):
+    login(people.coordinator)
+    page = text(client.get("/dashboard/monthly?month=2026-13"))
+    assert "2026-13" in page  # the message names what was typed; this month is shown instead
