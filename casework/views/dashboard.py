@@ -56,19 +56,22 @@ def charts_for(d: dashboard.Dashboard) -> dict:
     states = state_labels()
     p = d.participants
     shown = {state for counts in d.months.values() for state in counts}
+    types = [(label(CONFLICT_TYPES, t), n) for t, n in d.by_type.items()]
+    people = [(_("Women"), p["women"]), (_("Young women"), p["young_women"]),
+              (_("Men"), p["men"]), (_("Young men"), p["young_men"])]
     return {
+        "types_rows": types,
+        "participant_rows": people,
         "legend": [(f"s-{s}", name) for s, name in states.items() if s in shown],
         "months": stacked_columns(
             [(f"{m[5:]}/{m[2:4]}", d.months.get(m, {}))
              for m in _last_months(d.months, MONTHS_SHOWN)],
             [(s, states[s], f"s-{s}") for s in states],
             description=_("Cases reported each month, by the state they are in now")),
-        "types": bars([(label(CONFLICT_TYPES, t), n, "s-type") for t, n in d.by_type.items()],
+        "types": bars([(name, n, "s-type") for name, n in types],
                       description=_("Conflicts by type")),
-        "participants": bars([(_("Women"), p["women"], "p-women"),
-                              (_("Young women"), p["young_women"], "p-women"),
-                              (_("Men"), p["men"], "p-men"),
-                              (_("Young men"), p["young_men"], "p-men")],
+        "participants": bars([(name, n, css) for (name, n), css in
+                              zip(people, ("p-women", "p-women", "p-men", "p-men"), strict=True)],
                              description=_("Participants in mediation steps by sex and age")),
     }
 

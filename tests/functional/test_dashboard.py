@@ -187,3 +187,12 @@ def test_a_malformed_month_is_said(client, login, people):
     login(people.coordinator)
     page = text(client.get("/dashboard/monthly?month=2026-13"))
     assert "2026-13" in page  # the message names what was typed; this month is shown instead
+
+
+def test_every_chart_has_its_numbers_in_a_table(client, login, people, elsewhere, make_user,
+                                               programme):
+    login(make_user((people.commune, "coordinator"), (elsewhere.commune, "coordinator")))
+    html = client.get("/dashboard").get_data(as_text=True)
+    assert html.count("<svg") == 3
+    assert '<th scope="row">Foncier</th><td>3</td>' in html  # conflicts by type
+    assert '<th scope="row">Femmes</th><td>11</td>' in html  # participants by sex
