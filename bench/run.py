@@ -110,23 +110,24 @@ def _row(m, floor) -> dict:
     target = " and ".join(filter(None, (ratio_limit and f"<= {ratio_limit}x floor",
                                         ms_limit and f"< {ms_limit} ms")))
     return {"name": m.name, "median_ms": round(m.median, 2), "p95_ms": round(m.p95, 2),
-            "floor_ms": round(floor.median, 2), "ratio": round(ratio, 2), "queries": m.queries,
-            "floor_queries": floor.queries, "target": target or None,
-            "met": ok if target else None}
+            "cpu_median_ms": round(m.cpu_median, 2), "floor_ms": round(floor.median, 2),
+            "ratio": round(ratio, 2), "queries": m.queries, "floor_queries": floor.queries,
+            "target": target or None, "met": ok if target else None}
 
 
 def print_table(result: dict) -> None:
     print(f"\n{result['database']}: {result['generated']}")
     print(f"generated in {result['generated_in_s']} s")
-    header = (f"{'request (asked by)':52} {'median ms':>9} {'p95 ms':>8} {'floor ms':>8} "
-              f"{'x floor':>7} {'queries':>7}  target")
+    header = (f"{'request (asked by)':50} {'median ms':>9} {'p95 ms':>7} {'cpu ms':>7} "
+              f"{'floor ms':>8} {'x floor':>7} {'queries':>7}  target")
     print(header)
     print("-" * len(header))
     for r in result["results"]:
         verdict = "" if r["met"] is None else ("met" if r["met"] else "MISSED")
         target = f"{r['target']} {verdict}" if r["target"] else ""
-        print(f"{r['name']:52} {r['median_ms']:>9.2f} {r['p95_ms']:>8.2f} {r['floor_ms']:>8.2f} "
-              f"{r['ratio']:>7.2f} {r['queries']:>7}  {target}")
+        print(f"{r['name']:50} {r['median_ms']:>9.2f} {r['p95_ms']:>7.2f} "
+              f"{r['cpu_median_ms']:>7.2f} {r['floor_ms']:>8.2f} {r['ratio']:>7.2f} "
+              f"{r['queries']:>7}  {target}")
 
 
 def _postgres(server_url: str):

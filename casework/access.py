@@ -4,10 +4,10 @@ Every view, service and template asks here, so that the screen and the rule neve
 """
 from __future__ import annotations
 
-from sqlalchemy import event, false, func, select
+from sqlalchemy import event, false, func, inspect, select
 
 from .extensions import db
-from .models import Case, Commune, Proposal, User
+from .models import Case, Commune, Membership, Proposal, User
 from .workflow import workflow_of
 
 COORDINATOR = "coordinator"
@@ -25,23 +25,31 @@ def _case_worker(user: User) -> bool:
 
 
 def _roles_by_commune(user: User) -> dict[int, frozenset[str]]:
-    """The user's roles per commune, indexed once per loaded list of memberships: a page asks
-    many times, and a coordinator of the whole country holds hundreds of roles."""
-    memberships = user.memberships
+    """The user's roles per commune, read once per loaded user: a page asks many times, and a
+    coordinator of the whole country holds hundreds of roles, read as plain rows (not as
+    entities) unless the session already holds them."""
     cached = getattr(user, "_palabre_roles", None)
-    if cached is None or cached[0] is not memberships:
-        by_commune: dict[int, set[str]] = {}
-        for m in memberships:
-            by_commune.setdefault(m.commune_id, set()).add(m.role)
-        cached = (memberships, {c: frozenset(r) for c, r in by_commune.items()})
-        user._palabre_roles = cached
-    return cached[1]
+    if cached is not None:
+        return cached
+    if "memberships" in inspect(user).dict:  # loaded, perhaps changed and not yet written
+        pairs = [(m.commune_id, m.role) for m in user.memberships]
+    else:
+        pairs = db.session.execute(select(Membership.commune_id, Membership.role)
+                                   .where(Membership.user_id == user.id)).all()
+    by_commune: dict[int, set[str]] = {}
+    for commune_id, role in pairs:
+        by_commune.setdefault(commune_id, set()).add(role)
+    user._palabre_roles = {c: frozenset(r) for c, r in by_commune.items()}
+    return user._palabre_roles
 
 
 @event.listens_for(User.memberships, "append")
 @event.listens_for(User.memberships, "remove")
+@event.listens_for(User, "expire")
+@event.listens_for(User, "refresh")
 def _roles_changed(user, *_args):
-    user._palabre_roles = None
+    if user is not None:  # an expired instance may already be gone
+        user._palabre_roles = None
 
 
 def roles_in(user: User, commune_id: int) -> set[str]:

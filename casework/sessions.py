@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Flask, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from .database import write_intent
 from .extensions import db, login_manager
@@ -22,7 +21,7 @@ def load_user(user_id: str) -> User | None:
     user_pk, _, nonce = user_id.partition(":")
     if not user_pk.isdigit() or not nonce:
         return None
-    user = db.session.get(User, int(user_pk), options=[selectinload(User.memberships)])
+    user = db.session.get(User, int(user_pk))
     if user is None or not user.active or user.session_nonce != nonce:
         return None
     return user

@@ -134,6 +134,10 @@ class CaseFilters:
         if reported_in_period:
             conditions += self.during(Case.created_at)
         if words(self.q):
-            conditions.append(Case.id.in_(select(CaseSearch.case_id).where(
-                *(CaseSearch.text.contains(word) for word in words(self.q)))))
+            # Read once per statement, however often the statement refers to it (the list
+            # counts its cases and shows a page of them in one go).
+            hits = (select(CaseSearch.case_id)
+                    .where(*(CaseSearch.text.contains(word) for word in words(self.q)))
+                    .cte("search_hits").prefix_with("MATERIALIZED"))
+            conditions.append(Case.id.in_(select(hits.c.case_id)))
         return conditions
