@@ -45,10 +45,21 @@ def _roles_by_commune(user: User) -> dict[int, frozenset[str]]:
 
 @event.listens_for(User.memberships, "append")
 @event.listens_for(User.memberships, "remove")
-@event.listens_for(User, "expire")
-@event.listens_for(User, "refresh")
 def _roles_changed(user, *_args):
-    if user is not None:  # an expired instance may already be gone
+    user._palabre_roles = None
+
+
+@event.listens_for(User, "expire")
+def _user_expired(user, attributes):
+    if user is not None and (attributes is None or "memberships" in attributes):
+        user._palabre_roles = None
+
+
+@event.listens_for(User, "refresh")
+def _user_refreshed(user, _context, attributes):
+    # Also sent when a query fills in columns of a user already loaded: only a reload of
+    # everything, or of the roles, makes the index stale.
+    if attributes is None or "memberships" in attributes:
         user._palabre_roles = None
 
 
