@@ -38,6 +38,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # a form left open on a slow phone must still submit
     PASSWORD_HASH_METHOD = "scrypt"
     CASES_PER_PAGE = 25
+    # A form is a few kilobytes; anything far larger is refused (413) before it is read.
+    MAX_CONTENT_LENGTH = 1024 * 1024
     EXPORT_MAX_ROWS = 50_000
     ALLOW_DEMO_ACCOUNTS = False
 

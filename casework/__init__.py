@@ -19,7 +19,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     config.init_app(app)
     _require_secret_key(app)
 
-    from . import cli, errorpages, i18n, sessions, templating
+    from . import cli, errorpages, i18n, security, sessions, templating
     from .extensions import csrf, db, migrate
     from .workflow import build_engine
 
@@ -31,6 +31,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     csrf.init_app(app)
     i18n.init_app(app)
     sessions.init_app(app)
+    security.init_app(app)
     with app.app_context():
         from .database import configure_engine
         configure_engine(db.engine)

@@ -1,0 +1,60 @@
+"""Every response says what the browser may do with it: no foreign script or frame, no
+sniffing, and nothing of a signed-in page kept on a shared phone."""
+import pytest
+
+from casework import create_app
+from config import ProductionConfig, TestConfig
+
+from .pages import text
+
+
+@pytest.mark.parametrize("path", ["/auth/login", "/cases", "/dashboard", "/nowhere"])
+def test_every_response_carries_the_security_headers(client, login, people, path):
+    login(people.coordinator)
+    response = client.get(path)
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy and "script-src 'self'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response.headers  # plain HTTP on a laptop
+
+
+def test_pages_of_a_signed_in_person_are_not_stored(client, login, people, make_case):
+    case = make_case()
+    login(people.mediator)
+    for path in ("/", "/cases", f"/cases/{case.reference}"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_static_files_may_be_cached(client, login, people):
+    login(people.mediator)
+    response = client.get("/static/css/palabre.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+def test_no_page_has_an_inline_script_or_style(client, login, people, make_case):
+    case = make_case()
+    login(people.coordinator)
+    for path in ("/", "/cases", f"/cases/{case.reference}", "/dashboard",
+                 "/dashboard/monthly"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script" not in html and "style=" not in html and "<style" not in html, path
+
+
+def test_a_request_too_large_is_refused_in_french(client, login, people):
+    login(people.mediator)
+    response = client.post("/cases/new", data={"description": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "trop" in text(response).lower()
+
+
+@pytest.mark.no_db
+def test_production_asks_for_https_only(monkeypatch, tmp_path):
+    monkeypatch.setenv("SECRET_KEY", "a-secret-for-this-test-only")
+    app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}",
+                     SECRET_KEY="a-secret-for-this-test-only")
+    response = app.test_client().get("/healthz")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+    assert TestConfig.SESSION_COOKIE_SECURE is False
