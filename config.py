@@ -40,6 +40,8 @@ class Config:
     CASES_PER_PAGE = 25
     # A form is a few kilobytes; anything far larger is refused (413) before it is read.
     MAX_CONTENT_LENGTH = 1024 * 1024
+    SESSION_IDLE_MINUTES = 30
+    SESSION_MAX_HOURS = 12
     EXPORT_MAX_ROWS = 50_000
     ALLOW_DEMO_ACCOUNTS = False
 

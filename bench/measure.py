@@ -16,6 +16,7 @@ from flask import render_template_string
 from sqlalchemy import event, select
 
 from casework.extensions import db
+from casework.sessions import start_clock
 from casework.models import Case, TeamMember, User
 
 
@@ -81,6 +82,7 @@ def signed_in(app, user_id: int):
     with client.session_transaction() as session:
         session["_user_id"] = cookie_id
         session["_fresh"] = True
+        start_clock(session)
     return client
 
 

@@ -1,9 +1,11 @@
 """Who is signed in: Flask-Login wiring, the password-change gate, and write intent per request."""
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+import time
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, logout_user
 
 from .database import write_intent
 from .extensions import db, login_manager
@@ -13,6 +15,21 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Pages a user who must change their password may still open.
 OPEN_ENDPOINTS = frozenset({"auth.login", "auth.logout", "auth.password", "auth.language",
                             "health.healthz", "static"})
+
+
+def start_clock(store) -> None:
+    """Stamp a new session (a cookie's dict): when it began and when it was last used."""
+    store["signed_in_at"] = store["seen_at"] = int(time.time())
+
+
+def _expired(store) -> bool:
+    """Idle longer than SESSION_IDLE_MINUTES, or older than SESSION_MAX_HOURS (phones are
+    shared: a session left open on one must not last); a session with no clock is over."""
+    now, config = int(time.time()), current_app.config
+    began, seen = store.get("signed_in_at"), store.get("seen_at")
+    return (began is None or seen is None
+            or now - seen > config["SESSION_IDLE_MINUTES"] * 60
+            or now - began > config["SESSION_MAX_HOURS"] * 3600)
 
 
 @login_manager.user_loader
@@ -45,6 +62,20 @@ def init_app(app: Flask) -> None:
         token = request.environ.pop("palabre.write_token", None)
         if token is not None:
             write_intent.reset(token)
+
+    @app.before_request
+    def _session_clock():
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        if _expired(session):
+            logout_user()
+            session.clear()
+            flash(_l("Your session has ended: sign in again."), "info")
+            return redirect(url_for("auth.login"))
+        now = int(time.time())
+        if now - session["seen_at"] >= 60:  # a minute is precise enough, and spares cookies
+            session["seen_at"] = now
+        return None
 
     @app.before_request
     def _force_password_change():

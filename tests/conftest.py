@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from casework import create_app
 from casework.extensions import db
+from casework.sessions import start_clock
 from config import TestConfig
 
 pytest_plugins = ["tests.factories"]
@@ -116,5 +117,6 @@ def login(client):
         with target.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            start_clock(session)
         return target
     return sign_in

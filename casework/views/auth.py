@@ -11,6 +11,7 @@ from ..extensions import db
 from ..i18n import locale_code
 from ..forms.auth import LanguageForm, LoginForm, PasswordForm
 from ..services import accounts, events
+from ..sessions import start_clock
 from .common import perform
 
 bp = Blueprint("auth", __name__)
@@ -42,6 +43,7 @@ def login():
             if language:
                 session["language"] = language
             login_user(user)
+            start_clock(session)
             return redirect(safe_next(request.args.get("next")) or url_for("home.index"))
         form.form_errors.append(_l("Wrong username or password."))
         status = 401

@@ -1,4 +1,6 @@
 """Signing in and out on a shared phone, changing one's password and language."""
+import time
+
 import pytest
 from sqlalchemy import select
 
@@ -117,3 +119,27 @@ def test_the_login_page_can_switch_to_english(client):
 def test_french_by_default_whatever_the_browser_says(client):
     page = text(client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}))
     assert "Se connecter" in page and 'lang="fr"' in page
+
+
+@pytest.mark.parametrize("idle_minutes, age_hours, still_in", [
+    (5, 1, True), (29, 11, True), (31, 1, False), (1, 12.1, False)])
+def test_a_session_ends_when_idle_or_old(client, login, people, idle_minutes, age_hours,
+                                         still_in):
+    login(people.mediator)
+    with client.session_transaction() as session:
+        now = int(time.time())
+        session["seen_at"] = now - idle_minutes * 60
+        session["signed_in_at"] = now - int(age_hours * 3600)
+    response = client.get("/cases")
+    assert (response.status_code == 200) is still_in
+    if not still_in:
+        assert response.headers["Location"] == "/login"
+        followed = client.get(response.headers["Location"])
+        assert "Votre session est terminée" in followed.get_data(as_text=True)
+        assert client.get("/cases").status_code == 302  # the cookie no longer signs in
+
+
+def test_signing_in_starts_the_clock(client, people):
+    client.post("/login", data={"username": people.mediator.username, "password": PASSWORD})
+    with client.session_transaction() as session:
+        assert session["signed_in_at"] == session["seen_at"] > 0

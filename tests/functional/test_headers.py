@@ -8,7 +8,7 @@ from config import ProductionConfig, TestConfig
 from .pages import text
 
 
-@pytest.mark.parametrize("path", ["/auth/login", "/cases", "/dashboard", "/nowhere"])
+@pytest.mark.parametrize("path", ["/login", "/cases", "/dashboard", "/nowhere"])
 def test_every_response_carries_the_security_headers(client, login, people, path):
     login(people.coordinator)
     response = client.get(path)
