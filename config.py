@@ -42,6 +42,11 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     SESSION_IDLE_MINUTES = 30
     SESSION_MAX_HOURS = 12
+    # Sign-in throttling (services/throttling.py): per name typed, and per address (a town
+    # hall's phones may share one).
+    LOGIN_MAX_FAILURES = 6
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    LOGIN_WINDOW_MINUTES = 15
     EXPORT_MAX_ROWS = 50_000
     ALLOW_DEMO_ACCOUNTS = False
 

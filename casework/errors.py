@@ -32,3 +32,9 @@ class InvalidInput(CaseworkError):
     """A value is missing or wrong; `field` names the form field it belongs to."""
 
     status = 400
+
+
+class SignInThrottled(CaseworkError):
+    """Too many failed sign-ins for a name or an address: it waits a while."""
+
+    status = 429

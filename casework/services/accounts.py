@@ -9,11 +9,11 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import access
-from ..errors import InvalidInput, NotPermitted
+from ..errors import InvalidInput, NotPermitted, SignInThrottled
 from ..extensions import db
 from ..models import Commune, Membership, User, utcnow
 from ..vocabulary import ROLES
-from . import events
+from . import events, throttling
 from .validation import require_choice, require_text
 
 MIN_PASSWORD_LENGTH = 10
@@ -58,17 +58,24 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None; both outcomes are events."""
+def authenticate(username: str, password: str, address: str | None = None) -> User | None:
+    """The active user with these credentials, or None; every outcome is an event.
+
+    Raises SignInThrottled while too many attempts failed for this name or address.
+    """
     global _DUMMY_HASH
-    user = find_user(username.strip()) if username else None
+    typed = (username or "").strip().lower()[:80]
+    if throttling.locked_until(typed, address) is not None:
+        events.record("auth.login_throttled", username=typed, address=address)
+        raise SignInThrottled(_l("Too many failed attempts: wait 15 minutes, then try again."))
+    user = find_user(typed) if typed else None
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
         check_password_hash(_DUMMY_HASH, password or "")
-        events.record("auth.login_failed", username=(username or "")[:80], reason="unknown")
+        events.record("auth.login_failed", username=typed, address=address, reason="unknown")
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
-        events.record("auth.login_failed", actor=user, username=user.username,
+        events.record("auth.login_failed", actor=user, username=typed, address=address,
                       reason="password" if user.active else "disabled")
         return None
     user.last_login_at = utcnow()

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..errors import SignInThrottled
 from ..extensions import db
 from ..i18n import locale_code
 from ..forms.auth import LanguageForm, LoginForm, PasswordForm
@@ -35,7 +36,14 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        user = accounts.authenticate(form.username.data, form.password.data)
+        try:
+            user = accounts.authenticate(form.username.data, form.password.data,
+                                         request.remote_addr)
+        except SignInThrottled as refused:
+            db.session.commit()  # the refused attempt is an event too
+            form.form_errors.append(refused.message)
+            return render_template("auth/login.html", form=form,
+                                   language_form=LanguageForm(language=locale_code())), 429
         db.session.commit()
         if user is not None:
             language = session.get("language")
