@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import secrets
+from functools import lru_cache
+from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -18,6 +20,7 @@ from .validation import require_choice, require_text
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
+COMMON_PASSWORDS = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
 LANGUAGES = ("fr", "en")
 # Spent on an unknown username too, so that the answer takes as long as for a known one.
 _DUMMY_HASH = None
@@ -34,7 +37,17 @@ def check_new_password(password: str, field: str = "password") -> str:
     if len(password) > MAX_PASSWORD_LENGTH:
         raise InvalidInput(_l("The password can have at most %(n)d characters.",
                               n=MAX_PASSWORD_LENGTH), field=field)
+    if password.strip().lower() in common_passwords():
+        raise InvalidInput(_l("This password is one of the most common ones, the first that "
+                              "an attacker tries: choose another."), field=field)
     return password
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The common passwords shipped in casework/data (see its header for where they come from)."""
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
 def _sex(value: str | None) -> str | None:
