@@ -4,7 +4,7 @@ Every view, service and template asks here, so that the screen and the rule neve
 """
 from __future__ import annotations
 
-from sqlalchemy import event, false, func, inspect, select
+from sqlalchemy import and_, event, false, func, inspect, select, true
 
 from .extensions import db
 from .models import Case, Commune, Membership, Proposal, User
@@ -128,8 +128,7 @@ def in_communes(column, ids) -> list:
 
 def visible_cases_clause(user: User):
     """A WHERE clause that keeps only the cases `user` may see; admin and strangers see none."""
-    ids = commune_ids(user)
-    return Case.commune_id.in_(ids) if ids else false()
+    return and_(true(), *in_communes(Case.commune_id, commune_ids(user)))
 
 
 def visible_cases(user: User):

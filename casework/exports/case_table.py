@@ -9,13 +9,11 @@ from flask_babel import gettext as _
 from sqlalchemy import case as when, func, select
 
 from ..extensions import db
-from ..models import Case, MediationStep, Party, TeamMember, User
+from ..models import PARTICIPANTS, Case, MediationStep, Party, TeamMember, User
 from ..timeutil import local
 from ..vocabulary import CONFLICT_TYPES, REFERRAL_TARGETS, URGENCIES, label
 from ..workflow import state_labels
 from .files import Table
-
-PARTICIPANTS = ("women", "men", "young_women", "young_men")
 
 
 def headers() -> list[str]:

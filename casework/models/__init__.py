@@ -6,13 +6,12 @@ from .event import AppendOnlyError, Event
 from .followup import FollowUp
 from .party import Party
 from .signoff import Proposal, SignOff
-from .step import MediationStep
+from .step import PARTICIPANTS, MediationStep
 from .summary import ParticipationMonth
 from .user import Membership, User
 
 __all__ = [
-    "AppendOnlyError", "Case", "CaseSearch", "CaseStateEntry", "Commune", "Event", "FollowUp",
-    "MediationStep", "Membership", "ParticipationMonth", "Party", "Proposal", "SignOff",
-    "TeamMember", "User",
-    "clock_at", "utcnow",
+    "PARTICIPANTS", "AppendOnlyError", "Case", "CaseSearch", "CaseStateEntry", "Commune",
+    "Event", "FollowUp", "MediationStep", "Membership", "ParticipationMonth", "Party",
+    "Proposal", "SignOff", "TeamMember", "User", "clock_at", "utcnow",
 ]

@@ -8,6 +8,10 @@ from ..extensions import db
 from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
 
 
+# The participant counts of a step, by sex and age group, as the programme reports them.
+PARTICIPANTS = ("women", "men", "young_women", "young_men")
+
+
 class MediationStep(db.Model):
     __tablename__ = "mediation_steps"
     __table_args__ = (
@@ -38,7 +42,7 @@ class MediationStep(db.Model):
 
     @property
     def participants(self) -> int:
-        return self.women + self.men + self.young_women + self.young_men
+        return sum(getattr(self, name) for name in PARTICIPANTS)
 
     @property
     def female_participants(self) -> int:

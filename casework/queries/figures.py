@@ -16,8 +16,8 @@ from sqlalchemy.orm import aliased, contains_eager
 
 from ..access import in_communes
 from ..extensions import db
-from ..models import (Case, CaseStateEntry, FollowUp, MediationStep, ParticipationMonth,
-                      Party, Proposal, SignOff, TeamMember, User, utcnow)
+from ..models import (PARTICIPANTS, Case, CaseStateEntry, FollowUp, MediationStep,
+                      ParticipationMonth, Party, Proposal, SignOff, TeamMember, User, utcnow)
 from ..timeutil import day_start, local_today
 from ..workflow import engine, open_states, state_labels
 from .filters import CaseFilters
@@ -27,7 +27,6 @@ from .sql import month_of
 FLOW_STATES = ("resolved", "referred", "closed", "not_admissible")
 MEDIATION_STATE = "in_mediation"
 RESOLVED_STATE = "resolved"
-PARTICIPANTS = ("women", "men", "young_women", "young_men")
 OLDEST_PROPOSALS_SHOWN = 10
 MONTHS_SHOWN = 12
 
@@ -230,6 +229,12 @@ def month_starts(filters: CaseFilters) -> list[date]:
     end = filters.date_to or local_today()
     first = end.year * 12 + end.month - 1 - (MONTHS_SHOWN - 1)  # months since year 0
     return [date((first + n) // 12, (first + n) % 12 + 1, 1) for n in range(MONTHS_SHOWN + 1)]
+
+
+def month_keys(filters: CaseFilters) -> list[str]:
+    """'2026-11' for each month that `months` counts: the last MONTHS_SHOWN of the period."""
+    start = filters.date_from.replace(day=1) if filters.date_from else date.min
+    return [first.strftime("%Y-%m") for first in month_starts(filters)[:-1] if first >= start]
 
 
 def months(reported, filters: CaseFilters, everywhere: bool) -> dict[str, dict[str, int]]:

@@ -4,9 +4,7 @@ from __future__ import annotations
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models import MediationStep, ParticipationMonth
-
-PARTICIPANTS = ("women", "men", "young_women", "young_men")
+from ..models import PARTICIPANTS, MediationStep, ParticipationMonth
 
 
 def count_participants(commune_id: int, step: MediationStep) -> None:

@@ -3,6 +3,7 @@ traditional leaders for their own."""
 from __future__ import annotations
 
 import calendar
+from itertools import dropwhile
 from datetime import date
 
 from flask import Blueprint, flash, render_template, request
@@ -14,7 +15,7 @@ from ..charts import bars, stacked_columns
 from ..errors import NotPermitted
 from ..extensions import db
 from ..queries import dashboard
-from ..queries.figures import MONTHS_SHOWN
+from ..queries.figures import month_keys
 from ..queries.case_list import state_choices
 from ..queries.filters import CaseFilters
 from ..services import events
@@ -37,20 +38,6 @@ def communes() -> list:
     return access.communes_in(access.dashboard_communes(current_user))
 
 
-def _last_months(months: dict, count: int) -> list[str]:
-    """The last `count` months up to the latest with a case, empty months included."""
-    if not months:
-        return []
-    year, month = (int(part) for part in max(months).split("-"))
-    first, keys = min(months), []
-    while len(keys) < count:
-        keys.append(f"{year:04d}-{month:02d}")
-        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        if keys[-1] <= first:
-            break
-    return keys[::-1]
-
-
 def charts_for(d: dashboard.Dashboard) -> dict:
     """Cases per month by state, conflicts by type, participants by sex and age."""
     states = state_labels()
@@ -64,8 +51,8 @@ def charts_for(d: dashboard.Dashboard) -> dict:
         "participant_rows": people,
         "legend": [(f"s-{s}", name) for s, name in states.items() if s in shown],
         "months": stacked_columns(
-            [(f"{m[5:]}/{m[2:4]}", d.months.get(m, {}))
-             for m in _last_months(d.months, MONTHS_SHOWN)],
+            [(f"{m[5:]}/{m[2:4]}", d.months.get(m, {}))  # months before the first case: none
+             for m in dropwhile(lambda m: m not in d.months, month_keys(d.filters))],
             [(s, states[s], f"s-{s}") for s in states],
             description=_("Cases reported each month, by the state they are in now")),
         "types": bars([(name, n, "s-type") for name, n in types],

@@ -1,6 +1,9 @@
 """Chart geometry: bars proportional to their values, months without a case still drawn."""
+from datetime import date
+
 from casework.charts import WIDTH, bars, stacked_columns
-from casework.views.dashboard import _last_months
+from casework.queries.figures import month_keys
+from casework.queries.filters import CaseFilters
 
 
 def test_bars_are_proportional_and_skip_zeros():
@@ -24,8 +27,8 @@ def test_no_data_draws_nothing():
     assert bars([], description="x").empty and stacked_columns([], [], description="x").empty
 
 
-def test_last_months_fill_the_gaps_and_stop_at_the_first():
-    assert _last_months({"2025-11": {}, "2026-02": {}}, 12) == [
-        "2025-11", "2025-12", "2026-01", "2026-02"]
-    assert _last_months({"2024-01": {}, "2026-02": {}}, 3) == ["2025-12", "2026-01", "2026-02"]
-    assert _last_months({}, 12) == []
+def test_the_months_counted_are_the_last_twelve_of_the_period():
+    keys = month_keys(CaseFilters(date_to=date(2026, 2, 10)))
+    assert len(keys) == 12 and (keys[0], keys[-1]) == ("2025-03", "2026-02")
+    assert month_keys(CaseFilters(date_from=date(2025, 12, 15), date_to=date(2026, 2, 1))) == [
+        "2025-12", "2026-01", "2026-02"]
