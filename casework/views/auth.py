@@ -64,7 +64,9 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
-    events.record("auth.logout", actor=current_user)
+    user = current_user._get_current_object()
+    user.end_sessions()  # a copy of this cookie, on this phone or another, is refused from now on
+    events.record("auth.logout", actor=user)
     db.session.commit()
     logout_user()
     session.clear()

@@ -66,6 +66,18 @@ def test_logout_is_a_post_and_ends_the_session(client, people):
     assert client.get("/").status_code == 302
 
 
+def test_a_cookie_copied_before_logout_is_refused_after_it(app, people):
+    phone = app.test_client()
+    sign_in(phone, people.mediator.username, PASSWORD)
+    copied = phone.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", copied)
+    assert thief.get("/").status_code == 200  # the copy works while the session lives
+    phone.post("/logout")
+    assert thief.get("/").status_code == 302
+    assert thief.get("/cases").headers["Location"].startswith("/login")
+
+
 def test_changing_the_password_ends_other_sessions(app, people):
     phone, laptop = app.test_client(), app.test_client()
     sign_in(phone, people.mediator.username, PASSWORD)
