@@ -1,5 +1,6 @@
 """What casework registers with the workflow engine (conditions, forms, activities)."""
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 
 from workflows import Engine, Workflow
 
@@ -54,6 +55,22 @@ CONDITIONS = {
     "agreement_broken": agreement_broken,
     "gender_based_violence": gender_based_violence,
 }
+
+
+# What a person reads when a transition waits for a condition.
+CONDITION_HINTS = {
+    "team_assigned": _l("a reconciliation team must be assigned"),
+    "step_logged": _l("at least one mediation step must be logged"),
+    "follow_ups_done": _l("the planned follow-up visits must be recorded"),
+    "agreement_holds": _l("the follow-up visits must find the agreement respected"),
+    "agreement_broken": _l("a follow-up visit finds the agreement broken"),
+    "not:gender_based_violence": _l("a case of gender-based violence is never mediated: "
+                                    "it can only be referred"),
+}
+
+
+def condition_hint(name: str):
+    return CONDITION_HINTS.get(name, name)
 
 
 def build_engine(directory: str) -> Engine:

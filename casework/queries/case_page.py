@@ -5,28 +5,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import access
+from ..diagrams import describe, drawing
 from ..extensions import db
 from ..i18n import locale_code
 from ..models import Case, Event
 from ..services.followups import milestones
 from ..vocabulary import FOLLOW_UP_OUTCOMES, ROLES, STEP_KINDS, label
-from ..workflow import workflow_of
-
-# What a person reads when a transition waits for a condition.
-CONDITION_HINTS = {
-    "team_assigned": _l("a reconciliation team must be assigned"),
-    "step_logged": _l("at least one mediation step must be logged"),
-    "follow_ups_done": _l("the planned follow-up visits must be recorded"),
-    "agreement_holds": _l("the follow-up visits must find the agreement respected"),
-    "agreement_broken": _l("a follow-up visit finds the agreement broken"),
-    "not:gender_based_violence": _l("a case of gender-based violence is never mediated: "
-                                    "it can only be referred"),
-}
-
-
-def condition_hint(name: str):
-    return CONDITION_HINTS.get(name, name)
-
+from ..workflow import condition_hint, workflow_of
 
 def next_steps(case: Case) -> list[str]:
     """Plain sentences saying what the case waits for, from the definition itself."""
@@ -65,6 +50,9 @@ def context(user, case: Case) -> dict:
         "history": history(case),
         "signable": {p.id: access.signable_roles(user, p) for p in case.proposals},
         "locale": locale,
+        "diagram": drawing(workflow, locale),
+        "diagram_description": describe(workflow, locale),
+        "visited_states": {entry.state for entry in case.state_entries},
     }
 
 
