@@ -1,11 +1,13 @@
 """Cases: list, intake, the case page, and every form that moves a case along."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import access
+from ..documents import agreement
 from ..errors import NotPermitted
 from ..extensions import db
 from ..forms.casework import (TRANSITION_FORMS, FollowUpForm, SignOffForm, StepForm,
@@ -15,7 +17,7 @@ from ..forms.intake import CaseForm
 from ..models import Commune, Proposal
 from ..queries import case_list, case_page
 from ..queries.filters import CaseFilters
-from ..services import cases, followups, signoffs, steps, team, transitions
+from ..services import cases, events, followups, signoffs, steps, team, transitions
 from ..timeutil import local_today
 from ..workflow import workflow_of
 from .common import case_or_404, handle_form, opening
@@ -68,6 +70,27 @@ def new():
 def show(reference):
     case = case_or_404(reference)
     return render_template("cases/show.html", **case_page.context(current_user, case))
+
+
+@bp.get("/<reference>/agreements/<int:proposal_id>.pdf")
+def agreement_pdf(reference, proposal_id):
+    """The conciliation record to print and sign: only an agreement waiting for its sign-offs
+    or approved, and only for those who may read the parties' names."""
+    case = case_or_404(reference)
+    if not access.sees_identities(current_user, case):
+        raise NotPermitted(_l("The names of this case's parties are hidden from you."))
+    proposal = next((p for p in case.proposals if p.id == proposal_id
+                     and p.status in ("pending", "approved")), None)
+    if proposal is None:
+        abort(404)
+    body = agreement.render(case, proposal)
+    events.record("export.agreement", actor=current_user, case=case, proposal_id=proposal.id)
+    db.session.commit()
+    response = current_app.response_class(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="pv-conciliation-{case.reference}.pdf"')
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/<reference>/team", methods=["GET", "POST"])

@@ -1,0 +1,1 @@
+"""Documents Palabre prints: what people hold in their hands."""
