@@ -19,7 +19,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     config.init_app(app)
     _require_secret_key(app)
 
-    from . import cli, errorpages, i18n, security, sessions, templating
+    from . import (cli, compression, errorpages, i18n, security, sessions, static_files,
+                   templating)
     from .extensions import csrf, db, migrate
     from .workflow import build_engine
 
@@ -32,6 +33,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     i18n.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
+    static_files.init_app(app)
+    compression.init_app(app)
     with app.app_context():
         from .database import configure_engine
         configure_engine(db.engine)

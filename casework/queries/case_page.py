@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from .. import access
@@ -63,7 +64,8 @@ def describe_event(event: Event, workflow, locale: str) -> str:
     if kind == "case.reported":
         return str(_l("reported the conflict"))
     if kind == "case.team_assigned":
-        return str(_l("set the reconciliation team (%(n)d members)", n=len(data.get("team", []))))
+        return ngettext("set the reconciliation team (%(num)d member)",
+                        "set the reconciliation team (%(num)d members)", len(data.get("team", [])))
     if kind == "case.step_logged":
         return str(_l("logged a step: %(kind)s", kind=label(STEP_KINDS, data.get("kind"))))
     if kind == "case.proposed":

@@ -1,0 +1,134 @@
+"""A phone in the field, as the browser tests drive it: a 360x740 Chromium page that signs in
+with the demo accounts, counts the bytes each visit transfers, refuses other hosts, measures
+the layout and runs axe-core."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEMO_PASSWORD = "demo-palabre-2026"
+VIEWPORT = {"width": 360, "height": 740}
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+MIN_TARGET = 44  # px: a finger on a small screen
+
+# What a person could tap or type into, seen at once (hidden inputs are not on screen).
+_LAYOUT = """() => {
+  const visible = (el) => { const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
+  const describe = (el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}` +
+    `${el.name ? '[name=' + el.name + ']' : ''} ` +
+    `"${(el.innerText || el.value || '').trim().slice(0, 30)}"`;
+  const targets = [...document.querySelectorAll(
+      'button, input[type=submit], input[type=button], a.button, select, textarea, ' +
+      'input:not([type=hidden]):not([type=checkbox]):not([type=radio])')].filter(visible);
+  const small = targets.filter(el => el.getBoundingClientRect().height < %d - 0.5)
+    .map(el => `${describe(el)} ${Math.round(el.getBoundingClientRect().height)}px`);
+  const sideBySide = [];
+  for (const form of document.querySelectorAll('form')) {
+    const fields = [...form.querySelectorAll('.field')].filter(visible)
+                   .map(el => [el, el.getBoundingClientRect()]);
+    for (let i = 0; i < fields.length; i++) for (let j = i + 1; j < fields.length; j++) {
+      const [a, ra] = fields[i], [b, rb] = fields[j];
+      if (ra.top < rb.bottom - 1 && rb.top < ra.bottom - 1) sideBySide.push(
+        `${describe(a.querySelector('input,select,textarea') || a)} / ` +
+        `${describe(b.querySelector('input,select,textarea') || b)}`);
+    }
+  }
+  return {scrollWidth: document.scrollingElement.scrollWidth, width: window.innerWidth,
+          small, sideBySide};
+}""" % MIN_TARGET
+
+
+@dataclass
+class Layout:
+    scroll_width: int
+    width: int
+    small_targets: list[str]
+    side_by_side: list[str]
+
+    @property
+    def scrolls_sideways(self) -> bool:
+        return self.scroll_width > self.width
+
+
+class Phone:
+    def __init__(self, browser, base_url: str, screenshots: Path, name: str):
+        self.base_url = base_url
+        self.host = urlsplit(base_url).netloc
+        self.screenshots = screenshots
+        self.name = name
+        self.context = browser.new_context(
+            viewport=VIEWPORT, is_mobile=True, has_touch=True, device_scale_factor=1,
+            locale="fr-FR", timezone_id="Africa/Bamako", base_url=base_url)
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.foreign_requests: list[str] = []
+        self.status: int | None = None  # of the last visit
+        self._transferred = 0
+        self._counted: list[tuple[str, int]] = []
+        self.context.on("request", self._check_host)
+        self.context.on("requestfinished", self._count)
+
+    def _check_host(self, request) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != self.host:
+            self.foreign_requests.append(request.url)
+
+    def _count(self, request) -> None:
+        sizes = request.sizes()
+        size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        self._transferred += size
+        self._counted.append((request.url, size))
+
+    def visit(self, path: str) -> int:
+        """Open `path` as a typed address; the bytes it transferred (compressed, with headers)."""
+        self._transferred, self._counted = 0, []
+        response = self.page.goto(path, wait_until="load")
+        self.status = response.status if response else None
+        self.page.wait_for_load_state("networkidle")
+        return self._transferred
+
+    @property
+    def counted(self) -> list[tuple[str, int]]:
+        """What the last visit transferred: (URL, bytes) per request."""
+        return list(self._counted)
+
+    def clear_cache(self) -> None:
+        """Forget every stored file, as on a phone that never opened Palabre (cookies stay)."""
+        session = self.context.new_cdp_session(self.page)
+        session.send("Network.clearBrowserCache")
+        session.detach()
+
+    def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> None:
+        self.page.goto("/login")
+        self.page.get_by_label("Nom d'utilisateur").fill(username)
+        self.page.get_by_label("Mot de passe").fill(password)
+        self.page.get_by_role("button", name="Se connecter").click()
+        self.page.wait_for_url(lambda url: "/login" not in url)
+
+    def sign_out(self) -> None:
+        self.page.locator("form[action$='/logout'] button").click()  # in any language
+        self.page.wait_for_url("**/login")
+
+    def screenshot(self, name: str | None = None) -> Path:
+        path = self.screenshots / f"{name or self.name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def layout(self) -> Layout:
+        data = self.page.evaluate(_LAYOUT)
+        return Layout(data["scrollWidth"], data["width"], data["small"], data["sideBySide"])
+
+    def accessibility_violations(self, impacts=("serious", "critical")) -> list[str]:
+        """axe-core's serious and critical findings on the current page."""
+        self.page.evaluate(AXE.read_text(encoding="utf-8"))
+        found = self.page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+            ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 3)}))")
+        return [f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}"
+                for v in found if v["impact"] in impacts]
+
+    def close(self) -> None:
+        self.context.close()

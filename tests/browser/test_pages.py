@@ -1,0 +1,127 @@
+"""Every main page on a 360 px phone: no sideways scroll, targets a finger can hit, forms in
+one column, no serious accessibility violation, and light on mobile data. The figures per
+page are printed (`pytest -s tests/browser/test_pages.py` shows them)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from casework.extensions import db
+from casework.models import Case, Proposal
+
+FIRST_VISIT_MAX = 150 * 1024  # bytes: HTML, CSS, images, fonts, compressed, headers included
+LATER_VISIT_MAX = 30 * 1024
+
+# (who, page): the screens each kind of person works with. {pending} is a case of Bougouni
+# whose agreement waits for sign-offs, {proposal} that proposal, {resolved} a resolved case.
+PAGES = [
+    (None, "/login"),
+    ("mediateur.bougouni", "/"),
+    ("mediateur.bougouni", "/cases"),
+    ("mediateur.bougouni", "/cases?q=champ"),
+    ("mediateur.bougouni", "/cases/new"),
+    ("mediateur.bougouni", "/cases/{pending}"),
+    ("mediateur.bougouni", "/cases/{pending}/steps/new"),
+    ("mediateur.bougouni", "/cases/{resolved}/follow-ups/new"),
+    ("mediateur.bougouni", "/workflows/mediation/v1"),
+    ("mediateur.bougouni", "/account/password"),
+    ("maire.bougouni", "/"),
+    ("chef.bougouni", "/cases/{pending}/proposals/{proposal}/sign-off"),
+    ("maire.bougouni", "/dashboard"),
+    ("maire.bougouni", "/dashboard/monthly"),
+]
+
+
+@pytest.fixture(scope="module")
+def demo(live_server):
+    """References in the demo data of Bougouni that the pages need: the agreement waiting
+    for the traditional leader's sign-off, and a resolved case."""
+    with live_server.app.app_context():
+        proposal = next(p for p in db.session.scalars(
+            select(Proposal).join(Case).where(Proposal.status == "pending",
+                                               Case.reference.like("BGN-%")))
+            if "traditional_leader" in p.awaited_roles)
+        pending = (proposal.case.reference, proposal.id)
+        resolved = db.session.scalar(select(Case.reference).where(
+            Case.status == "resolved", Case.reference.like("BGN-%")))
+        db.session.remove()
+    assert pending and resolved, "the demo data lost a pending agreement or a resolved case"
+    return {"pending": pending[0], "proposal": pending[1], "resolved": resolved}
+
+
+@pytest.mark.parametrize("who, path", PAGES)
+def test_main_page_on_a_phone(phone, demo, who, path):
+    """Light on data, no sideways scroll at 360 px, targets a finger can hit, forms in one
+    column, and no serious or critical accessibility violation (axe-core)."""
+    if who:
+        phone.sign_in(who)
+    url = path.format(**demo)
+    phone.clear_cache()
+    first = phone.visit(url)
+    assert phone.status == 200, url
+    later = phone.visit(url)
+    layout = phone.layout()
+    print(f"\n{url} ({who or 'signed out'}): first visit {first / 1024:.1f} KB, later "
+          f"{later / 1024:.1f} KB, {layout.scroll_width}px wide at {layout.width}px")
+    assert first <= FIRST_VISIT_MAX, phone.counted
+    assert later <= LATER_VISIT_MAX, phone.counted
+    assert not any("/static/" in url and size for url, size in phone.counted), \
+        "a later visit fetched a static file again: it should come from the cache"
+    assert not layout.scrolls_sideways, f"{url}: {layout.scroll_width}px wide at 360px"
+    assert not layout.small_targets, f"{url}: below 44px: {layout.small_targets}"
+    assert not layout.side_by_side, f"{url}: fields side by side: {layout.side_by_side}"
+    violations = phone.accessibility_violations()
+    assert not violations, "\n".join(violations)
+
+
+def test_the_keyboard_alone_signs_in_and_opens_a_case(phone, demo):
+    page = phone.page
+    page.goto("/login")
+    expect(page.get_by_label("Nom d'utilisateur")).to_be_focused()  # on arrival
+    page.keyboard.type("mediateur.bougouni")
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo-palabre-2026")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto("/cases")
+    target = f"/cases/{demo['pending']}"
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.getAttribute('href')") == target:
+            break
+    else:
+        pytest.fail(f"Tab never reached the link to {target}")
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**{target}")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(demo["pending"])
+
+
+def test_the_language_is_remembered_per_person_and_dates_read_dd_mm_yyyy(phone, browser,
+                                                                          live_server, demo):
+    from .phone import Phone
+    page = phone.page
+    phone.sign_in("mediateur.sikasso")
+    page.get_by_role("link", name="Mot de passe et langue").click()
+    page.get_by_label("Langue").select_option(value="en")
+    page.get_by_role("button", name="Changer de langue").click()
+    expect(page.get_by_role("link", name="My work")).to_be_visible()
+    phone.sign_out()
+    other = Phone(browser, live_server.url, phone.screenshots, "language")  # another phone
+    try:
+        other.sign_in("mediateur.sikasso")
+        expect(other.page.get_by_role("link", name="My work")).to_be_visible()
+        other.page.goto("/cases")
+        other.page.locator(".case-list a").first.click()
+        history = other.page.locator("main").inner_text()
+        assert re.search(r"\bReported\b", history)
+        assert re.search(r"\b\d{2}/\d{2}/20\d{2} \d{2}:\d{2}\b", history), \
+            "the history shows no dd/mm/yyyy time"
+        other.page.get_by_role("link", name="Password and language").click()
+        other.page.get_by_label("Language").select_option(value="fr")
+        other.page.get_by_role("button", name="Change language").click()
+        expect(other.page.get_by_role("link", name="Mon travail")).to_be_visible()
+    finally:
+        other.close()
