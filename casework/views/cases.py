@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from .. import access
 from ..errors import NotPermitted
 from ..extensions import db
+from ..forms.attachments import AttachmentForm
 from ..forms.casework import (TRANSITION_FORMS, FollowUpForm, SignOffForm, StepForm,
                               TeamForm)
 from ..forms.fields import options
@@ -67,7 +68,8 @@ def new():
 @bp.get("/<reference>")
 def show(reference):
     case = case_or_404(reference)
-    return render_template("cases/show.html", **case_page.context(current_user, case))
+    return render_template("cases/show.html", **case_page.context(current_user, case),
+                           attachment_form=AttachmentForm())
 
 
 @bp.route("/<reference>/team", methods=["GET", "POST"])
