@@ -88,10 +88,10 @@ def _inflated_streams(data: bytes):
 
 def check_pdf(data: bytes) -> None:
     """Refuse a PDF with active content, looking into its compressed streams too."""
-    if b"/Encrypt" in data:
+    names = _names(data)
+    if b"Encrypt" in names:  # its streams cannot be read, so neither checked
         raise InvalidInput(_l("This PDF is protected or encrypted, so it cannot be checked. "
                               "Send it without protection."), field="file")
-    names = _names(data)
     for content in _inflated_streams(data):
         names |= _names(content)
     if names & ACTIVE_PDF_NAMES:

@@ -67,11 +67,16 @@ def download(reference, attachment_id):
         abort(404)
     if not access.can(current_user, "see_attachments", case):
         refuse_as_missing(case, attachment_id=attachment.id)
-    attachments.record_download(current_user, attachment)
-    db.session.commit()
-    response = send_file(store.path_of(attachment.stored_name), mimetype=attachment.content_type,
-                         as_attachment=True, download_name=attachment.display_name,
-                         conditional=False, etag=False, max_age=0)
+    stored = store.path_of(attachment.stored_name).open("rb")  # a missing file logs no download
+    try:
+        attachments.record_download(current_user, attachment)
+        db.session.commit()
+    except BaseException:
+        stored.close()
+        raise
+    response = send_file(stored, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.display_name, conditional=False, etag=False,
+                         max_age=0)
     # Werkzeug's ASCII fallback of "عقد.pdf" would be ".pdf": ours never starts with a dot.
     response.headers.set("Content-Disposition", "attachment",
                          **names.content_disposition(attachment.display_name))

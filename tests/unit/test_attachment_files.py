@@ -99,6 +99,7 @@ REFUSED = {
     "escaped-name": (samples.pdf(b"/AA << /S /J#61vaScript >>"), "script"),
     "compressed-js": (samples.pdf_with_compressed(b"<< /S /JS /JS (x) >>"), "script"),
     "encrypted": (samples.pdf(b"/Encrypt 9 0 R"), "chiffré"),
+    "encrypted-escaped": (samples.pdf(b"/Encr#79pt 9 0 R"), "chiffré"),
     "html-in-png-header": (b"\x89PNG\r\n\x1a\n" + samples.HTML, "abîmée"),
     "truncated-jpeg": (samples.jpeg_with_gps((400, 300))[:-1500], "abîmée"),
     "jpeg-header-only": (b"\xff\xd8\xff\xe0" + b"\x00" * 32, "abîmée"),
