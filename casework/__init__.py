@@ -21,12 +21,14 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
 
     from . import (cli, compression, errorpages, i18n, security, sessions, static_files,
                    templating)
+    from .files import store as files
     from .extensions import csrf, db, migrate
     from .workflow import build_engine
 
     # A definition that does not validate stops the app here, naming the file and the problem.
     app.extensions["palabre.engine"] = build_engine(app.config["WORKFLOWS_DIR"])
     _prepare_database_dir(app)
+    files.check_location(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -62,8 +64,9 @@ def _prepare_database_dir(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import admin, auth, cases, dashboard, exports, health, home, workflows
-    for module in (auth, home, cases, dashboard, exports, admin, workflows, health):
+    from .views import (admin, attachments, auth, cases, dashboard, exports, health, home,
+                        workflows)
+    for module in (auth, home, cases, attachments, dashboard, exports, admin, workflows, health):
         app.register_blueprint(module.bp)
 
 

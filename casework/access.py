@@ -213,6 +213,10 @@ def can(user: User, action: str, case: Case | None = None, *, commune_id: int | 
     if action == "record_follow_up":
         return (_works_on(user, case) and _state_allows(case, "follow_ups")
                 and case.current_agreement is not None)
+    if action == "attach":  # the signed agreement, photos of the site, a COFO report
+        return _works_on(user, case) and not state.final
+    if action == "see_attachments":  # files show only to those who see the parties' names
+        return sees_identities(user, case)
     if action == "fire":
         return any(t.trigger == trigger for t in offered_transitions(user, case))
     if action == "sign_off":

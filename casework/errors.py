@@ -38,3 +38,9 @@ class SignInThrottled(CaseworkError):
     """Too many failed sign-ins for a name or an address: it waits a while."""
 
     status = 429
+
+
+class TooLarge(InvalidInput):
+    """An uploaded file over its size limit; shown next to the field, answered with 413."""
+
+    status = 413

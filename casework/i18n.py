@@ -5,7 +5,7 @@ from functools import lru_cache
 
 from babel.numbers import get_group_symbol
 from flask import Flask, current_app, has_request_context, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
 from .extensions import babel
@@ -46,6 +46,13 @@ def number(value) -> str:
             return str(value)
         return f"{value:,}".replace(",", _group_symbol(locale_code()))
     return format_decimal(value, format="#,##0.#")
+
+
+def file_size(size: int) -> str:
+    """340 Ko, 2,5 Mo: a file's size as people read it (1 Ko = 1024 bytes)."""
+    if size < 1024 * 1024:
+        return gettext("%(size)s KB", size=number(max(1, -(-size // 1024))))
+    return gettext("%(size)s MB", size=number(round(size / (1024 * 1024), 1)))
 
 
 @lru_cache(maxsize=8)

@@ -6,7 +6,7 @@ from flask import Flask
 from . import access, vocabulary
 from .models import utcnow
 from .queries.case_page import describe_event
-from .i18n import locale_code, number, short_date, short_datetime
+from .i18n import file_size, locale_code, number, short_date, short_datetime
 from .workflow import state_labels, workflow_of
 
 
@@ -27,5 +27,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = short_date
     app.jinja_env.filters["number"] = number
     app.jinja_env.filters["datetime"] = short_datetime
+    app.jinja_env.filters["file_size"] = file_size
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -70,8 +70,9 @@ def database_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def app(database_url):
-    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False)
+def app(database_url, tmp_path_factory):
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url, WTF_CSRF_ENABLED=False,
+                     ATTACHMENTS_DIR=str(tmp_path_factory.mktemp("attachments")))
     with app.app_context():
         upgrade()  # the migrations, not create_all: the schema tests run on is the one shipped
         db.session.remove()

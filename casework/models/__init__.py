@@ -1,4 +1,5 @@
 """The domain model, one module per aggregate."""
+from .attachment import Attachment
 from .base import clock_at, utcnow
 from .case import Case, CaseSearch, CaseStateEntry, TeamMember
 from .commune import Commune
@@ -11,7 +12,7 @@ from .summary import ParticipationMonth
 from .user import Membership, User
 
 __all__ = [
-    "PARTICIPANTS", "AppendOnlyError", "Case", "CaseSearch", "CaseStateEntry", "Commune",
-    "Event", "FollowUp", "MediationStep", "Membership", "ParticipationMonth", "Party",
+    "PARTICIPANTS", "AppendOnlyError", "Attachment", "Case", "CaseSearch", "CaseStateEntry",
+    "Commune", "Event", "FollowUp", "MediationStep", "Membership", "ParticipationMonth", "Party",
     "Proposal", "SignOff", "TeamMember", "User", "clock_at", "utcnow",
 ]

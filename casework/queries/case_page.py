@@ -10,6 +10,8 @@ from ..diagrams import describe, drawing
 from ..extensions import db
 from ..i18n import locale_code
 from ..models import Case, Event
+from ..files.content import TYPE_LABELS
+from ..services.attachments import attachments_of
 from ..services.followups import milestones
 from ..vocabulary import FOLLOW_UP_OUTCOMES, ROLES, STEP_KINDS, label
 from ..workflow import condition_hint, workflow_of
@@ -30,9 +32,15 @@ def next_steps(case: Case) -> list[str]:
     return lines
 
 
+# Kept in the event log for the audit, but not told on the case page: every download would
+# crowd out what happened to the case.
+NOT_IN_HISTORY = ("case.attachment_downloaded",)
+
+
 def history(case: Case) -> list[Event]:
     return list(db.session.scalars(
-        select(Event).where(Event.case_id == case.id, Event.kind.like("case.%"))
+        select(Event).where(Event.case_id == case.id, Event.kind.like("case.%"),
+                            Event.kind.not_in(NOT_IN_HISTORY))
         .order_by(Event.created_at, Event.id)))
 
 
@@ -50,6 +58,9 @@ def context(user, case: Case) -> dict:
         "milestones": milestones(case),
         "history": history(case),
         "signable": {p.id: access.signable_roles(user, p) for p in case.proposals},
+        "attachments": (attachments_of(case) if access.can(user, "see_attachments", case)
+                        else []),
+        "file_types": TYPE_LABELS,
         "locale": locale,
         "diagram": drawing(workflow, locale),
         "diagram_description": describe(workflow, locale),
@@ -81,6 +92,9 @@ def describe_event(event: Event, workflow, locale: str) -> str:
     if kind == "case.follow_up_recorded":
         return str(_l("recorded a follow-up visit: %(outcome)s",
                       outcome=label(FOLLOW_UP_OUTCOMES, data.get("outcome"))))
+    if kind == "case.attachment_added":
+        return str(_l("attached a file (%(type)s)",
+                      type=TYPE_LABELS.get(data.get("content_type"), "?")))
     if kind == "case.transition":
         def state_label(name):
             return workflow.state(name).label(locale) if name in workflow.states else name

@@ -10,6 +10,7 @@ from .. import access
 from ..documents import agreement
 from ..errors import NotPermitted
 from ..extensions import db
+from ..forms.attachments import AttachmentForm
 from ..forms.casework import (TRANSITION_FORMS, FollowUpForm, SignOffForm, StepForm,
                               TeamForm)
 from ..forms.fields import options
@@ -69,7 +70,8 @@ def new():
 @bp.get("/<reference>")
 def show(reference):
     case = case_or_404(reference)
-    return render_template("cases/show.html", **case_page.context(current_user, case))
+    return render_template("cases/show.html", **case_page.context(current_user, case),
+                           attachment_form=AttachmentForm())
 
 
 @bp.get("/<reference>/agreements/<int:proposal_id>.pdf")

@@ -41,6 +41,15 @@ def _log_denied(reference: str) -> None:
     db.session.commit()
 
 
+def refuse_as_missing(case: Case, **details) -> None:
+    """404 for something of a visible case that this user may not see, with the denial logged."""
+    db.session.rollback()
+    events.record("access.denied", actor=current_user, case=case, reference=case.reference,
+                  **details)
+    db.session.commit()
+    abort(404)
+
+
 def commit() -> None:
     """Commit the request's unit of work; a concurrent change becomes a 409, never an overwrite."""
     try:
@@ -70,7 +79,7 @@ def perform(form, operation: Callable[[], object], *, case: Case | None = None) 
             field.errors = [*field.errors, error.message]
         else:
             form.form_errors.append(error.message)
-        return 400
+        return error.status  # 400, or 413 for a file over its limit
     except Conflict as error:
         db.session.rollback()
         form.form_errors.append(error.message)

@@ -1,0 +1,1 @@
+"""Files attached to cases: their type read from the content, their names, their storage."""

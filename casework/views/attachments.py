@@ -1,0 +1,84 @@
+"""Files attached to a case: upload by its team (10 Mo), download through an access check."""
+from __future__ import annotations
+
+from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from .. import access
+from ..errorpages import render_error
+from ..extensions import db
+from ..files import names, store
+from ..forms.attachments import AttachmentForm
+from ..models import Attachment
+from ..queries import case_page
+from ..services import attachments
+from .common import case_or_404, handle_form, refuse_as_missing
+
+bp = Blueprint("attachments", __name__, url_prefix="/cases")
+
+
+@bp.url_value_preprocessor
+def _allow_a_file(endpoint, _values):
+    """Let the upload route alone read a 10 Mo file (the app caps requests at 1 Mo).
+
+    URL value preprocessors run before every before_request function, and CSRF protection,
+    one of those, reads the form: the limit must be raised before it. Only a signed-in person
+    gets the larger limit.
+    """
+    if endpoint == "attachments.add" and current_user.is_authenticated:
+        request.max_content_length = attachments.MAX_REQUEST_BYTES
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    return None
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    if request.endpoint == "attachments.add":
+        return render_error(413, attachments.TOO_LARGE)
+    return render_error(413)
+
+
+@bp.post("/<reference>/attachments")
+def add(reference):
+    case = case_or_404(reference)
+    form = AttachmentForm()
+    upload = form.file.data
+    status = handle_form(form, lambda: attachments.add_attachment(
+        current_user, case, upload.stream, upload.filename, form.description.data))
+    if status is None:
+        flash(_l("The file is attached to the case."), "success")
+        return redirect(url_for("cases.show", reference=case.reference, _anchor="attachments"))
+    return render_template("cases/show.html", **case_page.context(current_user, case),
+                           attachment_form=form), status
+
+
+@bp.get("/<reference>/attachments/<int:attachment_id>")
+def download(reference, attachment_id):
+    case = case_or_404(reference)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.case_id != case.id:
+        abort(404)
+    if not access.can(current_user, "see_attachments", case):
+        refuse_as_missing(case, attachment_id=attachment.id)
+    stored = store.path_of(attachment.stored_name).open("rb")  # a missing file logs no download
+    try:
+        attachments.record_download(current_user, attachment)
+        db.session.commit()
+    except BaseException:
+        stored.close()
+        raise
+    response = send_file(stored, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.display_name, conditional=False, etag=False,
+                         max_age=0)
+    # Werkzeug's ASCII fallback of "عقد.pdf" would be ".pdf": ours never starts with a dot.
+    response.headers.set("Content-Disposition", "attachment",
+                         **names.content_disposition(attachment.display_name))
+    response.headers["Cache-Control"] = "no-store"
+    return response
