@@ -38,3 +38,10 @@ class SignInThrottled(CaseworkError):
     """Too many failed sign-ins for a name or an address: it waits a while."""
 
     status = 429
+
+
+class WrongCode(InvalidInput):
+    """A two-factor code was wrong. The failure event is the only thing the unit of work holds
+    when this is raised: the caller commits it (sign-in throttling counts it), then says so."""
+
+    status = 400
