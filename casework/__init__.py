@@ -59,8 +59,8 @@ def _prepare_database_dir(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import admin, auth, cases, dashboard, exports, health, home
-    for module in (auth, home, cases, dashboard, exports, admin, health):
+    from .views import admin, auth, cases, dashboard, exports, health, home, two_factor
+    for module in (auth, two_factor, home, cases, dashboard, exports, admin, health):
         app.register_blueprint(module.bp)
 
 
