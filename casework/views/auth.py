@@ -102,6 +102,7 @@ def code():
                          "from the two-factor page if you run short.", n=left), "info")
             return redirect(target or url_for("home.index"))
         db.session.commit()  # the failure counts toward throttling
+        form.code.data = ""  # a new code is typed, never the wrong one shown back
         form.code.errors = [_l("This code is not valid. Type the code the app shows now.")]
         status = 401
     elif form.is_submitted():

@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from ..database import write_intent
 from ..errors import InvalidInput, SignInThrottled, WrongCode
 from ..extensions import db
 from ..forms.auth import CodeForm
@@ -40,6 +41,7 @@ def _run(form: CodeForm, operation: Callable[[], object]) -> int | None:
         return None
     except WrongCode as wrong:
         db.session.commit()
+        form.code.data = ""  # a new code is typed, never the wrong one shown back
         form.code.errors = [*form.code.errors, wrong.message]
         return 400
     except SignInThrottled as refused:
@@ -66,6 +68,19 @@ def _recovery_codes(codes: list[str], message):
     return render_template("two_factor/recovery_codes.html", codes=codes, message=message)
 
 
+def _write_once(operation: Callable[[], object]) -> None:
+    """A write in a GET: end the read transaction and run `operation` in one that begins as a
+    writer (IMMEDIATE on SQLite, which would otherwise refuse to turn a read begun before
+    another writer's commit into a write)."""
+    db.session.rollback()
+    token = write_intent.set(True)
+    try:
+        operation()
+        db.session.commit()
+    finally:
+        write_intent.reset(token)
+
+
 @bp.get("")
 def index():
     return _account_page()
@@ -78,8 +93,7 @@ def enrol():
     if user.has_two_factor:
         return redirect(url_for("two_factor.index"))
     if user.totp_secret is None:  # a new secret on the first visit only: reloading keeps it
-        two_factor.begin_enrolment(user)
-        db.session.commit()
+        _write_once(lambda: two_factor.begin_enrolment(user))
     form = CodeForm()
     codes: list[str] = []
     status = _run(form, lambda: codes.extend(two_factor.confirm_enrolment(user,

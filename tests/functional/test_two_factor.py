@@ -12,7 +12,7 @@ from sqlalchemy import select
 from casework.extensions import db
 from casework.models import Event, RecoveryCode, clock_at
 from casework.services import two_factor
-from casework.sessions import ENROLMENT_ENDPOINTS, PENDING, PENDING_SECONDS
+from casework.sessions import ENROLMENT_ENDPOINTS, PENDING
 
 from tests.factories import PASSWORD, TOTP_SECRET
 
@@ -219,9 +219,9 @@ def _password_typed_ago(client, seconds: int) -> None:
 
 def test_a_code_after_five_minutes_needs_the_password_again(client, people):
     password_step(client, people.coordinator)
-    _password_typed_ago(client, PENDING_SECONDS - 20)
+    _password_typed_ago(client, 5 * 60 - 20)
     assert client.get("/login/code").status_code == 200  # still in time
-    _password_typed_ago(client, PENDING_SECONDS + 1)
+    _password_typed_ago(client, 5 * 60 + 1)
     response = code_step(client, code_now())
     assert response.headers["Location"].startswith("/login")
     assert "dans les cinq minutes" in text(client.get(response.headers["Location"]))
@@ -486,6 +486,19 @@ def test_a_code_older_than_the_last_accepted_one_is_refused(people):
         assert two_factor.verify(user, two_factor.code_at(TOTP_SECRET, step + 1)) == "totp"
     db.session.commit()
     assert user.totp_last_step == step + 1
+
+
+def test_of_two_requests_racing_with_one_code_only_one_wins(people):
+    """The second request read the user before the first wrote its step: the database, not
+    the copy in memory, decides."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    step = _enrolled_at(people.coordinator, T0)
+    code = two_factor.code_at(TOTP_SECRET, step)
+    with clock_at(T0):
+        assert two_factor.verify(people.coordinator, code) == "totp"
+        set_committed_value(people.coordinator, "totp_last_step", None)  # the stale read
+        assert two_factor.verify(people.coordinator, code) is None
 
 
 def test_codes_are_read_without_spaces_or_dashes(people):
