@@ -16,7 +16,7 @@ from flask import render_template_string
 from sqlalchemy import event, select
 
 from casework.extensions import db
-from casework.sessions import start_clock
+from casework.sessions import mark_two_factor_passed, start_clock
 from casework.models import Case, TeamMember, User
 
 
@@ -79,10 +79,12 @@ def signed_in(app, user_id: int):
     with app.app_context():
         user = db.session.get(User, user_id)
         cookie_id = user.get_id()
-    with client.session_transaction() as session:
-        session["_user_id"] = cookie_id
-        session["_fresh"] = True
-        start_clock(session)
+        with client.session_transaction() as session:
+            session["_user_id"] = cookie_id
+            session["_fresh"] = True
+            start_clock(session)
+            if user.has_two_factor:  # as the code step leaves the session
+                mark_two_factor_passed(session, user)
     return client
 
 

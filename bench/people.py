@@ -19,6 +19,9 @@ from bench.rows import Rows
 from casework.textsearch import fold
 
 PASSWORD = "bench-password"
+# The coordinator must use two-factor authentication: enrolled with this secret, and the
+# measuring clients are signed in as after the code step (bench/measure.signed_in).
+TOTP_SECRET = "BENCHCOORDINATORTOTPSECRETKEYAAA"
 PASSWORD_METHOD = "scrypt:1024:8:1"
 SETUP_DAYS = 740  # communes and accounts exist a little before the first report
 
@@ -54,7 +57,7 @@ class PeopleMaker:
         self.nonces: dict[int, str] = {}
 
     def make(self, count: int) -> People:
-        coordinator = self.user("coordination", "F")
+        coordinator = self.user("coordination", "F", totp_secret=TOTP_SECRET)
         return People(coordinator, [self.commune(index, coordinator) for index in range(count)],
                       self.nonces)
 
@@ -84,7 +87,7 @@ class PeopleMaker:
         self.member(staff.chief, commune_id, "traditional_leader")
         return staff
 
-    def user(self, username: str, sex: str) -> int:
+    def user(self, username: str, sex: str, totp_secret: str | None = None) -> int:
         rng = self.rng
         nonce = f"{rng.getrandbits(128):032x}"
         last_login = (self.now - timedelta(days=rng.uniform(0, 60))
@@ -92,7 +95,7 @@ class PeopleMaker:
         user_id = self.rows.add(
             "users", username, person(rng, sex), sex, phone(rng) if rng.random() < 0.8 else None,
             self.password_hash, "fr", False, True, False, False, nonce, self.created_at,
-            last_login)
+            last_login, totp_secret, self.created_at if totp_secret else None)
         self.nonces[user_id] = nonce
         return user_id
 

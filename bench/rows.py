@@ -8,7 +8,7 @@ COLUMNS = {
     "communes": ("id", "code", "name", "cercle", "region", "created_at"),
     "users": ("id", "username", "full_name", "sex", "phone", "password_hash", "language",
               "is_admin", "active", "must_change_password", "is_demo", "session_nonce",
-              "created_at", "last_login_at"),
+              "created_at", "last_login_at", "totp_secret", "totp_confirmed_at"),
     "memberships": ("id", "user_id", "commune_id", "role", "created_at"),
     "cases": ("id", "reference", "commune_id", "year", "sequence", "village", "conflict_type",
               "facts_date", "description", "violence", "injuries", "deaths", "urgency",

@@ -65,8 +65,9 @@ def _prepare_database_dir(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .views import (admin, attachments, auth, cases, dashboard, exports, health, home,
-                        workflows)
-    for module in (auth, home, cases, attachments, dashboard, exports, admin, workflows, health):
+                        two_factor, workflows)
+    for module in (auth, two_factor, home, cases, attachments, dashboard, exports, admin,
+                   workflows, health):
         app.register_blueprint(module.bp)
 
 

@@ -44,3 +44,10 @@ class TooLarge(InvalidInput):
     """An uploaded file over its size limit; shown next to the field, answered with 413."""
 
     status = 413
+
+
+class WrongCode(InvalidInput):
+    """A two-factor code was wrong. The failure event is the only thing the unit of work holds
+    when this is raised: the caller commits it (sign-in throttling counts it), then says so."""
+
+    status = 400

@@ -1,4 +1,5 @@
-"""Who is signed in: Flask-Login wiring, the password-change gate, and write intent per request."""
+"""Who is signed in: Flask-Login wiring, the two-factor and password-change gates, and write
+intent per request."""
 from __future__ import annotations
 
 import time
@@ -10,16 +11,61 @@ from flask_login import current_user, logout_user
 from .database import write_intent
 from .extensions import db, login_manager
 from .models import User
+from .services import two_factor
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Pages a user who must change their password may still open.
 OPEN_ENDPOINTS = frozenset({"auth.login", "auth.logout", "auth.password", "auth.language",
                             "health.healthz", "static"})
+# ... and, for one whose role requires two-factor authentication, the page to set it up.
+ENROLMENT_ENDPOINTS = OPEN_ENDPOINTS | {"two_factor.enrol"}
+# Between the right password and the right code: who, with which session nonce, since when.
+PENDING = "two_factor_pending"
+PENDING_SECONDS = 5 * 60
+# The user id whose code this session has passed; a user with two-factor authentication on
+# is signed in only by a session that carries it (written at the code step, never before).
+PASSED = "two_factor_passed"
 
 
 def start_clock(store) -> None:
     """Stamp a new session (a cookie's dict): when it began and when it was last used."""
     store["signed_in_at"] = store["seen_at"] = int(time.time())
+
+
+def keep_language(store) -> None:
+    """Empty the session (a fresh one at each sign-in step) but keep the chosen language."""
+    language = store.get("language")
+    store.clear()
+    if language:
+        store["language"] = language
+
+
+def begin_code_step(store, user: User) -> None:
+    """The password was right; the session waits for a code, and is not signed in."""
+    keep_language(store)
+    store[PENDING] = {"user": user.id, "nonce": user.session_nonce, "at": int(time.time())}
+
+
+def pending_user(store) -> User | None:
+    """The user waiting at the code step, if the marker is under PENDING_SECONDS old and the
+    user's sessions were not ended since (password change, disabling, logout elsewhere)."""
+    marker = store.get(PENDING)
+    if not isinstance(marker, dict):
+        return None
+    at, user_id = marker.get("at"), marker.get("user")
+    if not isinstance(at, int) or not isinstance(user_id, int) \
+            or not 0 <= int(time.time()) - at <= PENDING_SECONDS:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_nonce != marker.get("nonce") \
+            or not user.has_two_factor:
+        return None
+    return user
+
+
+def mark_two_factor_passed(store, user: User) -> None:
+    store.pop(PENDING, None)
+    store[PASSED] = user.id
 
 
 def _expired(store) -> bool:
@@ -75,6 +121,24 @@ def init_app(app: Flask) -> None:
         now = int(time.time())
         if now - session["seen_at"] >= 60:  # a minute is precise enough, and spares cookies
             session["seen_at"] = now
+        return None
+
+    @app.before_request
+    def _two_factor_gate():
+        """A user with two-factor on needs a session that passed the code step; one whose role
+        requires it and who has not set it up may open only the page that sets it up."""
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        if current_user.has_two_factor:
+            if session.get(PASSED) == current_user.id:
+                return None
+            logout_user()
+            keep_language(session)
+            flash(_l("Sign in again, with your two-factor code."), "info")
+            return redirect(url_for("auth.login"))
+        if request.endpoint not in ENROLMENT_ENDPOINTS \
+                and two_factor.requires_two_factor(current_user):
+            return redirect(url_for("two_factor.enrol"))
         return None
 
     @app.before_request

@@ -11,7 +11,8 @@ import pytest
 
 from casework.extensions import db
 from casework.models import Commune, User
-from casework.services import accounts, cases, followups, signoffs, steps, team, transitions
+from casework.services import (accounts, cases, followups, signoffs, steps, team, transitions,
+                               two_factor)
 from casework.services.cases import CaseInput, PartyInput
 from casework.services.followups import FollowUpInput
 from casework.services.steps import StepInput
@@ -19,7 +20,10 @@ from casework.services.transitions import TransitionInput
 from casework.timeutil import local_today
 
 PASSWORD = "correct horse battery"
-# Three letters: the suite makes more than the 676 communes that two letters give.
+# Every test user whose role requires two-factor authentication is enrolled with this secret
+# (make_user), so that a test can compute their codes: two_factor.code_at(TOTP_SECRET, step).
+TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRETKEYABC"
+# Three letters: two gave 676 communes, fewer than a whole run of the suite creates.
 _codes = ("".join(letters) for letters in itertools.product(string.ascii_uppercase, repeat=3))
 _names = itertools.count(1)
 
@@ -40,13 +44,17 @@ def make_commune():
 @pytest.fixture
 def make_user():
     def make(*roles: tuple[Commune, str], username: str | None = None, is_admin=False,
-             **values) -> User:
+             enrolled: bool | None = None, **values) -> User:
+        """`enrolled`: two-factor on with TOTP_SECRET; by default when the role requires it
+        (the user's recovery codes are then in `user.recovery_codes_given`)."""
         username = username or f"user{next(_names)}"
         user = accounts.create_user(
             None, username=username, full_name=values.pop("full_name", username.title()),
             password=values.pop("password", PASSWORD), is_admin=is_admin,
             must_change_password=values.pop("must_change_password", False),
             memberships=[(commune.id, role) for commune, role in roles], **values)
+        if enrolled if enrolled is not None else two_factor.requires_two_factor(user):
+            user.recovery_codes_given = two_factor.enrol_with_known_secret(user, TOTP_SECRET)
         db.session.commit()
         return user
     return make

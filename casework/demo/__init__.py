@@ -13,14 +13,15 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Commune, clock_at
-from ..services import accounts, cases, communes, followups, signoffs, steps, team, transitions
+from ..services import (accounts, cases, communes, followups, signoffs, steps, team,
+                        transitions, two_factor)
 from ..services.cases import CaseInput
 from ..services.followups import FollowUpInput
 from ..services.steps import StepInput
 from ..services.transitions import TransitionInput
 from ..timeutil import local_today
-from .people import (ADMIN, COMMUNES, COORDINATOR, LOCAL_ROLES, PASSWORD, REGION, Staff,
-                     demo_usernames)
+from .people import (ADMIN, COMMUNES, COORDINATOR, DEMO_TOTP_SECRET, LOCAL_ROLES, PASSWORD,
+                     REGION, Staff, demo_usernames)
 from .scenarios import SCENARIOS, Move, Scenario
 
 __all__ = ["COMMUNES", "PASSWORD", "SCENARIOS", "DemoAlreadyLoaded", "load_demo"]
@@ -65,7 +66,9 @@ def _create_people() -> dict[str, Staff]:
                                                region=REGION) for c in COMMUNES}
     coordinator = _user(COORDINATOR[0], COORDINATOR[1:],
                         [(commune.id, "coordinator") for commune in created.values()])
-    _user(ADMIN[0], ADMIN[1:], is_admin=True)
+    admin = _user(ADMIN[0], ADMIN[1:], is_admin=True)
+    for user in (coordinator, admin):
+        two_factor.enrol_with_known_secret(user, DEMO_TOTP_SECRET)
     staff = {}
     for c in COMMUNES:
         commune = created[c.code]

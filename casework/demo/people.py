@@ -36,6 +36,10 @@ COMMUNES = (
 )
 COORDINATOR = ("coordination", "Awa Keïta", "F")
 ADMIN = ("admin", "Ibrahim Maïga", "M")
+# Coordinators and administrators sign in with a two-factor code: the demo coordinator and
+# administrator share this published secret (README, "Demo accounts"), so that anyone trying
+# the demo can add it to an authenticator app. Development only, like every demo account.
+DEMO_TOTP_SECRET = "PALABREDEMOSECRETKEYFORTOTPCODES"
 # The demo person who does a move, as a `by` of the routes below.
 LOCAL_ROLES = {"mediator": "mediator", "mayor": "commune_authority",
                "chief": "traditional_leader"}

@@ -28,3 +28,11 @@ class PasswordForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Language"), choices=options([("fr", "Français"), ("en", "English")]))
+
+
+class CodeForm(FlaskForm):
+    """A two-factor code: six digits from the app, or a recovery code."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=40)],
+                       render_kw={"autocomplete": "one-time-code", "autocapitalize": "characters",
+                                  "autocorrect": "off", "spellcheck": "false"})

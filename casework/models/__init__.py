@@ -9,10 +9,10 @@ from .party import Party
 from .signoff import Proposal, SignOff
 from .step import PARTICIPANTS, MediationStep
 from .summary import ParticipationMonth
-from .user import Membership, User
+from .user import Membership, RecoveryCode, User
 
 __all__ = [
     "PARTICIPANTS", "AppendOnlyError", "Attachment", "Case", "CaseSearch", "CaseStateEntry",
     "Commune", "Event", "FollowUp", "MediationStep", "Membership", "ParticipationMonth", "Party",
-    "Proposal", "SignOff", "TeamMember", "User", "clock_at", "utcnow",
+    "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User", "clock_at", "utcnow",
 ]

@@ -32,6 +32,12 @@ class User(UserMixin, db.Model):
     session_nonce: Mapped[str] = mapped_column(String(32), default=new_session_nonce)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     last_login_at = mapped_column(UTCDateTime)
+    # Two-factor authentication (services/two_factor.py): the TOTP secret (base32), set when
+    # enrolment begins and in force once confirmed by a first code; the last time step whose
+    # code was accepted, so that no code is ever accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_confirmed_at = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     # Loaded with the signed-in user (sessions.load_user), not with every user a page names:
     # the author of an event may be a coordinator with hundreds of roles.
@@ -48,6 +54,11 @@ class User(UserMixin, db.Model):
 
     def end_sessions(self) -> None:
         self.session_nonce = new_session_nonce()
+
+    @property
+    def has_two_factor(self) -> bool:
+        """A confirmed TOTP secret: signing in asks for a code after the password."""
+        return self.totp_secret is not None and self.totp_confirmed_at is not None
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
@@ -69,3 +80,16 @@ class Membership(db.Model):
     # Not joined: every request loads the signed-in user's roles, and a coordinator of the
     # whole country holds hundreds; the pages that name the communes load them in one query.
     commune = relationship("Commune")
+
+
+class RecoveryCode(db.Model):
+    """A one-time code that stands in for the phone's TOTP code; only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+    __table_args__ = NEVER_REUSE_IDS
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
+    used_at = mapped_column(UTCDateTime)

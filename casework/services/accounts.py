@@ -74,6 +74,8 @@ def find_user(username: str) -> User | None:
 def authenticate(username: str, password: str, address: str | None = None) -> User | None:
     """The active user with these credentials, or None; every outcome is an event.
 
+    A user with two-factor authentication on is not signed in yet: the caller asks for a code
+    (services/two_factor.verify), then calls `complete_sign_in`.
     Raises SignInThrottled while too many attempts failed for this name or address.
     """
     global _DUMMY_HASH
@@ -91,9 +93,20 @@ def authenticate(username: str, password: str, address: str | None = None) -> Us
         events.record("auth.login_failed", actor=user, username=typed, address=address,
                       reason="password" if user.active else "disabled")
         return None
-    user.last_login_at = utcnow()
-    events.record("auth.login", actor=user)
+    if user.has_two_factor:
+        events.record("auth.mfa_challenged", actor=user, address=address)
+    else:
+        complete_sign_in(user)
     return user
+
+
+def complete_sign_in(user: User, second_factor: str | None = None) -> None:
+    """The sign-in is complete (password, and the code when one is asked): the login event."""
+    user.last_login_at = utcnow()
+    if second_factor:
+        events.record("auth.login", actor=user, second_factor=second_factor)
+    else:
+        events.record("auth.login", actor=user)
 
 
 def create_user(actor, *, username: str, full_name: str, password: str, sex: str | None = None,

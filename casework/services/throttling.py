@@ -3,7 +3,9 @@ username (or LOGIN_MAX_FAILURES_PER_ADDRESS from one address), it waits LOGIN_WI
 even with the right password.
 
 Counted by the name typed, whether or not such an account exists, so that the answer never
-tells whether a username is real. The failures are the `auth.login_failed` events.
+tells whether a username is real. The failures are the `auth.login_failed` events (a wrong
+password) and the `auth.mfa_failed` events of the code step (a wrong two-factor code after the
+right password), both carrying the username and the address.
 """
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..models import Event, utcnow
+
+FAILURES = ("auth.login_failed", "auth.mfa_failed")
 
 
 def _locked_until(moments: list[datetime], limit: int, window: timedelta) -> datetime | None:
@@ -32,7 +36,7 @@ def locked_until(username: str, address: str | None) -> datetime | None:
     typed, origin = Event.data["username"].as_string(), Event.data["address"].as_string()
     recent = db.session.execute(
         select(Event.created_at, typed, origin)
-        .where(Event.kind == "auth.login_failed", Event.created_at >= now - 2 * window,
+        .where(Event.kind.in_(FAILURES), Event.created_at >= now - 2 * window,
                or_(typed == username, origin == address) if address else typed == username)
     ).all()
     ends = [end for end in (

@@ -12,7 +12,7 @@ from ..errors import NotPermitted
 from ..extensions import db
 from ..forms.admin import ButtonForm, CommuneForm, NewUserForm, ProfileForm, RoleForm
 from ..models import Case, Commune, Membership, User
-from ..services import accounts, communes, events
+from ..services import accounts, communes, events, two_factor
 from ..workflow import engine
 from ..forms.fields import options
 from .common import handle_form
@@ -116,6 +116,7 @@ def _user_page(user: User, status: int = 200, *, profile: ProfileForm | None = N
     memberships = sorted(user.memberships, key=lambda m: (m.role, names[m.commune_id]))
     return render_template(
         "admin/user.html", user=user, memberships=memberships,
+        requires_two_factor=two_factor.requires_two_factor(user),
         profile=profile or ProfileForm(obj=user, formdata=None),
         role_form=role_form or _role_form(user, formdata=None),
         button=button or ButtonForm(formdata=None)), status
@@ -195,6 +196,21 @@ def reset_password(user_id):
     if status is not None:
         return _user_page(user, status, button=form)
     return render_template("admin/password_reset.html", user=user, password=temporary[0])
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+def reset_two_factor(user_id):
+    """A lost phone: the second factor is cleared and the sessions ended; someone whose role
+    requires it sets it up again at the next sign-in."""
+    user = _get_or_404(User, user_id)
+    form = ButtonForm()
+    status = handle_form(form, lambda: two_factor.reset(current_user, user))
+    if status is None:
+        flash(_l("Two-factor authentication of %(username)s is reset: their sessions are "
+                 "ended, and they set it up again with a new phone.", username=user.username),
+              "success")
+        return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, status, button=form)
 
 
 # -- communes ------------------------------------------------------------------------------

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
 from casework import access
 from casework.demo import COMMUNES, PASSWORD, SCENARIOS, DemoAlreadyLoaded, load_demo
+from casework.demo.people import DEMO_TOTP_SECRET
 from casework.extensions import db
 from casework.models import (Case, Commune, Event, FollowUp, MediationStep, Proposal, SignOff,
                              User)
@@ -101,6 +104,19 @@ def test_every_demo_account_signs_in_with_the_demo_password(demo):
         assert accounts.authenticate(account.username, PASSWORD) is account
     admin = user("admin")
     assert admin.is_admin and not admin.memberships
+
+
+def test_the_demo_coordinator_and_administrator_sign_in_with_the_published_code(demo, app):
+    assert DEMO_TOTP_SECRET in (Path(__file__).parents[2] / "README.md").read_text()
+    for username in ("coordination", "admin"):
+        assert user(username).has_two_factor, username
+        client = app.test_client()
+        response = client.post("/login", data={"username": username, "password": PASSWORD})
+        assert response.headers["Location"] == "/login/code"
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).now()  # what the README says to run
+        assert client.post("/login/code", data={"code": code}).headers["Location"] == "/"
+        assert client.get("/").status_code == 200
+    assert not user("mediateur.bougouni").has_two_factor
 
 
 def test_each_commune_has_its_mediator_mayor_and_chief(demo):
