@@ -16,15 +16,22 @@ from ..errors import Conflict, InvalidInput, NotPermitted
 from ..extensions import db
 from ..models import Case
 from ..services import events
+from ..sessions import SAFE_METHODS
 
 REFERENCE = re.compile(r"^[A-Z]{2,6}-\d{4}-\d{4,6}$")
 
 
 def case_or_404(reference: str) -> Case:
-    """The case if the signed-in user may see it; 404 otherwise, with the denial logged."""
+    """The case if the signed-in user may see it; 404 otherwise, with the denial logged.
+
+    A request that may change the case (any POST: transition, sign-off, step, follow-up, team)
+    loads it locked, so that two such requests on one case run one after the other and the
+    second sees what the first did (its service then answers with a precise 409).
+    """
     if not REFERENCE.match(reference or ""):
         abort(404)
-    case = access.find_case(current_user, reference)
+    case = access.find_case(current_user, reference,
+                            for_update=request.method not in SAFE_METHODS)
     if case is None:
         _log_denied(reference)
         abort(404)
