@@ -9,6 +9,7 @@ from casework.services import steps
 from casework.timeutil import local_today
 
 from tests.factories import advance, step_input
+from tests.invariants import database_problems, trail_problems
 
 from .pages import hidden_fields, text
 
@@ -91,8 +92,17 @@ def test_every_change_is_an_event_with_its_details(people, make_case):
     assert {e.data["role"] for e in by_kind["case.signed_off"]} == {
         "commune_authority", "traditional_leader"}
     assert {e.actor_id for e in by_kind["case.signed_off"]} == {people.mayor.id, people.chief.id}
-    replay = "reported"
-    for event in by_kind["case.transition"]:
-        assert event.data["from_state"] == replay
-        replay = event.data["to_state"]
-    assert replay == case.status == "closed"
+    assert trail_problems(db.session, case) == []
+    assert [e.data["to_state"] for e in by_kind["case.transition"]] == [
+        "in_mediation", "resolved", "followed_up", "closed"]
+
+
+def test_the_invariant_checks_see_a_status_its_trail_does_not_explain(make_case):
+    case = make_case("proposed")
+    assert database_problems(db.session) == []
+    case.status = "resolved"  # moved without its event, its proposal still waiting
+    db.session.flush()
+    problems = database_problems(db.session)
+    assert f"{case.reference}: status resolved, trail replays to in_mediation" in problems
+    assert any("cannot still wait" in problem for problem in problems)
+
