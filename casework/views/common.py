@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
@@ -48,14 +49,22 @@ def _log_denied(reference: str) -> None:
     db.session.commit()
 
 
-def commit() -> None:
-    """Commit the request's unit of work; a concurrent change becomes a 409, never an overwrite."""
+@contextmanager
+def collisions_as_conflict():
+    """A write that collided with a concurrent one (a stale version, a unique key), whether at
+    a flush inside the service or at the commit, becomes a 409, never an overwrite or a 500."""
     try:
-        db.session.commit()
+        yield
     except (StaleDataError, IntegrityError) as error:
         db.session.rollback()
         raise Conflict(_l("Someone else changed the same thing at the same moment. Check "
                           "what is there now, then try again.")) from error
+
+
+def commit() -> None:
+    """Commit the request's unit of work; a concurrent change becomes a 409, never an overwrite."""
+    with collisions_as_conflict():
+        db.session.commit()
 
 
 def perform(form, operation: Callable[[], object], *, case: Case | None = None) -> int | None:
@@ -65,8 +74,9 @@ def perform(form, operation: Callable[[], object], *, case: Case | None = None) 
     says what happened (409), with the form now pointing at the case's current version.
     """
     try:
-        operation()
-        commit()
+        with collisions_as_conflict():
+            operation()
+            db.session.commit()
         return None
     except InvalidInput as error:
         db.session.rollback()
