@@ -90,3 +90,15 @@ class Site:
         with self.app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@contextmanager
+def opened(database_url: str):
+    """A session on another database (a backup copy), for reading only."""
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.engine.dispose()

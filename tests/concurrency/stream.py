@@ -7,6 +7,9 @@ import http.client
 import threading
 from collections import Counter
 
+from sqlalchemy import func, select
+
+from casework.models import Case, Event
 from casework.timeutil import local_today
 
 from tests.functional.test_lifecycle import intake
@@ -24,6 +27,7 @@ class Stream(threading.Thread):
         self.base_url, self.mediator, self.mediator_id = base_url, mediator, mediator_id
         self.commune, self.stop = commune, stop
         self.acknowledged: Counter = Counter()  # (reference, event kind) -> 302s seen
+        self._lock = threading.Lock()
         self.unexpected: list[tuple[str, object]] = []  # answers other than 302 while alive
         self.cut = False  # True when the kill broke one of its requests
 
@@ -50,8 +54,14 @@ class Stream(threading.Thread):
             self.unexpected.append((path, answer.status))
             raise ServerGone
         reference = reference or answer.location.rsplit("/", 1)[1]
-        self.acknowledged[(reference, kind)] += 1
+        with self._lock:
+            self.acknowledged[(reference, kind)] += 1
         return reference
+
+    def snapshot(self) -> Counter:
+        """The changes acknowledged so far (a copy, safe while the stream runs)."""
+        with self._lock:
+            return Counter(self.acknowledged)
 
     def one_case(self, me: Browser, mayor: Browser, chief: Browser) -> None:
         today = local_today().isoformat()
@@ -76,3 +86,14 @@ class Stream(threading.Thread):
         if page.status != 200 or len(marker) < 2:
             raise ServerGone
         return marker[1].split("/", 1)[0]
+
+
+def missing(session, acknowledged: Counter) -> list[str]:
+    """Acknowledged changes the database does not hold (empty when nothing was lost)."""
+    lost = []
+    for (reference, kind), seen in acknowledged.items():
+        stored = session.scalar(select(func.count()).select_from(Event).join(Case).where(
+            Case.reference == reference, Event.kind == kind))
+        if stored < seen:
+            lost.append(f"{reference} {kind}: {seen} acknowledged, {stored} stored")
+    return lost
