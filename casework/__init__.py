@@ -83,6 +83,9 @@ def _refuse_demo_accounts() -> None:
     names = list(db.session.scalars(select(User.username).where(User.is_demo.is_(True),
                                                                 User.active.is_(True))))
     db.session.remove()
+    # No pooled connection outlives start-up: gunicorn --preload forks workers after this,
+    # and a connection shared by two processes corrupts both.
+    db.engine.dispose()
     if names:
         raise RuntimeError("the production configuration refuses to start while demo accounts "
                            f"exist ({', '.join(sorted(names)[:5])}): disable them first with "

@@ -135,9 +135,17 @@ def visible_cases(user: User):
     return select(Case).where(visible_cases_clause(user))
 
 
-def find_case(user: User, reference: str) -> Case | None:
-    """The case with this reference if `user` may see it, else None (the caller answers 404)."""
-    return db.session.scalar(visible_cases(user).where(Case.reference == reference))
+def find_case(user: User, reference: str, *, for_update: bool = False) -> Case | None:
+    """The case with this reference if `user` may see it, else None (the caller answers 404).
+
+    `for_update` locks the case's row until the transaction ends (PostgreSQL; SQLite ignores
+    it, its write transactions begin IMMEDIATE and already run one at a time): a second request
+    changing the same case waits, then reads the state the first one left.
+    """
+    query = visible_cases(user).where(Case.reference == reference)
+    if for_update:
+        query = query.with_for_update(of=Case).execution_options(populate_existing=True)
+    return db.session.scalar(query)
 
 
 # -- what a user is on one case -------------------------------------------------------------

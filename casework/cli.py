@@ -1,13 +1,17 @@
-"""flask commands: setup, demo, create-user, check-workflows, disable-demo-accounts."""
+"""flask commands: setup, demo, create-user, check-workflows, disable-demo-accounts, backup."""
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import inspect, select
+from sqlalchemy.engine import make_url
+
+from config import INSTANCE_DIR
 
 from .database import write_intent
 from .errors import CaseworkError
@@ -132,7 +136,30 @@ def disable_demo_accounts():
     click.echo(f"{len(users)} demo account(s) disabled.")
 
 
+@click.command("backup")
+@click.argument("destination", required=False, type=click.Path(dir_okay=False, path_type=Path))
+def backup(destination):
+    """Copy the SQLite database, consistently, while the app runs (default:
+    instance/backups/palabre-<UTC time>.db). On PostgreSQL, use pg_dump (see README)."""
+    from .backup import BackupError, backup_sqlite, default_destination
+
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "sqlite":
+        server = url.set(drivername=url.get_backend_name()).render_as_string()
+        _fail(f"this database is {url.get_backend_name()}, not SQLite: back it up with "
+              f"pg_dump, e.g. pg_dump -Fc -f palabre.dump '{server}' "
+              "(see \"Backups\" in README.md).")
+    if url.database in (None, "", ":memory:"):
+        _fail("the database lives in memory: there is no file to back up.")
+    destination = destination or default_destination(INSTANCE_DIR / "backups")
+    try:
+        size = backup_sqlite(Path(url.database), destination)
+    except BackupError as error:
+        _fail(f"backup failed: {error}")
+    click.echo(f"Backup written to {destination} ({size:,} bytes); integrity check: ok.")
+
+
 def init_app(app: Flask) -> None:
-    for command in (check_workflows, setup, demo, create_user, disable_demo_accounts):
+    for command in (check_workflows, setup, demo, create_user, disable_demo_accounts, backup):
         command.callback = with_appcontext(command.callback)
         app.cli.add_command(command)

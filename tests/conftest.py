@@ -8,42 +8,20 @@ from __future__ import annotations
 
 import contextvars
 import os
-import uuid
 
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from casework import create_app
 from casework.extensions import db
 from casework.sessions import mark_two_factor_passed, start_clock
 from config import TestConfig
 
+from .databases import SERVER_VARIABLE, postgres_database
+
 pytest_plugins = ["tests.factories"]
-
-
-def _postgres_database(server_url: str):
-    """Create a throw-away database on the server; returns (its URL, a function that drops it)."""
-    url = make_url(server_url)
-    name = f"palabre_test_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # in CI a PostgreSQL run that cannot start is a failure
-        admin.dispose()
-        raise pytest.UsageError(
-            f"cannot create a test database on {server_url}: {error}") from error
-
-    def drop():
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-    return url.set(database=name).render_as_string(hide_password=False), drop
 
 
 class IsolatedClient(FlaskClient):
@@ -60,9 +38,9 @@ class IsolatedClient(FlaskClient):
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
-    server = os.environ.get("PALABRE_TEST_DATABASE")
+    server = os.environ.get(SERVER_VARIABLE)
     if server:
-        url, drop = _postgres_database(server)
+        url, drop = postgres_database(server)
         yield url
         drop()
     else:

@@ -1,8 +1,10 @@
 """The intake form: reporting a conflict with its parties."""
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, FieldList, Form, FormField, IntegerField,
-                     SelectField, StringField, SubmitField, TextAreaField)
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField,
+                     IntegerField, SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import vocabulary as v
@@ -26,7 +28,13 @@ class PartyForm(Form):
                                 render_kw={"inputmode": "numeric", "min": 1})
 
 
+def _one_time_token() -> str:
+    return secrets.token_urlsafe(18)
+
+
 class CaseForm(FlaskForm):
+    # Drawn when the form is opened; the service reports one case per token.
+    submission = HiddenField(default=_one_time_token, validators=[Optional(), Length(max=64)])
     commune_id = SelectField(_l("Commune"), coerce=int, validators=[InputRequired()])
     village = StringField(_l("Village or quarter"), validators=[DataRequired(), Length(max=160)])
     conflict_type = SelectField(_l("Type of conflict"),
@@ -63,4 +71,4 @@ class CaseForm(FlaskForm):
             parties=parties, violence=self.violence.data, injuries=self.injuries.data or 0,
             deaths=self.deaths.data or 0, urgency=self.urgency.data,
             reporter_name=self.reporter_name.data, reporter_contact=self.reporter_contact.data,
-            channel=self.channel.data)
+            channel=self.channel.data, submission=self.submission.data or None)

@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .. import access
-from ..errors import InvalidInput, NotPermitted
+from ..errors import Conflict, InvalidInput, NotPermitted
 from ..extensions import db
-from ..models import Case, Commune, Party, utcnow
+from ..models import Case, Commune, Event, Party, utcnow
 from ..timeutil import local_today
 from ..vocabulary import (AGE_GROUPS, CHANNELS, CONFLICT_TYPES, GBV, PARTY_KINDS, SEXES,
                           URGENCIES)
@@ -44,6 +44,9 @@ class CaseInput:
     deaths: int = 0
     urgency: str = "normal"
     reporter_contact: str | None = None
+    # The one-time token of the intake form: the same form sent twice (a double click, a
+    # phone that sends again on a slow network) reports the conflict once.
+    submission: str | None = None
 
 
 def _validate(data: CaseInput) -> None:
@@ -78,6 +81,17 @@ def _next_sequence(commune: Commune, year: int) -> int:
     return (last or 0) + 1
 
 
+def _refuse_second_submission(actor, submission: str) -> None:
+    """409 when this intake form (its one-time token) already reported a case."""
+    reference = db.session.scalar(
+        select(Event.data["reference"].as_string())
+        .where(Event.actor_id == actor.id, Event.kind == "case.reported",
+               Event.data["submission"].as_string() == submission))
+    if reference is not None:
+        raise Conflict(_l("This report is already saved, as %(reference)s: open it from the "
+                          "list of cases.", reference=reference))
+
+
 def report_case(actor, commune: Commune, data: CaseInput) -> Case:
     """Open a case in `commune` at the initial state of the default workflow."""
     if not access.can(actor, "report", commune_id=commune.id):
@@ -85,7 +99,9 @@ def report_case(actor, commune: Commune, data: CaseInput) -> Case:
     _validate(data)
     workflow = engine().latest(current_app.config["DEFAULT_WORKFLOW"])
     year = local_today().year
-    sequence = _next_sequence(commune, year)
+    sequence = _next_sequence(commune, year)  # locks the commune: the check below is serial
+    if data.submission:
+        _refuse_second_submission(actor, data.submission)
     case = Case(
         reference=f"{commune.code}-{year}-{sequence:04d}", commune=commune, year=year,
         sequence=sequence, village=data.village.strip(), conflict_type=data.conflict_type,
@@ -108,6 +124,7 @@ def report_case(actor, commune: Commune, data: CaseInput) -> Case:
     db.session.add(case)
     events.record("case.reported", actor=actor, case=case, reference=case.reference,
                   status=case.status, workflow=workflow.name,
-                  workflow_version=workflow.version, parties=len(case.parties))
+                  workflow_version=workflow.version, parties=len(case.parties),
+                  submission=data.submission)
     db.session.flush()
     return case

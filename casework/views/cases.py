@@ -131,8 +131,12 @@ def record_follow_up(reference):
             _l("Only the case's team can record a follow-up visit now."))
     form = FollowUpForm(version=case.version)
     open_days = followups.open_milestones(case)
+    # A visit recorded since the form was opened (a double click) is still a valid choice:
+    # the service then answers 409 (the case changed), not "not a valid choice".
+    offered = ([m.days for m in followups.milestones(case)] if form.is_submitted()
+               else open_days)
     form.milestone_days.choices = options(
-        [*((str(d), _l("Planned visit at %(days)d days", days=d)) for d in open_days),
+        [*((str(d), _l("Planned visit at %(days)d days", days=d)) for d in offered),
          ("", _l("Additional visit"))])
     if not form.is_submitted():
         form.visit_date.data = local_today()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from flask import abort, request
 from flask_babel import lazy_gettext as _l
@@ -16,15 +17,22 @@ from ..errors import Conflict, InvalidInput, NotPermitted
 from ..extensions import db
 from ..models import Case
 from ..services import events
+from ..sessions import SAFE_METHODS
 
 REFERENCE = re.compile(r"^[A-Z]{2,6}-\d{4}-\d{4,6}$")
 
 
 def case_or_404(reference: str) -> Case:
-    """The case if the signed-in user may see it; 404 otherwise, with the denial logged."""
+    """The case if the signed-in user may see it; 404 otherwise, with the denial logged.
+
+    A request that may change the case (any POST: transition, sign-off, step, follow-up, team)
+    loads it locked, so that two such requests on one case run one after the other and the
+    second sees what the first did (its service then answers with a precise 409).
+    """
     if not REFERENCE.match(reference or ""):
         abort(404)
-    case = access.find_case(current_user, reference)
+    case = access.find_case(current_user, reference,
+                            for_update=request.method not in SAFE_METHODS)
     if case is None:
         _log_denied(reference)
         abort(404)
@@ -50,14 +58,22 @@ def refuse_as_missing(case: Case, **details) -> None:
     abort(404)
 
 
-def commit() -> None:
-    """Commit the request's unit of work; a concurrent change becomes a 409, never an overwrite."""
+@contextmanager
+def collisions_as_conflict():
+    """A write that collided with a concurrent one (a stale version, a unique key), whether at
+    a flush inside the service or at the commit, becomes a 409, never an overwrite or a 500."""
     try:
-        db.session.commit()
+        yield
     except (StaleDataError, IntegrityError) as error:
         db.session.rollback()
         raise Conflict(_l("Someone else changed the same thing at the same moment. Check "
                           "what is there now, then try again.")) from error
+
+
+def commit() -> None:
+    """Commit the request's unit of work; a concurrent change becomes a 409, never an overwrite."""
+    with collisions_as_conflict():
+        db.session.commit()
 
 
 def perform(form, operation: Callable[[], object], *, case: Case | None = None) -> int | None:
@@ -67,8 +83,9 @@ def perform(form, operation: Callable[[], object], *, case: Case | None = None) 
     says what happened (409), with the form now pointing at the case's current version.
     """
     try:
-        operation()
-        commit()
+        with collisions_as_conflict():
+            operation()
+            db.session.commit()
         return None
     except InvalidInput as error:
         db.session.rollback()

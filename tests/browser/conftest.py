@@ -17,7 +17,7 @@ from casework import create_app
 from casework.extensions import db
 from config import TestConfig
 
-from ..conftest import _postgres_database
+from ..databases import fresh_database
 from .phone import Phone
 
 CHROMIUM = os.environ.get("PALABRE_CHROMIUM", "/usr/lib/chromium/chromium")
@@ -52,13 +52,8 @@ def chromium_path():
 
 @pytest.fixture(scope="session")
 def live_database(tmp_path_factory):
-    server = os.environ.get("PALABRE_TEST_DATABASE")
-    if server:
-        url, drop = _postgres_database(server)
+    with fresh_database(tmp_path_factory.mktemp("live")) as url:
         yield url
-        drop()
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('live') / 'palabre-live.db'}"
 
 
 class LiveServer:

@@ -9,7 +9,7 @@ from casework.timeutil import local_today
 
 from tests.factories import advance
 
-from .pages import submit, text
+from .pages import hidden_fields, submit, text
 
 
 def visit(app, login, user, case, **data):
@@ -86,6 +86,20 @@ def test_the_same_planned_visit_cannot_be_recorded_twice(people, make_case):
             visit_date=local_today(), outcome="respected", milestone_days=30))
     assert refused.value.field == "milestone_days"
     assert str(refused.value) == "Cette visite prévue est déjà enregistrée."
+
+
+def test_a_double_click_on_a_visit_records_it_once_and_says_the_case_changed(
+        app, login, people, make_case):
+    case = make_case("resolved")
+    client = login(people.mediator, app.test_client())
+    url = f"/cases/{case.reference}/follow-ups/new"
+    form = {**hidden_fields(client.get(url).get_data(as_text=True)), "milestone_days": "30",
+            "visit_date": local_today().isoformat(), "outcome": "respected", "notes": ""}
+    first, second = client.post(url, data=form), client.post(url, data=form)
+    assert (first.status_code, second.status_code) == (302, 409)
+    assert "a été modifié par quelqu'un d'autre" in text(second)
+    db.session.refresh(case)
+    assert [f.milestone_days for f in case.follow_ups] == [30]
 
 
 @pytest.mark.parametrize("who", ["mayor", "chief"])

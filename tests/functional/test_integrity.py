@@ -9,6 +9,7 @@ from casework.services import steps
 from casework.timeutil import local_today
 
 from tests.factories import advance, step_input
+from tests.invariants import database_problems, trail_problems
 
 from .pages import hidden_fields, text
 
@@ -91,8 +92,43 @@ def test_every_change_is_an_event_with_its_details(people, make_case):
     assert {e.data["role"] for e in by_kind["case.signed_off"]} == {
         "commune_authority", "traditional_leader"}
     assert {e.actor_id for e in by_kind["case.signed_off"]} == {people.mayor.id, people.chief.id}
-    replay = "reported"
-    for event in by_kind["case.transition"]:
-        assert event.data["from_state"] == replay
-        replay = event.data["to_state"]
-    assert replay == case.status == "closed"
+    assert trail_problems(db.session, case) == []
+    assert [e.data["to_state"] for e in by_kind["case.transition"]] == [
+        "in_mediation", "resolved", "followed_up", "closed"]
+
+
+def test_the_invariant_checks_see_a_status_its_trail_does_not_explain(make_case):
+    case = make_case("proposed")
+    assert database_problems(db.session) == []
+    case.status = "resolved"  # moved without its event, its proposal still waiting
+    db.session.flush()
+    problems = database_problems(db.session)
+    assert f"{case.reference}: status resolved, trail replays to in_mediation" in problems
+    assert any("cannot still wait" in problem for problem in problems)
+
+
+def test_a_write_colliding_inside_a_service_is_a_409_with_the_form_kept(
+        app, people, make_case, login, monkeypatch):
+    case = make_case("in_mediation")
+    log_step = steps.log_step
+
+    def meanwhile(actor, target, data, *, version=None):
+        # Another server changes the row after this request loaded it; the service's own
+        # flush then matches no row (StaleDataError) before any commit.
+        db.session.execute(sql("UPDATE cases SET version = version + 1 WHERE id = :id"),
+                           {"id": target.id})
+        return log_step(actor, target, data, version=version)
+
+    monkeypatch.setattr(steps, "log_step", meanwhile)
+    client = login(people.mediator, app.test_client())
+    url = f"/cases/{case.reference}/steps/new"
+    response = client.post(url, data={
+        **hidden_fields(client.get(url).get_data(as_text=True)),
+        "step_date": local_today().isoformat(), "kind": "field_visit", "place": "Le puits",
+        "women": "1", "men": "1", "young_women": "0", "young_men": "0",
+        "summary": "Visite au puits."})
+    assert response.status_code == 409
+    assert "Quelqu'un d'autre a modifié la même chose au même moment." in text(response)
+    assert "Visite au puits." in text(response)
+    db.session.refresh(case)
+    assert case.steps == []

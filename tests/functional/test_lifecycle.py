@@ -7,7 +7,7 @@ from sqlalchemy import select
 from casework.extensions import db
 from casework.models import Case, Event
 
-from .pages import submit, text
+from .pages import hidden_fields, submit, text
 
 
 def intake(commune, **changes):
@@ -125,6 +125,28 @@ def test_add_party_keeps_what_was_typed(people, login, client):
     page = text(response)
     assert 'name="parties-2-name"' in page and "N'Golo Diarra" in page
     assert db.session.scalar(select(Case)) is None
+
+
+def test_the_same_intake_form_sent_twice_reports_one_case(people, login, client):
+    login(people.mediator)
+    form = {**hidden_fields(client.get("/cases/new").get_data(as_text=True)),
+            **intake(people.commune)}
+    first, second = client.post("/cases/new", data=form), client.post("/cases/new", data=form)
+    assert (first.status_code, second.status_code) == (302, 409)
+    reference = first.headers["Location"].rsplit("/", 1)[1]
+    assert f"Ce signalement est déjà enregistré, sous la référence {reference}" in text(second)
+    assert "Des bœufs ont dévasté un champ de coton" in text(second)  # nothing typed is lost
+    assert len(db.session.scalars(select(Case)).all()) == 1
+    # A form opened anew is another report.
+    assert submit(client, "/cases/new", intake(people.commune)).status_code == 302
+    assert len(db.session.scalars(select(Case)).all()) == 2
+
+
+def test_adding_a_party_keeps_the_forms_one_time_token(people, login, client):
+    login(people.mediator)
+    opened = hidden_fields(client.get("/cases/new").get_data(as_text=True))
+    page = client.post("/cases/new", data={**opened, **intake(people.commune), "add_party": "1"})
+    assert hidden_fields(page.get_data(as_text=True))["submission"] == opened["submission"]
 
 
 def test_references_count_per_commune_and_year(people, elsewhere, make_case):

@@ -8,7 +8,7 @@ from casework.services.transitions import TransitionInput
 
 from tests.factories import advance, step_input
 
-from .pages import submit, text
+from .pages import hidden_fields, submit, text
 
 
 @pytest.fixture
@@ -95,6 +95,36 @@ def test_signing_twice_is_a_conflict(app, login, people, proposed):
     assert again.status_code == 409
     db.session.refresh(proposed)
     assert len(proposed.pending_proposal.signoffs) == 1
+
+
+def open_signoff(app, login, user, case):
+    client = login(user, app.test_client())
+    url = f"/cases/{case.reference}/proposals/{case.pending_proposal.id}/sign-off"
+    return client, url, hidden_fields(client.get(url).get_data(as_text=True))
+
+
+def test_the_other_roles_approval_meanwhile_does_not_make_a_signoff_form_stale(
+        app, login, people, proposed):
+    client, url, opened = open_signoff(app, login, people.mayor, proposed)
+    assert sign(app, login, people.chief, proposed).status_code == 302  # version moves on
+    response = client.post(url, data={**opened, "decision": "approve", "comment": "Vu."})
+    assert response.status_code == 302
+    db.session.refresh(proposed)
+    assert proposed.status == "resolved"
+    assert proposed.current_agreement.signed_roles == {"commune_authority",
+                                                       "traditional_leader"}
+
+
+def test_another_change_meanwhile_makes_a_signoff_form_stale(app, login, people, proposed):
+    client, url, opened = open_signoff(app, login, people.mayor, proposed)
+    steps.log_step(people.mediator, proposed, step_input(summary="Une famille se retire."))
+    db.session.commit()
+    response = client.post(url, data={**opened, "decision": "approve", "comment": "Vu."})
+    assert response.status_code == 409
+    assert "a été modifié par quelqu'un d'autre" in text(response)
+    assert "Vu." in text(response)
+    db.session.refresh(proposed)
+    assert proposed.pending_proposal.signoffs == []
 
 
 def test_a_second_proposal_while_one_waits_is_a_conflict(app, login, people, proposed):
