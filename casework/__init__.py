@@ -19,7 +19,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     config.init_app(app)
     _require_secret_key(app)
 
-    from . import cli, errorpages, i18n, security, sessions, templating
+    from . import cli, errorpages, i18n, inputs, security, sessions, templating
     from .extensions import csrf, db, migrate
     from .workflow import build_engine
 
@@ -32,6 +32,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     i18n.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
+    inputs.init_app(app)  # before the blueprints: their `<int:...>` rules use its converter
     with app.app_context():
         from .database import configure_engine
         configure_engine(db.engine)
