@@ -48,6 +48,11 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
     LOGIN_WINDOW_MINUTES = 15
     EXPORT_MAX_ROWS = 50_000
+    # How many reverse proxies (nginx, a load balancer) stand in front of Palabre and set
+    # X-Forwarded-For. 0 (the default): the header is ignored, since anyone can write it, and
+    # the address in the event log and sign-in throttling is the connection's peer. Set it to
+    # the exact number of proxies you run, never more.
+    TRUSTED_PROXIES = int(os.environ.get("PALABRE_TRUSTED_PROXIES", "0"))
     ALLOW_DEMO_ACCOUNTS = False
 
     @staticmethod

@@ -18,6 +18,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     config.init_app(app)
     _require_secret_key(app)
+    _trust_proxies(app)
 
     from . import cli, errorpages, i18n, inputs, security, sessions, templating
     from .extensions import csrf, db, migrate
@@ -51,6 +52,14 @@ def _require_secret_key(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: export a long random SECRET_KEY before "
                            "starting Palabre (or PALABRE_ENV=development on a laptop).")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Read the client's address from X-Forwarded-For only behind the configured proxies."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _prepare_database_dir(app: Flask) -> None:

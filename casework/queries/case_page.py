@@ -44,9 +44,14 @@ def next_steps(case: Case) -> list[str]:
     return lines
 
 
+# Events of a case that changed nothing in it: kept in the log, not told in its history.
+NOT_HISTORY = ("case.viewed",)
+
+
 def history(case: Case) -> list[Event]:
     return list(db.session.scalars(
-        select(Event).where(Event.case_id == case.id, Event.kind.like("case.%"))
+        select(Event).where(Event.case_id == case.id, Event.kind.like("case.%"),
+                            Event.kind.not_in(NOT_HISTORY))
         .order_by(Event.created_at, Event.id)))
 
 

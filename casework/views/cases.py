@@ -15,7 +15,7 @@ from ..forms.intake import CaseForm
 from ..models import Commune, Proposal
 from ..queries import case_list, case_page
 from ..queries.filters import CaseFilters
-from ..services import cases, followups, signoffs, steps, team, transitions
+from ..services import cases, events, followups, signoffs, steps, team, transitions
 from ..timeutil import local_today
 from ..workflow import workflow_of
 from .common import case_or_404, handle_form, opening
@@ -67,7 +67,12 @@ def new():
 @bp.get("/<reference>")
 def show(reference):
     case = case_or_404(reference)
-    return render_template("cases/show.html", **case_page.context(current_user, case))
+    page = render_template("cases/show.html", **case_page.context(current_user, case))
+    if case.confidential:  # who opened a confidential case is kept; other views would flood
+        events.record("case.viewed", actor=current_user, case=case,
+                      identities=access.sees_identities(current_user, case))
+        db.session.commit()
+    return page
 
 
 @bp.route("/<reference>/team", methods=["GET", "POST"])
