@@ -25,7 +25,9 @@ class Config:
     NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("palabre.db")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A database error (and SQLAlchemy's own logging, when someone turns it on) shows the
+    # statement but never its values: they hold party names and descriptions.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
     WORKFLOWS_DIR = str(BASE_DIR / "workflows" / "definitions")
     DEFAULT_WORKFLOW = "mediation"
     BABEL_DEFAULT_LOCALE = "fr"
