@@ -19,7 +19,8 @@ from casework.services.transitions import TransitionInput
 from casework.timeutil import local_today
 
 PASSWORD = "correct horse battery"
-_codes = ("".join(pair) for pair in itertools.product(string.ascii_uppercase, repeat=2))
+# T + three letters: 17,576 communes for a whole run (two letters ran out at 676).
+_codes = ("".join(letters) for letters in itertools.product(string.ascii_uppercase, repeat=3))
 _names = itertools.count(1)
 
 
