@@ -36,8 +36,10 @@ check-workflows: install
 
 test: lint test-sqlite test-postgres
 
+# bandit: any finding fails; a `# nosec Bxxx` only for a proven false positive, reason on the line.
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/bandit -q -r casework workflows
 
 test-sqlite: install
 	$(BIN)/python -m pytest -q

@@ -25,7 +25,9 @@ class Config:
     NAME = "base"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or _sqlite_url("palabre.db")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A database error (and SQLAlchemy's own logging, when someone turns it on) shows the
+    # statement but never its values: they hold party names and descriptions.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
     WORKFLOWS_DIR = str(BASE_DIR / "workflows" / "definitions")
     DEFAULT_WORKFLOW = "mediation"
     BABEL_DEFAULT_LOCALE = "fr"
@@ -51,6 +53,11 @@ class Config:
     # Files attached to cases: never under static/ (the app refuses to start otherwise), served
     # only through the access-checked download route.
     ATTACHMENTS_DIR = os.environ.get("PALABRE_ATTACHMENTS_DIR", str(INSTANCE_DIR / "attachments"))
+    # How many reverse proxies (nginx, a load balancer) stand in front of Palabre and set
+    # X-Forwarded-For. 0 (the default): the header is ignored, since anyone can write it, and
+    # the address in the event log and sign-in throttling is the connection's peer. Set it to
+    # the exact number of proxies you run, never more.
+    TRUSTED_PROXIES = int(os.environ.get("PALABRE_TRUSTED_PROXIES", "0"))
     ALLOW_DEMO_ACCOUNTS = False
 
     @staticmethod

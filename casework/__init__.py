@@ -18,8 +18,9 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.update(overrides)
     config.init_app(app)
     _require_secret_key(app)
+    _trust_proxies(app)
 
-    from . import (cli, compression, errorpages, i18n, security, sessions, static_files,
+    from . import (cli, compression, errorpages, i18n, inputs, security, sessions, static_files,
                    templating)
     from .files import store as files
     from .extensions import csrf, db, migrate
@@ -37,6 +38,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     security.init_app(app)
     static_files.init_app(app)
     compression.init_app(app)
+    inputs.init_app(app)  # before the blueprints: their `<int:...>` rules use its converter
     with app.app_context():
         from .database import configure_engine
         configure_engine(db.engine)
@@ -55,6 +57,14 @@ def _require_secret_key(app: Flask) -> None:
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY is not set: export a long random SECRET_KEY before "
                            "starting Palabre (or PALABRE_ENV=development on a laptop).")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Read the client's address from X-Forwarded-For only behind the configured proxies."""
+    hops = app.config["TRUSTED_PROXIES"]
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _prepare_database_dir(app: Flask) -> None:

@@ -1,4 +1,6 @@
-"""Database engine settings: SQLite pragmas and write transactions begun IMMEDIATE."""
+"""Database engine settings: SQLite pragmas, write transactions begun IMMEDIATE, and no row
+ever written to the log."""
+import logging
 from contextvars import ContextVar
 
 from sqlalchemy import event
@@ -17,8 +19,23 @@ SQLITE_CACHE_KIB = 65_536
 SQLITE_MMAP_BYTES = 512 * 1024 * 1024
 
 
+class WithoutRows(logging.Filter):
+    """SQLAlchemy's log at DEBUG writes every row it reads, party names and descriptions
+    included: those records are dropped, whoever turns the level up. (Statement parameters
+    are hidden by the engine option `hide_parameters`, see config.py.)"""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.msg != "Row %r"
+
+
+WITHOUT_ROWS = WithoutRows()
+
+
 def configure_engine(engine: Engine) -> None:
     """Apply the per-dialect settings DESIGN.md asks for."""
+    engine_log = logging.getLogger("sqlalchemy.engine.Engine")
+    if WITHOUT_ROWS not in engine_log.filters:
+        engine_log.addFilter(WITHOUT_ROWS)
     if engine.dialect.name == "postgresql":
         @event.listens_for(engine, "connect")
         def _on_pg_connect(dbapi_connection, _record):

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import logging
+import traceback
 import uuid
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import StatementError
 from werkzeug.exceptions import HTTPException
 
 from .errors import CaseworkError
@@ -44,6 +46,29 @@ def render_error(status: int, message=None, error_id: str | None = None):
                            error_id=error_id), status
 
 
+def describe(error: BaseException) -> str:
+    """What failed and where, for the log, without the values involved.
+
+    An exception's message may quote what a person typed (PostgreSQL quotes the value it
+    refuses, a KeyError its key), and that may be a party's name: the log keeps the types, the
+    SQL statement with its placeholders, the database's error code and the stack, never the
+    messages nor the parameters.
+    """
+    lines, seen = [], set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = type(current)
+        lines.append(f"{kind.__module__}.{kind.__qualname__}")
+        if isinstance(current, StatementError):
+            code = getattr(current.orig, "sqlstate", None) or getattr(current, "code", "")
+            lines.append(f"  database error {code}; statement: {current.statement}")
+        lines += ["  " + line.rstrip("\n") for line in
+                  traceback.format_list(traceback.extract_tb(current.__traceback__))]
+        current = current.__cause__ or current.__context__
+    return "\n".join(lines)
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error):
@@ -64,6 +89,6 @@ def init_app(app: Flask) -> None:
         if app.testing and not app.config.get("RENDER_UNEXPECTED_ERRORS"):
             raise error  # let the test see the real failure
         error_id = uuid.uuid4().hex[:12]
-        log.exception("unexpected error %s", error_id)
+        log.error("unexpected error %s\n%s", error_id, describe(error))
         db.session.rollback()
         return render_error(500, error_id=error_id)

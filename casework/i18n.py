@@ -6,9 +6,23 @@ from functools import lru_cache
 from babel.numbers import get_group_symbol
 from flask import Flask, current_app, has_request_context, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import escape
 
 from .extensions import babel
+
+
+def _escaped_html(self: LazyString):
+    """What a template writes for a lazy message: its text, escaped like any other string."""
+    return escape(str(self))
+
+
+# flask_babel's LazyString tells Jinja it is already safe HTML (its __html__ returns the text
+# as it is), so a lazy message carrying what someone typed ("The commune %(name)s is saved.",
+# "This date is not valid: %(value)s") reached the page unescaped. No message of Palabre holds
+# markup: escape them all.
+LazyString.__html__ = _escaped_html
 
 
 def select_locale() -> str:

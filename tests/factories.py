@@ -23,7 +23,7 @@ PASSWORD = "correct horse battery"
 # Every test user whose role requires two-factor authentication is enrolled with this secret
 # (make_user), so that a test can compute their codes: two_factor.code_at(TOTP_SECRET, step).
 TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRETKEYABC"
-# Three letters: two gave 676 communes, fewer than a whole run of the suite creates.
+# T + three letters: 17,576 communes for a whole run (two letters ran out at 676).
 _codes = ("".join(letters) for letters in itertools.product(string.ascii_uppercase, repeat=3))
 _names = itertools.count(1)
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from ..models import Commune
 
-PASSWORD = "demo-palabre-2026"
+# Published on purpose (the README gives it); demo accounts are flagged and refused in production.
+PASSWORD = "demo-palabre-2026"  # nosec B105  # a documented demo password, not a secret
 REGION = "Sikasso"
 
 

@@ -33,5 +33,6 @@ def count_field(label, default=0):
 
 
 def optional_count_field(label, default=0):
-    return IntegerField(label, default=default, validators=[Optional(), NumberRange(min=0)],
+    return IntegerField(label, default=default,
+                        validators=[Optional(), NumberRange(min=0, max=100000)],
                         render_kw={"inputmode": "numeric", "min": 0})

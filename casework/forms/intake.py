@@ -3,6 +3,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, HiddenField,
                      IntegerField, SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -16,6 +17,12 @@ MAX_PARTIES = 12
 
 class PartyForm(Form):
     """One party; a row left without a name is ignored."""
+
+    class Meta:
+        def get_translations(self, form):
+            # A plain Form answers in English; the intake form's rows speak the reader's
+            # language like every FlaskForm (Flask-WTF's translations of WTForms' messages).
+            return wtforms_translations
 
     name = StringField(_l("Name of the person, family or group"), validators=[Length(max=160)])
     # No default: women's participation is counted, so nobody's sex is assumed.

@@ -40,6 +40,15 @@ class CountedPagination(SelectPagination):
 
 
 def search(user, filters: CaseFilters):
-    return CountedPagination(select=matching(user, filters), session=db.session,
-                             page=filters.page, per_page=current_app.config["CASES_PER_PAGE"],
-                             error_out=False)
+    """A page of the matching cases; a page past the last one (an old link, a typed number)
+    shows the last one."""
+    query, per_page = matching(user, filters), current_app.config["CASES_PER_PAGE"]
+    page = CountedPagination(select=query, session=db.session, page=filters.page,
+                             per_page=per_page, error_out=False)
+    if not page.items and filters.page > 1:
+        total = db.session.scalar(select(func.count()).select_from(
+            query.order_by(None).subquery()))
+        last = max(1, -(-total // per_page))
+        page = CountedPagination(select=query, session=db.session, page=last,
+                                 per_page=per_page, error_out=False)
+    return page

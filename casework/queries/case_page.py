@@ -32,9 +32,9 @@ def next_steps(case: Case) -> list[str]:
     return lines
 
 
-# Kept in the event log for the audit, but not told on the case page: every download would
-# crowd out what happened to the case.
-NOT_IN_HISTORY = ("case.attachment_downloaded",)
+# Events of a case that changed nothing in it (a download, a confidential case opened): kept in
+# the log for the audit, not told in its history, which they would crowd out.
+NOT_IN_HISTORY = ("case.attachment_downloaded", "case.viewed")
 
 
 def history(case: Case) -> list[Event]:

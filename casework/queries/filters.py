@@ -18,6 +18,10 @@ from ..timeutil import day_start
 from ..vocabulary import CONFLICT_TYPES
 from ..workflow import state_labels
 
+# Dates a filter may name: far enough either side of any case, near enough for the date
+# arithmetic of a period (a day after 31/12/9999 does not exist).
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
+
 
 @dataclass(frozen=True)
 class CaseFilters:
@@ -37,8 +41,9 @@ class CaseFilters:
         errors = []
 
         def integer(name, default=None):
-            value = args.get(name, "")
-            return int(value) if value.isdigit() and 0 < int(value) < 2**31 else default
+            value = args.get(name, "")  # ASCII digits only: "²".isdigit() too, but not int()
+            plain = value.isascii() and value.isdigit() and len(value) <= 10
+            return int(value) if plain and 0 < int(value) < 2**31 else default
 
         def day(name):
             value = args.get(name, "").strip()
@@ -47,12 +52,18 @@ class CaseFilters:
             try:  # a date field sends 2026-11-29; a phone without one lets people type 29/11/2026
                 if "/" in value:
                     day_, month, year = value.split("/")
-                    return date(int(year), int(month), int(day_))
-                return date.fromisoformat(value)
+                    found = date(int(year), int(month), int(day_))
+                else:
+                    found = date.fromisoformat(value)
             except ValueError:
                 errors.append(_l("This date is not valid: %(value)s (expected dd/mm/yyyy).",
                                  value=value[:20]))
                 return None
+            if not FIRST_DAY <= found <= LAST_DAY:
+                errors.append(_l("This date is out of range: %(value)s (from 2000 to 2099).",
+                                 value=value[:20]))
+                return None
+            return found
 
         status = args.get("status") or None
         conflict_type = args.get("type") or None

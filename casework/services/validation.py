@@ -18,7 +18,13 @@ def require_choice(value, choices, field: str) -> str:
     return value
 
 
-def require_whole(value, field: str, *, minimum: int = 0) -> int:
+# No count in Palabre comes near a million; the database's INTEGER stops at 2**31 - 1.
+MAX_WHOLE = 1_000_000
+
+
+def require_whole(value, field: str, *, minimum: int = 0, maximum: int = MAX_WHOLE) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise InvalidInput(_l("Enter a whole number of at least %(n)d.", n=minimum), field=field)
+    if value > maximum:
+        raise InvalidInput(_l("Enter a whole number of at most %(n)d.", n=maximum), field=field)
     return value

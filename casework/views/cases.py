@@ -70,8 +70,13 @@ def new():
 @bp.get("/<reference>")
 def show(reference):
     case = case_or_404(reference)
-    return render_template("cases/show.html", **case_page.context(current_user, case),
+    page = render_template("cases/show.html", **case_page.context(current_user, case),
                            attachment_form=AttachmentForm())
+    if case.confidential:  # who opened a confidential case is kept; other views would flood
+        events.record("case.viewed", actor=current_user, case=case,
+                      identities=access.sees_identities(current_user, case))
+        db.session.commit()
+    return page
 
 
 @bp.get("/<reference>/agreements/<int:proposal_id>.pdf")

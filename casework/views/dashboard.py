@@ -17,7 +17,7 @@ from ..extensions import db
 from ..queries import dashboard
 from ..queries.figures import month_keys
 from ..queries.case_list import state_choices
-from ..queries.filters import CaseFilters
+from ..queries.filters import FIRST_DAY, LAST_DAY, CaseFilters
 from ..services import events
 from ..timeutil import local_today
 from ..vocabulary import CONFLICT_TYPES, label
@@ -81,6 +81,8 @@ def _month(value: str) -> date:
             month, year = (int(part) for part in value.split("/"))
         else:
             year, month = (int(part) for part in value.split("-"))
+        if not FIRST_DAY.year <= year <= LAST_DAY.year:
+            raise ValueError(value)
         return date(year, month, 1)
     except ValueError:
         if value:

@@ -401,8 +401,9 @@ def test_every_upload_and_download_is_an_event_without_the_name(app, people, mak
         ("case.attachment_downloaded", people.mayor.id, case.id),
         ("case.attachment_downloaded", people.mayor.id, case.id)]
     assert log[0].data == {"attachment_id": attachment.id, "content_type": "image/png",
-                           "size": attachment.size}
-    assert log[1].data == {"attachment_id": attachment.id, "content_type": "image/png"}
+                           "size": attachment.size, "address": "127.0.0.1"}
+    assert log[1].data == {"attachment_id": attachment.id, "content_type": "image/png",
+                           "address": "127.0.0.1"}
     assert all("Traoré" not in str(e.data) for e in log)
     page = text(login(people.mediator, app.test_client()).get(f"/cases/{case.reference}"))
     assert "a joint un fichier (PNG)" in page

@@ -167,7 +167,7 @@ def test_the_password_alone_does_not_sign_in(client, people):
     assert kinds(coordinator)[-1] == "auth.login"
     login_event = db.session.scalars(select(Event).where(
         Event.kind == "auth.login", Event.actor_id == coordinator.id)).one()
-    assert login_event.data == {"second_factor": "totp"}
+    assert login_event.data == {"second_factor": "totp", "address": "127.0.0.1"}
     with client.session_transaction() as session:
         assert session["signed_in_at"] == session["seen_at"] > 0 and PENDING not in session
 
@@ -290,7 +290,7 @@ def test_a_recovery_code_works_once_whatever_its_spelling(app, people):
     assert "auth.mfa_recovery_used" in kinds(coordinator)
     assert db.session.scalars(select(Event).where(
         Event.kind == "auth.login", Event.actor_id == coordinator.id)).one().data == {
-        "second_factor": "recovery"}
+        "second_factor": "recovery", "address": "127.0.0.1"}
     again = app.test_client()
     password_step(again, coordinator)
     assert code_step(again, code).status_code == 401

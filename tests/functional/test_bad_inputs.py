@@ -1,0 +1,357 @@
+"""The classic bad inputs, sent through the whole WSGI stack, each with the answer it must get.
+
+One row per input: what is sent (`send`), the status, the French words shown, and what must
+hold afterwards (`then`). To add an input, add a row. Forged fields (commune, state, version,
+role, administrator flag) are in test_mass_assignment.py; every malformed id of every route
+is in test_malformed_ids.py; uploads (polyglot files, right-to-left file names) join this table
+with the attachments.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select
+
+from casework.extensions import db
+from casework.models import Case, Commune, User
+from casework.services.cases import PartyInput
+from tests.factories import advance
+
+from .pages import hidden_fields, submit, text
+from .test_lifecycle import intake
+
+XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)")
+TEMPLATES = ("{{7*7}}", "{% for x in range(3) %}X{% endfor %}", "${7*7}")
+STEP = {"step_date": "2026-11-20", "kind": "joint_session", "place": "Vestibule",
+        "women": "1", "men": "1", "young_women": "0", "young_men": "0",
+        "summary": "Les parties ont parlé.", "outcome": ""}
+
+
+def commune_form(stage, **changes) -> dict:
+    commune = stage.people.commune
+    return {"name": commune.name, "code": commune.code, "cercle": commune.cercle,
+            "region": commune.region, "case_target": "2", **changes}
+
+
+class Stage:
+    """The people, their signed-in clients and cases each row acts on."""
+
+    def __init__(self, app, people, elsewhere, make_case, make_user, login):
+        self.app, self.people = app, people
+        self.mediation = make_case("in_mediation")
+        advance(people, self.mediation, "step")
+        self.reported = make_case("reported")
+        self.proposed = make_case("proposed")
+        self.foreign = make_case("reported", who=elsewhere, parties=[
+            PartyInput(name="Awa Diallo", sex="F", age_group="adult")])
+        db.session.commit()
+        self.clients = {
+            "mediator": login(people.mediator, app.test_client()),
+            "coordinator": login(people.coordinator, app.test_client()),
+            "mayor": login(people.mayor, app.test_client()),
+            "admin": login(make_user(is_admin=True), app.test_client()),
+            "anonymous": app.test_client(),
+        }
+
+    def __getitem__(self, who):
+        return self.clients[who]
+
+    def report(self, **changes):
+        return submit(self["mediator"], "/cases/new", intake(self.people.commune, **changes))
+
+    def newest(self) -> Case:
+        return db.session.scalar(select(Case).order_by(Case.id.desc()))
+
+    def count(self, model) -> int:
+        return db.session.scalar(select(func.count()).select_from(model))
+
+
+@dataclass
+class Row:
+    id: str
+    send: Callable[[Stage], object]  # returns the response to judge
+    status: int
+    says: str | None = None  # French words the answer shows
+    then: Callable[[Stage, object], None] | None = None
+
+
+# -- stored, then shown escaped and literally on every page that shows it ---------------------
+
+def shown_safely(payload: str, pages: Callable[[Stage], list[tuple[str, str]]]):
+    """After the payload is stored: each (who, url) page shows it as text, never as markup."""
+    def check(stage, _response):
+        for who, url in pages(stage):
+            page = stage[who].get(url)
+            assert page.status_code == 200, (who, url)
+            raw = page.get_data(as_text=True)
+            assert payload in text(page), (who, url)  # shown, literally
+            if set(payload) & set('<>"'):
+                assert payload not in raw, (who, url)  # ...and escaped
+            assert "<script>alert" not in raw and "<img src=x" not in raw, (who, url)
+            assert 'href="javascript:' not in raw.lower(), (who, url)
+    return check
+
+
+def case_pages(case_of):
+    def pages(stage):
+        reference = case_of(stage).reference
+        return [("coordinator", f"/cases/{reference}"), ("mediator", f"/cases/{reference}")]
+    return pages
+
+
+def report_pages(stage):
+    reference = stage.newest().reference
+    return [("coordinator", f"/cases/{reference}"), ("coordinator", "/cases"),
+            ("coordinator", f"/cases?q={reference}"), ("mediator", "/")]
+
+
+def exported(payload: str):
+    def check(stage, _response):
+        body = stage["coordinator"].get("/exports/cases.csv").get_data(as_text=True)
+        assert payload in body.replace('""', '"')  # a CSV cell of text, never markup
+    return check
+
+
+def both(*checks):
+    def check(stage, response):
+        for one in checks:
+            one(stage, response)
+    return check
+
+
+def _stored_rows(payload: str, kind: str) -> list[Row]:
+    return [
+        Row(f"{kind}-report-fields-{payload}", lambda s, p=payload: s.report(
+            village=p, description=p, reporter_name=p, **{"parties-0-name": p}), 302,
+            then=both(shown_safely(payload, report_pages), exported(payload))),
+        Row(f"{kind}-step-{payload}", lambda s, p=payload: submit(
+            s["mediator"], f"/cases/{s.mediation.reference}/steps/new",
+            {**STEP, "place": p, "summary": p, "outcome": p, "next_step": p}), 302,
+            then=shown_safely(payload, case_pages(lambda s: s.mediation))),
+        Row(f"{kind}-transition-note-{payload}", lambda s, p=payload: submit(
+            s["mediator"], f"/cases/{s.reported.reference}/actions/declare_not_admissible",
+            {"note": p}), 302, then=shown_safely(payload, case_pages(lambda s: s.reported))),
+        Row(f"{kind}-agreement-{payload}", lambda s, p=payload: submit(
+            s["mediator"], f"/cases/{s.mediation.reference}/actions/resolve",
+            {"agreement_text": p}), 302,
+            then=shown_safely(payload, lambda s: [
+                *case_pages(lambda s: s.mediation)(s),
+                ("mayor", f"/cases/{s.mediation.reference}/proposals/"
+                          f"{s.mediation.pending_proposal.id}/sign-off")])),
+        Row(f"{kind}-full-name-{payload}", lambda s, p=payload: submit(
+            s["admin"], f"/admin/users/{s.people.mediator.id}", {"full_name": p}), 302,
+            then=shown_safely(payload, lambda s: [
+                ("admin", "/admin/users"), ("coordinator", f"/cases/{s.mediation.reference}"),
+                ("mayor", "/")])),
+        Row(f"{kind}-commune-name-{payload}", lambda s, p=payload: submit(
+            s["admin"], f"/admin/communes/{s.people.commune.id}", commune_form(s, name=p)),
+            302,
+            then=shown_safely(payload, lambda s: [
+                ("admin", "/admin/communes"), ("coordinator", "/cases"),
+                ("coordinator", f"/cases/{s.mediation.reference}"),
+                ("coordinator", "/dashboard"), ("coordinator", "/dashboard/monthly")])),
+    ]
+
+
+STORED = [row for payload in XSS for row in _stored_rows(payload, "xss")] + \
+         [row for payload in TEMPLATES for row in _stored_rows(payload, "template")]
+
+
+# -- search: SQL metacharacters find nothing unexpected --------------------------------------
+
+def found(stage, response) -> set[str]:
+    return set(re.findall(r'<li><a href="/cases/([A-Z0-9-]+)">', response.get_data(as_text=True)))
+
+
+def finds(expected: Callable[[Stage], set[str]]):
+    def check(stage, response):
+        assert found(stage, response) == expected(stage)
+        assert stage.foreign.reference not in response.get_data(as_text=True)
+        assert stage.count(Case) == 4  # and every table is still there
+    return check
+
+
+def all_mine(stage):
+    return {stage.mediation.reference, stage.reported.reference, stage.proposed.reference}
+
+
+SEARCHES = [
+    Row(f"search-{query}", lambda s, q=query: s["coordinator"].get("/cases",
+                                                                     query_string={"q": q}),
+        200, then=finds(expected))
+    for query, expected in [
+        ("' OR 1=1 --", lambda s: set()),
+        ('"; DROP TABLE cases; --', lambda s: set()),
+        ("x' UNION SELECT reference FROM cases --", lambda s: set()),
+        ("%", all_mine), ("_", all_mine), ("\\", all_mine), ("%%%_\\%", all_mine),
+        ("Awa Diallo", lambda s: set()),  # a name of another commune's case
+    ]
+]
+
+
+# -- refused requests ------------------------------------------------------------------------
+
+def nothing_reported(stage, _response):
+    assert stage.count(Case) == 4
+
+
+def with_csrf(send):
+    """Send with CSRF protection on, as in production (the suite turns it off elsewhere)."""
+    def run(stage):
+        stage.app.config["WTF_CSRF_ENABLED"] = True
+        try:
+            return send(stage)
+        finally:
+            stage.app.config["WTF_CSRF_ENABLED"] = False
+    return run
+
+
+def _report_with_token(stage, token: str | None):
+    page = stage["mediator"].get("/cases/new").get_data(as_text=True)
+    data = {**hidden_fields(page), **intake(stage.people.commune)}
+    if token is None:
+        data.pop("csrf_token")
+    else:
+        data["csrf_token"] = token or data["csrf_token"]
+    return stage["mediator"].post("/cases/new", data=data)
+
+
+def lands_on(path: str):
+    def check(_stage, response):
+        assert response.headers["Location"] == path
+    return check
+
+
+def login_to(target: str):
+    return lambda s: s["anonymous"].post(
+        "/login", query_string={"next": target},
+        data={"username": s.people.mediator.username, "password": "correct horse battery"})
+
+
+def not_in_markup(payload: str):
+    def check(_stage, response):
+        assert payload in text(response) and payload not in response.get_data(as_text=True)
+    return check
+
+
+REFUSED = [
+    Row("xss-reflected-in-a-filter-error", lambda s: s["coordinator"].get(
+        "/cases", query_string={"from": "<svg/onload=alert()>"}), 200,
+        "Cette date n'est pas valide", then=not_in_markup("<svg/onload=alert()>")),
+    Row("oversize-body", lambda s: s["mediator"].post(
+        "/cases/new", data=intake(s.people.commune, description="x" * (2 * 1024 * 1024))),
+        413, "trop volumineux", then=nothing_reported),
+    Row("nul-byte-in-field", lambda s: s.report(village="Ko\x00la"), 400,
+        "caractère de contrôle invisible", then=nothing_reported),
+    Row("nul-byte-in-query", lambda s: s["coordinator"].get("/cases?q=a%00b"), 400,
+        "caractère de contrôle invisible"),
+    Row("csrf-missing", with_csrf(lambda s: _report_with_token(s, None)), 400,
+        "Le formulaire a expiré", then=nothing_reported),
+    Row("csrf-forged", with_csrf(lambda s: _report_with_token(s, "forged.token.value")), 400,
+        "Le formulaire a expiré", then=nothing_reported),
+    Row("csrf-valid-still-works", with_csrf(lambda s: _report_with_token(s, "")), 302),
+    Row("get-on-post-only", lambda s: s["mediator"].get("/logout"), 405,
+        "n'est pas possible de cette façon"),
+    Row("negative-id", lambda s: s["admin"].get("/admin/users/-1"), 404, "Page introuvable"),
+    Row("huge-id", lambda s: s["mayor"].get(
+        f"/cases/{s.proposed.reference}/proposals/{10**30}/sign-off"), 404, "Page introuvable"),
+    Row("huge-count", lambda s: s.report(injuries=str(10**30)), 400,
+        "compris entre 0 et 100000", then=nothing_reported),
+    Row("another-communes-case", lambda s: s["coordinator"].get(
+        f"/cases/{s.foreign.reference}"), 404, "Page introuvable"),
+    Row("next-off-site", login_to("https://evil.example/"), 302, then=lands_on("/")),
+    Row("next-scheme-relative", login_to("//evil.example/x"), 302, then=lands_on("/")),
+    Row("next-backslash", login_to("/\\evil.example"), 302, then=lands_on("/")),
+    Row("next-javascript", login_to("javascript:alert(1)"), 302, then=lands_on("/")),
+    Row("next-on-site", login_to("/cases"), 302, then=lands_on("/cases")),
+]
+
+
+# -- overlong strings: a 400 naming the field, nothing cut short, nothing stored ------------
+
+def field_error(field_id: str):
+    def check(stage, response):
+        html = response.get_data(as_text=True)
+        error = re.search(rf'<p class="error" id="{re.escape(field_id)}-error">([^<]+)</p>',
+                          html)
+        assert error and "ne peut pas contenir plus de" in error.group(1), field_id
+    return check
+
+
+def _overlong(field: str, limit: int, send) -> Row:
+    return Row(f"overlong-{field}", send, 400, "ne peut pas contenir plus de",
+               then=field_error(field))
+
+
+OVERLONG = [
+    *(_overlong(field, limit, lambda s, f=field, n=limit: s.report(**{f: "é" * (n + 1)}))
+      for field, limit in [("village", 160), ("description", 10000), ("parties-0-name", 160),
+                           ("reporter_name", 160), ("reporter_contact", 80)]),
+    *(_overlong(field, limit, lambda s, f=field, n=limit: submit(
+        s["mediator"], f"/cases/{s.mediation.reference}/steps/new", {**STEP, f: "x" * (n + 1)}))
+      for field, limit in [("place", 160), ("summary", 10000), ("next_step", 10000)]),
+    _overlong("agreement_text", 10000, lambda s: submit(
+        s["mediator"], f"/cases/{s.mediation.reference}/actions/resolve",
+        {"agreement_text": "x" * 10001})),
+    _overlong("note", 10000, lambda s: submit(
+        s["mediator"], f"/cases/{s.reported.reference}/actions/declare_not_admissible",
+        {"note": "x" * 10001})),
+    _overlong("full_name", 160, lambda s: submit(
+        s["admin"], f"/admin/users/{s.people.mediator.id}", {"full_name": "x" * 161})),
+    _overlong("name", 120, lambda s: submit(
+        s["admin"], f"/admin/communes/{s.people.commune.id}", commune_form(s, name="x" * 121))),
+    _overlong("username", 80, lambda s: s["anonymous"].post(
+        "/login", data={"username": "x" * 81, "password": "whatever"})),
+]
+
+
+# -- CSV formula payloads: exported as text ------------------------------------------------
+
+def exported_escaped(payload: str):
+    def check(stage, _response):
+        body = stage["coordinator"].get("/exports/cases.csv").get_data(as_text=True)
+        cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+        assert f"'{payload}" in cells  # the village, as text
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    return check
+
+
+FORMULAS = [
+    Row(f"csv-formula-{payload}", lambda s, p=payload: s.report(
+        village=p, **{"parties-0-name": p}), 302, then=exported_escaped(payload))
+    for payload in ('=HYPERLINK("http://evil.example","clic")', "+cmd|' /C calc'!A0",
+                    "-1+1", "@SUM(1+1)*cmd|' /C calc'!A0")
+]
+
+ROWS = [*STORED, *SEARCHES, *REFUSED, *OVERLONG, *FORMULAS]
+
+
+@pytest.fixture
+def stage(app, people, elsewhere, make_case, make_user, login):
+    return Stage(app, people, elsewhere, make_case, make_user, login)
+
+
+def test_the_table_holds_the_classic_inputs():
+    assert len({row.id for row in ROWS}) == len(ROWS) >= 30
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row.id for row in ROWS])
+def test_bad_input(stage, row):
+    response = row.send(stage)
+    assert response.status_code == row.status, (row.id, response.status_code)
+    if row.says:
+        assert row.says in text(response), row.id
+    if row.then:
+        row.then(stage, response)
+
+
+def test_overlong_text_is_never_cut_short(stage):
+    before = stage.count(Case)
+    assert stage.report(village="x" * 161).status_code == 400
+    assert stage.count(Case) == before
+    assert stage.count(User) and stage.count(Commune)  # (the other tables are untouched)

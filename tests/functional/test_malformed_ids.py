@@ -1,0 +1,160 @@
+"""Every route with a parameter in its URL, walked with malformed values: a 404, never a 500
+(on PostgreSQL an id past INTEGER raises); query parameters such as `page` get a sensible
+page; a NUL character anywhere in a form or a query string is a 400 in French."""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from werkzeug.routing import IntegerConverter
+
+from casework.extensions import db
+from casework.services import attachments
+from tests import filesamples as samples
+
+from .pages import text
+
+# What a `<int:...>` may receive from a typed or forged URL.
+BAD_IDS = ["0", "-1", "00", str(2**31), str(2**63), str(10**30), "9" * 400, "abc", "1.5",
+           "1e3", "١٢", "²", "%C3%A9", " 1", "0x10"]
+# What a `<...>` string (reference, trigger, format) may receive.
+BAD_STRINGS = ["x" * 300, "é", "%00", "%C3%A9%C3%A9-2026-0001", "..", "__init__", "' OR 1=1 --",
+               "{{7*7}}", "BGN-2026-0001'--", "bgn-2026-0001", "TAA-2026-" + "9" * 40]
+PARAMETER = re.compile(r"<(?:([a-z]+)(?:\([^)]*\))?:)?(\w+)>")
+
+
+@pytest.fixture
+def walk(app, people, make_case, make_user, login, tmp_path, monkeypatch):
+    """The routes with URL parameters, each with valid values and the client to call it."""
+    case = make_case("proposed")
+    admin = make_user(is_admin=True)
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "attachments"))
+    attachment = attachments.add_attachment(people.mediator, case, io.BytesIO(samples.pdf()),
+                                            "accord.pdf")
+    db.session.commit()
+    valid = {"reference": case.reference, "proposal_id": str(case.pending_proposal.id),
+             "trigger": "refer", "fmt": "csv", "user_id": str(people.mediator.id),
+             "membership_id": str(people.mediator.memberships[0].id),
+             "commune_id": str(people.commune.id), "attachment_id": str(attachment.id),
+             "name": "mediation", "version": "1"}
+    clients = {"admin": login(admin, app.test_client()),
+               "case": login(people.coordinator, app.test_client())}
+    rules = [rule for rule in app.url_map.iter_rules()
+             if rule.arguments and rule.endpoint != "static"]
+
+    def request(rule, **changes):
+        values = {**valid, **changes}
+        url = PARAMETER.sub(lambda m: values[m.group(2)], rule.rule)
+        client = clients["admin" if rule.endpoint.startswith("admin.") else "case"]
+        return client.open(url, method="GET" if "GET" in rule.methods else "POST")
+
+    return rules, request
+
+
+def test_every_parameter_of_every_route_is_walked(walk):
+    rules, _ = walk
+    names = {name for rule in rules for name in rule.arguments}
+    assert names == {"reference", "proposal_id", "trigger", "fmt", "user_id", "membership_id",
+                     "commune_id", "attachment_id", "name", "version"}  # a new route
+    # parameter: give it a valid value above
+
+
+def test_valid_values_reach_the_views(walk):
+    rules, request = walk
+    for rule in rules:
+        assert request(rule).status_code not in (404, 405, 500), rule.rule
+
+
+@pytest.mark.parametrize("bad", BAD_IDS)
+def test_malformed_ids_are_404(walk, bad):
+    rules, request = walk
+    walked = 0
+    for rule in rules:
+        for name, converter in rule._converters.items():
+            if isinstance(converter, IntegerConverter):
+                response = request(rule, **{name: bad})
+                assert response.status_code == 404, (rule.rule, name, bad)
+                assert "Page introuvable" in text(response)
+                walked += 1
+    assert walked == 13  # every `<int:...>` of every route
+
+
+@pytest.mark.parametrize("bad", BAD_STRINGS)
+def test_malformed_references_triggers_and_formats_are_404(walk, bad):
+    rules, request = walk
+    for rule in rules:
+        for name in ("reference", "trigger", "fmt"):
+            if name in rule.arguments:
+                response = request(rule, **{name: bad})
+                assert response.status_code == 404, (rule.rule, name, bad)
+
+
+QUERIES = ["/cases?page={}", "/cases?commune={}", "/dashboard?commune={}",
+           "/dashboard/monthly?commune={}", "/exports/cases.csv?page={}",
+           "/exports/cases.csv?commune={}", "/dashboard?from={}", "/cases?to={}",
+           "/dashboard/monthly?month={}"]
+ODD_VALUES = ["-1", "0", str(2**31), str(2**63), str(10**30), "9" * 5000, "abc", "²", "١",
+              "0001-01-01", "9999-12-31", "31/12/9999", "00/00/0000", "0001-01", "9999-12",
+              "13/2026", "2026-13", "%"]
+
+
+@pytest.mark.parametrize("url", QUERIES)
+def test_odd_query_values_give_a_page(client, login, people, make_case, url):
+    make_case()
+    login(people.coordinator)
+    for value in ODD_VALUES:
+        response = client.get(url.format(value))
+        assert response.status_code == 200, (url, value)
+
+
+def test_a_page_past_the_last_shows_the_last(app, client, login, people, make_case):
+    cases = [make_case() for _ in range(3)]
+    login(people.coordinator)
+    app.config["CASES_PER_PAGE"] = 2
+    try:
+        page = text(client.get("/cases?page=999999"))
+    finally:
+        app.config["CASES_PER_PAGE"] = 25
+    assert "Page 2 sur 2" in page
+    assert cases[0].reference in page  # the oldest, alone on the last page
+    assert "Aucun dossier" not in page
+
+
+def test_an_out_of_range_date_is_said(client, login, people):
+    login(people.coordinator)
+    page = text(client.get("/cases?from=9999-12-31"))
+    assert "Cette date est hors limites : 9999-12-31" in page
+
+
+NUL_MESSAGE = "caractère de contrôle invisible (NUL)"
+
+
+@pytest.mark.parametrize("method, url, data", [
+    ("GET", "/cases?q=Kola%00", None),
+    ("GET", "/cases?status=reported%00", None),
+    ("GET", "/dashboard/monthly?month=2026-11%00", None),
+    ("GET", "/exports/cases.csv?q=%00", None),
+    ("GET", "/cases?na%00me=1", None),
+    ("POST", "/cases/new", {"village": "Ko\x00la"}),
+    ("POST", "/cases/new", {"parties-0-name": "Awa\x00"}),
+    ("POST", "/login", {"username": "awa\x00", "password": "x"}),
+    ("POST", "/account/language", {"language": "fr\x00"}),
+])
+def test_a_nul_character_is_refused_in_french(app, people, login, method, url, data):
+    client = login(people.mediator, app.test_client())
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == 400
+    assert NUL_MESSAGE in text(response)
+
+
+def test_a_nul_character_reaches_no_table(app, people, login):
+    """On PostgreSQL a NUL in text raised a DataError (a 500); nothing is written either way."""
+    from sqlalchemy import func, select
+
+    from casework.models import Case
+    from .test_lifecycle import intake
+    client = login(people.mediator, app.test_client())
+    response = client.post("/cases/new", data=intake(people.commune, description="a\x00b"))
+    assert response.status_code == 400
+    assert db.session.scalar(select(func.count(Case.id))) == 0
