@@ -40,7 +40,7 @@ ADMIN = ("admin", "Ibrahim Maïga", "M")
 # Coordinators and administrators sign in with a two-factor code: the demo coordinator and
 # administrator share this published secret (README, "Demo accounts"), so that anyone trying
 # the demo can add it to an authenticator app. Development only, like every demo account.
-DEMO_TOTP_SECRET = "PALABREDEMOSECRETKEYFORTOTPCODES"
+DEMO_TOTP_SECRET = "PALABREDEMOSECRETKEYFORTOTPCODES"  # nosec B105  # published on purpose
 # The demo person who does a move, as a `by` of the routes below.
 LOCAL_ROLES = {"mediator": "mediator", "mayor": "commune_authority",
                "chief": "traditional_leader"}
