@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from casework.demo.people import DEMO_TOTP_SECRET
+from casework.services.two_factor import code_at, time_step
+
 DEMO_PASSWORD = "demo-palabre-2026"
+# The demo accounts that sign in with a two-factor code (the demo's published secret).
+TWO_FACTOR_ACCOUNTS = {"coordination", "admin"}
+# A code is accepted once: a later test reuses the session of such an account's first
+# sign-in (its cookies) instead of waiting for the next 30-second code.
+_SESSIONS: dict[str, list] = {}
 VIEWPORT = {"width": 360, "height": 740}
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 MIN_TARGET = 44  # px: a finger on a small screen
@@ -38,6 +46,11 @@ _LAYOUT = """() => {
   return {scrollWidth: document.scrollingElement.scrollWidth, width: window.innerWidth,
           small, sideBySide};
 }""" % MIN_TARGET
+
+
+def current_code() -> str:
+    """What an authenticator app holding the demo secret shows now."""
+    return code_at(DEMO_TOTP_SECRET, time_step())
 
 
 @dataclass
@@ -101,15 +114,29 @@ class Phone:
         session.detach()
 
     def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> None:
+        if username in _SESSIONS:
+            self.context.add_cookies(_SESSIONS[username])
+            self.page.goto("/")
+            return
         self.page.goto("/login")
         self.page.get_by_label("Nom d'utilisateur").fill(username)
         self.page.get_by_label("Mot de passe").fill(password)
         self.page.get_by_role("button", name="Se connecter").click()
+        if username in TWO_FACTOR_ACCOUNTS:
+            self.page.wait_for_url("**/login/code*")
+            self.page.get_by_label("Code").fill(current_code())
+            self.page.get_by_role("button", name="Se connecter").click()
         self.page.wait_for_url(lambda url: "/login" not in url)
+        if username in TWO_FACTOR_ACCOUNTS:
+            _SESSIONS[username] = self.context.cookies()
 
     def sign_out(self) -> None:
+        signed_in = self.context.cookies()
         self.page.locator("form[action$='/logout'] button").click()  # in any language
         self.page.wait_for_url("**/login")
+        for username, cookies in list(_SESSIONS.items()):  # that session is over
+            if cookies == signed_in:
+                del _SESSIONS[username]
 
     def screenshot(self, name: str | None = None) -> Path:
         path = self.screenshots / f"{name or self.name}.png"

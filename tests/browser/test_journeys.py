@@ -110,6 +110,29 @@ def test_3_follow_ups_find_it_respected_then_broken_and_it_returns_to_mediation(
     phone.screenshot("journey-3-back-to-mediation")
 
 
+def test_4_the_coordinator_filters_the_dashboard_opens_the_case_and_exports(phone):
+    reference = _need("reference")
+    page = phone.page
+    phone.sign_in("coordination")  # with the two-factor code of the demo's authenticator
+    page.get_by_role("link", name="Tableau de bord").click()
+    page.locator("details.filters-box summary").click()  # the filters open on demand
+    page.get_by_label("Commune", exact=True).select_option(label="Bougouni")
+    page.get_by_role("button", name="Filtrer").click()
+    expect(page).to_have_url(re.compile(r"commune=\d+"))
+    table = page.get_by_role("region", name="Dossiers ouverts par commune et par état")
+    table.get_by_role("link").first.click()  # a count of the table: the cases it counts
+    page.get_by_role("link", name=re.compile(reference)).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(reference)
+    page.go_back()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Exporter en CSV").click()
+    csv = download.value.path().read_text(encoding="utf-8-sig")
+    assert reference in csv and "Bakary Sangaré" in csv
+    assert all(line.split(",")[0].startswith(("BGN-", "Référence", "\ufeff")) or not line
+               for line in csv.splitlines()[1:]), "the export holds only Bougouni's cases"
+    phone.screenshot("journey-4-coordinator-dashboard-export")
+
+
 def test_5_a_mayor_of_another_commune_gets_the_not_found_page(phone):
     url = _need("url")
     phone.sign_in("maire.kadiolo")

@@ -28,10 +28,20 @@ PAGES = [
     ("mediateur.bougouni", "/cases/{resolved}/follow-ups/new"),
     ("mediateur.bougouni", "/workflows/mediation/v1"),
     ("mediateur.bougouni", "/account/password"),
+    ("mediateur.bougouni", "/account/two-factor"),
+    ("mediateur.bougouni", "/account/two-factor/enrol"),
     ("maire.bougouni", "/"),
     ("chef.bougouni", "/cases/{pending}/proposals/{proposal}/sign-off"),
     ("maire.bougouni", "/dashboard"),
     ("maire.bougouni", "/dashboard/monthly"),
+    ("coordination", "/dashboard"),
+    ("coordination", "/cases"),
+    ("coordination", "/cases/{pending}"),
+    ("admin", "/admin"),
+    ("admin", "/admin/users"),
+    ("admin", "/admin/users/new"),
+    ("admin", "/admin/communes"),
+    ("admin", "/admin/workflows"),
 ]
 
 

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from casework.models import User
 
-from tests.databases import on_postgres
 from tests.invariants import database_problems, sqlite_file_problems
 
 from .server import ROOT
@@ -32,7 +31,7 @@ def flask_backup(database_url: str, *args: str, **env: str) -> subprocess.Comple
                           timeout=60)
 
 
-@pytest.mark.skipif(on_postgres(), reason="PostgreSQL is backed up with pg_dump")
+@pytest.mark.sqlite_only  # PostgreSQL is backed up with pg_dump
 def test_a_backup_taken_under_writes_is_consistent_and_holds_what_was_committed(
         site, server, tmp_path):
     with site.reading() as session:
@@ -69,7 +68,7 @@ def test_a_backup_taken_under_writes_is_consistent_and_holds_what_was_committed(
         assert [lost for c in committed for lost in missing(session, c)] == []
 
 
-@pytest.mark.skipif(on_postgres(), reason="PostgreSQL is backed up with pg_dump")
+@pytest.mark.sqlite_only  # PostgreSQL is backed up with pg_dump
 def test_the_backup_goes_to_instance_backups_by_default(site, tmp_path):
     done = flask_backup(site.url, PALABRE_INSTANCE=str(tmp_path))
     assert done.returncode == 0, done.stderr
@@ -78,7 +77,7 @@ def test_the_backup_goes_to_instance_backups_by_default(site, tmp_path):
     assert str(copy) in done.stdout and sqlite_file_problems(copy) == []
 
 
-@pytest.mark.skipif(not on_postgres(), reason="SQLite has its own backup command")
+@pytest.mark.postgres_only  # SQLite has its own backup command
 def test_on_postgresql_the_backup_command_points_to_pg_dump(site, tmp_path):
     done = flask_backup(site.url, str(tmp_path / "palabre.db"))
     assert done.returncode == 1

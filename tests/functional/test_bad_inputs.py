@@ -3,8 +3,7 @@
 One row per input: what is sent (`send`), the status, the French words shown, and what must
 hold afterwards (`then`). To add an input, add a row. Forged fields (commune, state, version,
 role, administrator flag) are in test_mass_assignment.py; every malformed id of every route
-is in test_malformed_ids.py; uploads (polyglot files, right-to-left file names) join this table
-with the attachments.
+is in test_malformed_ids.py; test_attachments.py holds every file type and name in detail.
 """
 from __future__ import annotations
 
@@ -18,8 +17,10 @@ import pytest
 from sqlalchemy import func, select
 
 from casework.extensions import db
-from casework.models import Case, Commune, User
+from casework.files.store import path_of
+from casework.models import Attachment, Case, Commune, User
 from casework.services.cases import PartyInput
+from tests import filesamples as samples
 from tests.factories import advance
 
 from .pages import hidden_fields, submit, text
@@ -328,7 +329,74 @@ FORMULAS = [
                     "-1+1", "@SUM(1+1)*cmd|' /C calc'!A0")
 ]
 
-ROWS = [*STORED, *SEARCHES, *REFUSED, *OVERLONG, *FORMULAS]
+# -- uploads: the type is what the bytes are; names are made harmless --------------------------
+
+def upload(data: bytes, filename: str, mimetype: str = "application/octet-stream"):
+    return lambda s: s["mediator"].post(
+        f"/cases/{s.mediation.reference}/attachments",
+        data={"file": (io.BytesIO(data), filename, mimetype), "description": ""})
+
+
+def stored_file(check: Callable[[Attachment, bytes, object], None]):
+    """After an accepted upload: the stored row, its bytes, and its download answer."""
+    def then(stage, _response):
+        attachment = db.session.scalar(select(Attachment).where(
+            Attachment.case_id == stage.mediation.id).order_by(Attachment.id.desc()))
+        assert attachment is not None
+        download = stage["coordinator"].get(
+            f"/cases/{stage.mediation.reference}/attachments/{attachment.id}")
+        assert download.status_code == 200
+        assert download.headers["Content-Disposition"].startswith("attachment;")
+        assert download.headers["X-Content-Type-Options"] == "nosniff"
+        check(attachment, path_of(attachment.stored_name).read_bytes(), download)
+    return then
+
+
+def nothing_attached(stage, _response):
+    assert stage.count(Attachment) == 0
+
+
+def _pixels_only(attachment, data, download):
+    assert attachment.content_type == download.mimetype == "image/png"
+    assert b"<script" not in data and b"<html" not in data.lower()
+
+
+def _name(expected: str):
+    def check(attachment, _data, download):
+        assert attachment.display_name == expected
+        disposition = download.headers["Content-Disposition"]
+        assert not set(disposition) & set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068"
+                                          "\u2069\u200e\u200f\x00/\\")
+    return check
+
+
+HTML_AFTER_PNG = samples.png() + b"<html><script>alert(document.cookie)</script></html>"
+SVG_WITH_SCRIPT = (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
+                   b"</svg>")
+UPLOADS = [
+    Row("upload-polyglot-html-after-png", upload(HTML_AFTER_PNG, "photo.png", "image/png"),
+        302, then=stored_file(_pixels_only)),
+    Row("upload-png-named-html", upload(samples.png(), "page.html", "text/html"), 302,
+        then=stored_file(lambda a, d, r: (_pixels_only(a, d, r), _name("page.png")(a, d, r)))),
+    Row("upload-svg-named-png", upload(SVG_WITH_SCRIPT, "plan.png", "image/png"), 400,
+        "Ce type de fichier n'est pas accepté", then=nothing_attached),
+    Row("upload-html-named-pdf", upload(b"<html><body>x</body></html>", "accord.pdf",
+                                        "application/pdf"), 400,
+        "Ce type de fichier n'est pas accepté", then=nothing_attached),
+    Row("upload-pdf-with-javascript", upload(
+        samples.pdf(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), "accord.pdf",
+        "application/pdf"), 400, "script", then=nothing_attached),
+    Row("upload-rtl-override-name", upload(samples.pdf(), "rapport\u202egnp.exe.pdf",
+                                           "application/pdf"), 302,
+        then=stored_file(_name("rapportgnp.exe.pdf"))),
+    Row("upload-path-in-name", upload(samples.pdf(), "../../etc/passwd.pdf",
+                                      "application/pdf"), 302,
+        then=stored_file(_name("passwd.pdf"))),
+    Row("upload-nul-in-name", upload(samples.pdf(), "accord\x00.php.pdf", "application/pdf"),
+        302, then=stored_file(_name("accord.php.pdf"))),
+]
+
+ROWS = [*STORED, *SEARCHES, *REFUSED, *OVERLONG, *FORMULAS, *UPLOADS]
 
 
 @pytest.fixture
