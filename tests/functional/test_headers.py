@@ -2,7 +2,11 @@
 sniffing, and nothing of a signed-in page kept on a shared phone."""
 import pytest
 
+from flask_migrate import upgrade
+
 from casework import create_app
+from casework.extensions import db
+from casework.services import accounts
 from config import ProductionConfig, TestConfig
 
 from .pages import text
@@ -58,3 +62,41 @@ def test_production_asks_for_https_only(monkeypatch, tmp_path):
     response = app.test_client().get("/healthz")
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
     assert TestConfig.SESSION_COOKIE_SECURE is False
+
+
+@pytest.mark.no_db
+@pytest.mark.parametrize("config, secure", [(TestConfig, False), (ProductionConfig, True)])
+def test_the_session_cookie_is_httponly_lax_and_secure_in_production(tmp_path, config, secure):
+    app = create_app(config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'c.db'}",
+                     WTF_CSRF_ENABLED=False, SECRET_KEY="a-secret-for-this-test-only",
+                     PASSWORD_HASH_METHOD="scrypt:1024:8:1")
+    with app.app_context():
+        upgrade()
+        accounts.create_user(None, username="awa", full_name="Awa Traoré",
+                             password="une phrase assez longue", must_change_password=False)
+        db.session.commit()
+    response = app.test_client().post("/login", data={
+        "username": "awa", "password": "une phrase assez longue"})
+    assert response.status_code == 302
+    cookie = next(value for name, value in response.headers.items()
+                  if name == "Set-Cookie" and value.startswith("session="))
+    flags = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+    assert {"httponly", "samesite"} <= flags and "samesite=lax" in cookie.lower()
+    assert ("secure" in flags) is secure
+    # No "remember me": the cookie ends with the browser, and the server's clock sooner.
+    assert "expires" not in flags and "max-age" not in flags
+
+
+def test_every_route_that_changes_something_refuses_get(app, client, login, people):
+    """POST-only routes answer a GET (a link, a prefetch, an image tag) with 405."""
+    login(people.coordinator)
+    post_only = [rule for rule in app.url_map.iter_rules()
+                 if "POST" in rule.methods and "GET" not in rule.methods]
+    assert len(post_only) >= 10
+    for rule in post_only:
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", "1").replace(f"<{name}>", "BGN-2026-0001")
+        response = client.get(url)
+        assert response.status_code == 405, rule.rule
+        assert "n'est pas possible de cette façon" in text(response)
