@@ -96,6 +96,22 @@ def elsewhere(make_people):
     return make_people()
 
 
+@pytest.fixture
+def cast(people, elsewhere, make_user):
+    """Everyone a role table may ask about, by the part they play for `people`'s cases."""
+    return {
+        "team_mediator": people.mediator,
+        "other_mediator": make_user((people.commune, "mediator")),
+        "mayor": people.mayor,
+        "chief": people.chief,
+        "coordinator": people.coordinator,
+        "admin": make_user(is_admin=True),
+        "foreign_mediator": elsewhere.mediator,
+        "foreign_coordinator": elsewhere.coordinator,
+        "foreign_mayor": elsewhere.mayor,
+    }
+
+
 def case_input(**values) -> CaseInput:
     parties = values.pop("parties", None) or [
         PartyInput(name="Famille Traoré", sex="M", age_group="adult", kind="family",

@@ -16,21 +16,6 @@ ROLES = ("team_mediator", "other_mediator", "mayor", "chief", "coordinator", "ad
 OUTSIDERS = {"admin", "foreign_mediator", "foreign_coordinator", "foreign_mayor"}
 
 
-@pytest.fixture
-def cast(people, elsewhere, make_user):
-    return {
-        "team_mediator": people.mediator,
-        "other_mediator": make_user((people.commune, "mediator")),
-        "mayor": people.mayor,
-        "chief": people.chief,
-        "coordinator": people.coordinator,
-        "admin": make_user(is_admin=True),
-        "foreign_mediator": elsewhere.mediator,
-        "foreign_coordinator": elsewhere.coordinator,
-        "foreign_mayor": elsewhere.mayor,
-    }
-
-
 # (trigger, the state it leaves, who may fire it there). Written out by hand from the issue:
 # the test must not ask the engine what the engine allows.
 TABLE = [

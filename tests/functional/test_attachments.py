@@ -232,20 +232,6 @@ def test_a_failed_commit_leaves_no_file(people, make_case, upload, files_dir):
 
 # -- who may upload and download ---------------------------------------------------------------
 
-@pytest.fixture
-def cast(people, elsewhere, make_user):
-    return {
-        "team_mediator": people.mediator,
-        "other_mediator": make_user((people.commune, "mediator")),
-        "mayor": people.mayor,
-        "chief": people.chief,
-        "coordinator": people.coordinator,
-        "foreign_mayor": elsewhere.mayor,
-        "foreign_coordinator": elsewhere.coordinator,
-        "admin": make_user(is_admin=True),
-    }
-
-
 # role: (upload status on an open case, download status)
 ACCESS = {
     "team_mediator": (302, 200),

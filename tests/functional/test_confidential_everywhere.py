@@ -60,14 +60,6 @@ def confidential(people, make_case):
     return {"gbv": gbv, "proposed": proposed}
 
 
-@pytest.fixture
-def cast(people, make_user):
-    return {"team_mediator": people.mediator,
-            "other_mediator": make_user((people.commune, "mediator")),
-            "mayor": people.mayor, "chief": people.chief, "coordinator": people.coordinator,
-            "admin": make_user(is_admin=True)}
-
-
 def readable(response) -> str:
     """What a person reads of the answer: the page's text, or the cells of a file."""
     if response.mimetype.endswith("spreadsheetml.sheet"):
