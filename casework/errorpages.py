@@ -43,7 +43,7 @@ def render_error(status: int, message=None, error_id: str | None = None):
     return render_template("errors/error.html", status=status,
                            title=TITLES.get(status, TITLES[500]),
                            message=message or MESSAGES.get(status, MESSAGES[500]),
-                           error_id=error_id), status
+                           error_id=error_id, quiet_menu=True), status
 
 
 def describe(error: BaseException) -> str:
