@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
+from ..database import write_intent
 from ..extensions import db
 from ..models import Notification, User
 from . import email, sms
@@ -83,15 +84,26 @@ def _address(row: Notification, user: User) -> str | None:
 
 def deliver_one(notification_id: int, now: datetime) -> str:
     """'sent', 'retry', 'failed' or 'taken' (another sender has it, or it is not due)."""
+    # Every transaction here writes: on SQLite it begins IMMEDIATE, so that two senders queue
+    # on the write lock instead of failing half-way ("database is locked").
+    token = write_intent.set(True)
+    try:
+        return _deliver_one(notification_id, now)
+    finally:
+        write_intent.reset(token)
+
+
+def _deliver_one(notification_id: int, now: datetime) -> str:
     if not claim(notification_id, now):
         return "taken"
     row = db.session.get(Notification, notification_id, populate_existing=True)
     user = db.session.get(User, row.user_id)
     channel, to, subject, body = row.channel, _address(row, user), row.subject, row.body
-    db.session.commit()  # nothing held open while the network answers
+    active = user.active
+    db.session.commit()  # no transaction (no SQLite write lock) held while the network answers
     error = None
-    if not to or not user.active:
-        error = "no address" if user.active else "account disabled"
+    if not to or not active:
+        error = "no address" if active else "account disabled"
     else:
         try:
             if channel == "email":
@@ -129,8 +141,14 @@ def mark_interrupted(now: datetime) -> int:
 def deliver(now: datetime, limit: int = BATCH) -> Outcome:
     """Send every row due now (at most `limit`); each is committed on its own."""
     outcome = Outcome()
-    mark_interrupted(now)
-    for notification_id in due_ids(now, limit):
+    token = write_intent.set(True)
+    try:
+        mark_interrupted(now)
+        due = due_ids(now, limit)
+        db.session.commit()
+    finally:
+        write_intent.reset(token)
+    for notification_id in due:
         outcome.add(deliver_one(notification_id, now))
         outcome.ids.append(notification_id)
     return outcome
