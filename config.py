@@ -59,6 +59,20 @@ class Config:
     # the exact number of proxies you run, never more.
     TRUSTED_PROXIES = int(os.environ.get("PALABRE_TRUSTED_PROXIES", "0"))
     ALLOW_DEMO_ACCOUNTS = False
+    # Notifications (casework/notifications): e-mail when MAIL_SERVER is set, SMS when
+    # SMS_GATEWAY_URL is set; the worker's queue when REDIS_URL is set. Links in messages
+    # start with PALABRE_PUBLIC_URL (e.g. https://palabre.example.org).
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "palabre@localhost")
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL")
+    SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN")
+    REDIS_URL = os.environ.get("REDIS_URL")
+    NOTIFICATIONS_QUEUE_KEY = os.environ.get("NOTIFICATIONS_QUEUE_KEY", "palabre:notifications")
+    PALABRE_PUBLIC_URL = os.environ.get("PALABRE_PUBLIC_URL", "")
 
     @staticmethod
     def init_app(app):

@@ -23,6 +23,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     from . import (cli, compression, errorpages, i18n, inputs, security, sessions, static_files,
                    templating)
     from .files import store as files
+    from .notifications import commands as notification_commands
     from .extensions import csrf, db, migrate
     from .workflow import build_engine
 
@@ -47,6 +48,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     errorpages.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    notification_commands.init_app(app)
     if not app.config["ALLOW_DEMO_ACCOUNTS"]:
         with app.app_context():
             _refuse_demo_accounts()

@@ -4,11 +4,11 @@ Every view, service and template asks here, so that the screen and the rule neve
 """
 from __future__ import annotations
 
-from sqlalchemy import and_, event, false, func, inspect, select, true
+from sqlalchemy import and_, event, false, func, inspect, or_, select, true
 
 from .extensions import db
-from .models import Case, Commune, Membership, Proposal, User
-from .workflow import workflow_of
+from .models import Case, Commune, Membership, Proposal, SignOff, User
+from .workflow import engine, workflow_of
 
 COORDINATOR = "coordinator"
 MEDIATOR = "mediator"
@@ -252,11 +252,28 @@ def signable_roles(user: User, proposal: Proposal) -> list[str]:
 
 
 def awaiting_my_signoff(user: User):
-    """A query for pending proposals of visible cases where `user` holds an awaited role."""
+    """A query for pending proposals of visible cases where `user` holds an awaited role:
+    the rule of `signable_roles`, in SQL, so that the menu can count them in one query."""
     ids = commune_ids(user, SIGNING_ROLES)
     if not ids:
         return select(Proposal).where(false())
+    signed = select(SignOff.id).where(SignOff.proposal_id == Proposal.id)
+    awaited = []
+    for role in SIGNING_ROLES:
+        held_in = commune_ids(user, (role,))
+        if held_in:
+            awaited.append(and_(Case.commune_id.in_(held_in), _needs_signoff_by(role),
+                                ~signed.where(SignOff.role == role).exists()))
     return (select(Proposal).join(Proposal.case)
             .where(Proposal.status == "pending", Case.commune_id.in_(ids),
-                   Proposal.proposed_by_id != user.id)
+                   Proposal.proposed_by_id != user.id,
+                   ~signed.where(SignOff.user_id == user.id).exists(), or_(*awaited))
             .order_by(Proposal.proposed_at))
+
+
+def _needs_signoff_by(role: str):
+    """Proposals whose transition, in its case's workflow version, awaits `role`."""
+    clauses = [and_(Case.workflow == w.name, Case.workflow_version == w.version,
+                    Proposal.trigger.in_([t.trigger for t in w.transitions if role in t.signoffs]))
+               for w in engine().workflows()]
+    return or_(false(), *clauses)

@@ -40,10 +40,11 @@ MESSAGES = {
 
 
 def render_error(status: int, message=None, error_id: str | None = None):
+    # quiet_menu: the menu's count is not asked for, the database may be what failed.
     return render_template("errors/error.html", status=status,
                            title=TITLES.get(status, TITLES[500]),
                            message=message or MESSAGES.get(status, MESSAGES[500]),
-                           error_id=error_id), status
+                           error_id=error_id, quiet_menu=True), status
 
 
 def describe(error: BaseException) -> str:

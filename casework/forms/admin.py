@@ -18,6 +18,10 @@ class ProfileForm(FlaskForm):
     sex = SelectField(_l("Sex"), choices=SEX_CHOICES, coerce=lambda x: x or "", default="")
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=40)],
                         render_kw={"inputmode": "tel", "autocomplete": "off"})
+    email = StringField(_l("E-mail (optional, for notifications)"),
+                        validators=[Optional(), Length(max=254)],
+                        render_kw={"inputmode": "email", "autocomplete": "off",
+                                   "autocapitalize": "none", "spellcheck": "false"})
     is_admin = BooleanField(_l("Administrator (users, communes, workflows; no case work)"))
 
 

@@ -22,6 +22,8 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(160))
     sex: Mapped[str | None] = mapped_column(String(1))
     phone: Mapped[str | None] = mapped_column(String(40))
+    # Where notifications are e-mailed (services/notifications.py); none: only in the app.
+    email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(5), default="fr")
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -79,7 +79,7 @@ def _states_allowing(activity: str):
     return or_(*clauses) if clauses else false()
 
 
-def _team_cases(user, activity: str) -> list[Case]:
+def _team_cases(user, activity: str, limit: int = LIMIT * 4) -> list[Case]:
     coordinated = access.commune_ids(user, ("coordinator",))
     mine = or_(Case.team.any(TeamMember.user_id == user.id),
                Case.commune_id.in_(coordinated) if coordinated else false())
@@ -87,16 +87,48 @@ def _team_cases(user, activity: str) -> list[Case]:
         select(Case).where(access.visible_cases_clause(user), mine, _states_allowing(activity))
         .options(selectinload(Case.steps), selectinload(Case.follow_ups),
                  selectinload(Case.proposals))
-        .order_by(Case.status_changed_at).limit(LIMIT * 4)))
+        .order_by(Case.status_changed_at).limit(limit)))
+
+
+def signoffs_awaiting(user, limit: int = LIMIT) -> list[tuple[Proposal, list[str]]]:
+    """Pending proposals this user may sign now, with the roles they would sign in."""
+    found = []
+    for proposal in db.session.scalars(access.awaiting_my_signoff(user).limit(limit)):
+        roles = access.signable_roles(user, proposal)
+        if roles:
+            found.append((proposal, roles))
+    return found
+
+
+def follow_ups_due(user, within_days: int = FOLLOW_UP_NOTICE_DAYS,
+                   limit: int = LIMIT * 4) -> list[Due]:
+    """The first open planned visit of each of the user's cases, if due within `within_days`
+    (or already late)."""
+    today, found = local_today(), []
+    for case in _team_cases(user, "follow_ups", limit):
+        for milestone in milestones(case):
+            if milestone.visit is None and milestone.due <= today + timedelta(within_days):
+                found.append(Due(case, milestone.due, str(milestone.days)))
+                break
+    return found
+
+
+def past_time_limit(user, limit: int = LIMIT) -> list[Due]:
+    """The user's cases that stay in a state longer than its `sla_days`, and when it ran out."""
+    found = []
+    for case in db.session.scalars(
+            select(Case).where(access.visible_cases_clause(user), _my_cases_clause(user),
+                               _overdue_clause())
+            .order_by(Case.status_changed_at).limit(limit)):
+        sla = workflow_of(case).state(case.status).sla_days
+        found.append(Due(case, (case.status_changed_at + timedelta(days=sla)).date()))
+    return found
 
 
 def my_work(user) -> WorkList:
     work = WorkList()
     today = local_today()
-    for proposal in db.session.scalars(access.awaiting_my_signoff(user).limit(LIMIT)):
-        roles = access.signable_roles(user, proposal)
-        if roles:
-            work.signoffs.append((proposal, roles))
+    work.signoffs = signoffs_awaiting(user)
 
     mediated = access.commune_ids(user, ("mediator", "coordinator"))
     if mediated:
@@ -113,17 +145,6 @@ def my_work(user) -> WorkList:
         elif last.next_step_date and last.next_step_date <= today + timedelta(STEP_NOTICE_DAYS):
             work.steps_due.append(Due(case, last.next_step_date, last.next_step or ""))
 
-    for case in _team_cases(user, "follow_ups"):
-        for milestone in milestones(case):
-            if milestone.visit is None and \
-                    milestone.due <= today + timedelta(FOLLOW_UP_NOTICE_DAYS):
-                work.follow_ups_due.append(Due(case, milestone.due, str(milestone.days)))
-                break
-
-    for case in db.session.scalars(
-            select(Case).where(access.visible_cases_clause(user), _my_cases_clause(user),
-                               _overdue_clause())
-            .order_by(Case.status_changed_at).limit(LIMIT)):
-        sla = workflow_of(case).state(case.status).sla_days
-        work.overdue.append(Due(case, (case.status_changed_at + timedelta(days=sla)).date()))
+    work.follow_ups_due = follow_ups_due(user)
+    work.overdue = past_time_limit(user)
     return work

@@ -1,6 +1,7 @@
 """User accounts: passwords, sign-in, roles in communes, disabling; each change is an event."""
 from __future__ import annotations
 
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -61,6 +62,19 @@ def _phone(value: str | None) -> str | None:
     return value or None
 
 
+# One address, as a person types it in a form: something@domain.tld, no spaces, no list.
+_EMAIL = re.compile(r"[^@\s,;<>\"]+@[^@\s,;<>\"]+\.[^@\s,;<>\".]+")
+
+
+def _email(value: str | None) -> str | None:
+    value = (value or "").strip()
+    if len(value) > 254:
+        raise InvalidInput(_l("At most %(n)d characters.", n=254), field="email")
+    if value and not _EMAIL.fullmatch(value):
+        raise InvalidInput(_l("This e-mail address is not valid."), field="email")
+    return value or None
+
+
 def require_admin(actor) -> None:
     """`actor` None is the operator at the server's console (a flask command)."""
     if actor is not None and not access.can(actor, "administer"):
@@ -110,15 +124,16 @@ def complete_sign_in(user: User, second_factor: str | None = None) -> None:
 
 
 def create_user(actor, *, username: str, full_name: str, password: str, sex: str | None = None,
-                phone: str | None = None, language: str = "fr", is_admin: bool = False,
-                must_change_password: bool = True, memberships=(), is_demo: bool = False) -> User:
+                phone: str | None = None, email: str | None = None, language: str = "fr",
+                is_admin: bool = False, must_change_password: bool = True, memberships=(),
+                is_demo: bool = False) -> User:
     require_admin(actor)
     username = require_text(username, "username", max_length=80).lower()
     if find_user(username) is not None:
         raise InvalidInput(_l("This username is already taken."), field="username")
     user = User(username=username, full_name=require_text(full_name, "full_name", max_length=160),
                 password_hash=hash_password(check_new_password(password)),
-                sex=_sex(sex), phone=_phone(phone),
+                sex=_sex(sex), phone=_phone(phone), email=_email(email),
                 language=require_choice(language, LANGUAGES, "language"), is_admin=is_admin,
                 must_change_password=must_change_password, is_demo=is_demo, active=True)
     db.session.add(user)
@@ -199,11 +214,12 @@ def set_language(user: User, language: str) -> None:
 
 
 def update_profile(actor, user: User, *, full_name: str, sex: str | None, phone: str | None,
-                   is_admin: bool) -> None:
+                   is_admin: bool, email: str | None = None) -> None:
     require_admin(actor)
     user.full_name = require_text(full_name, "full_name", max_length=160)
     user.sex = _sex(sex)
     user.phone = _phone(phone)
+    user.email = _email(email)
     if actor is not None and actor.id == user.id and not is_admin:
         raise InvalidInput(_l("You cannot remove your own administrator right."),
                            field="is_admin")

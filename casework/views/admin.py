@@ -88,6 +88,7 @@ def new_user():
     status = handle_form(form, lambda: created.append(accounts.create_user(
         current_user, username=form.username.data, full_name=form.full_name.data,
         password=form.password.data, sex=form.sex.data, phone=form.phone.data,
+        email=form.email.data,
         language=form.language.data, is_admin=form.is_admin.data)))
     if status is None:
         user = created[0]
@@ -128,7 +129,7 @@ def user(user_id):
     profile = ProfileForm(obj=user)
     status = handle_form(profile, lambda: accounts.update_profile(
         current_user, user, full_name=profile.full_name.data, sex=profile.sex.data,
-        phone=profile.phone.data, is_admin=profile.is_admin.data))
+        phone=profile.phone.data, email=profile.email.data, is_admin=profile.is_admin.data))
     if status is None:
         flash(_l("The profile is saved."), "success")
         return redirect(url_for("admin.user", user_id=user.id))

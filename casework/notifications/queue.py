@@ -1,0 +1,77 @@
+"""The Redis list that wakes the notification worker (REDIS_URL): outbox ids, nothing else.
+
+The outbox table stays the truth: an id in the list only says "look at this row"; the worker
+claims the row as `send-notifications` does (a duplicate id is sent once), and its periodic
+sweep (collect, then queue every row due) finds whatever a lost Redis message left behind.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+import redis
+from flask import current_app
+
+from ..extensions import db
+from ..models import utcnow
+from . import outbox
+
+DEFAULT_KEY = "palabre:notifications"
+log = logging.getLogger(__name__)
+
+
+def connect() -> redis.Redis:
+    return redis.Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=30)
+
+
+def key() -> str:
+    return current_app.config.get("NOTIFICATIONS_QUEUE_KEY") or DEFAULT_KEY
+
+
+def push(client: redis.Redis, ids) -> None:
+    if ids:
+        client.lpush(key(), *[str(i) for i in ids])
+
+
+def sweep(client: redis.Redis, now: datetime) -> int:
+    """Write the new outbox rows, then queue every row due (new ones and retries)."""
+    from ..services.notifications import collect
+
+    collect(now)
+    db.session.commit()
+    outbox.mark_interrupted(now)
+    due = outbox.due_ids(now)
+    db.session.commit()
+    push(client, due)
+    return len(due)
+
+
+def work(*, max_iterations: int | None = None, block_seconds: int = 5,
+         sweep_seconds: int = 60, clock: Callable[[], datetime] = utcnow,
+         report: Callable[[str, int], None] | None = None) -> dict[str, int]:
+    """Wait on the list and send what it names; sweep every `sweep_seconds`. Runs until
+    stopped, or for `max_iterations` waits (tests, `--once`)."""
+    client = connect()
+    totals = {"queued": 0, "sent": 0, "retry": 0, "failed": 0, "taken": 0}
+    last_sweep = None
+    iterations = 0
+    while max_iterations is None or iterations < max_iterations:
+        iterations += 1
+        if last_sweep is None or time.monotonic() - last_sweep >= sweep_seconds:
+            totals["queued"] += sweep(client, clock())
+            last_sweep = time.monotonic()
+        item = client.brpop([key()], timeout=block_seconds)
+        if item is None:
+            continue
+        try:
+            notification_id = int(item[1])
+        except ValueError:
+            log.warning("notification queue: an item that is not an id was dropped")
+            continue
+        result = outbox.deliver_one(notification_id, clock())
+        totals[result] += 1
+        if report:
+            report(result, notification_id)
+    return totals
