@@ -5,6 +5,7 @@ from .case import Case, CaseSearch, CaseStateEntry, TeamMember
 from .commune import Commune
 from .event import AppendOnlyError, Event
 from .followup import FollowUp
+from .intake import IntakeRecord
 from .party import Party
 from .signoff import Proposal, SignOff
 from .step import PARTICIPANTS, MediationStep
@@ -13,6 +14,6 @@ from .user import Membership, RecoveryCode, User
 
 __all__ = [
     "PARTICIPANTS", "AppendOnlyError", "Attachment", "Case", "CaseSearch", "CaseStateEntry",
-    "Commune", "Event", "FollowUp", "MediationStep", "Membership", "ParticipationMonth", "Party",
+    "Commune", "Event", "FollowUp", "IntakeRecord", "MediationStep", "Membership", "ParticipationMonth", "Party",
     "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User", "clock_at", "utcnow",
 ]
