@@ -14,6 +14,7 @@ from .user import Membership, RecoveryCode, User
 
 __all__ = [
     "PARTICIPANTS", "AppendOnlyError", "Attachment", "Case", "CaseSearch", "CaseStateEntry",
-    "Commune", "Event", "FollowUp", "IntakeRecord", "MediationStep", "Membership", "ParticipationMonth", "Party",
-    "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User", "clock_at", "utcnow",
+    "Commune", "Event", "FollowUp", "IntakeRecord", "MediationStep", "Membership",
+    "ParticipationMonth", "Party", "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User",
+    "clock_at", "utcnow",
 ]
