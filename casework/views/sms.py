@@ -3,10 +3,12 @@ by a shared secret (SMS_WEBHOOK_SECRET), answered in French in the gateway's own
 from __future__ import annotations
 
 import hmac
+import json
 from xml.sax.saxutils import escape  # nosec B406  # writes XML, parses none
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from flask import Blueprint, abort, current_app, request
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from ..extensions import csrf, db
 from ..intake import sms
@@ -37,12 +39,22 @@ def _from_json(payload: dict) -> tuple[str, str, str | None]:
     return _urn(sender), str(text or ""), str(message_id) if message_id else None
 
 
+def _json(code: int, **values):
+    """JSON as a person reads it in the gateway's log: é, not \\u00e9."""
+    return current_app.response_class(json.dumps(values, ensure_ascii=False), status=code,
+                                      mimetype="application/json")
+
+
 @bp.post("/inbound")
 @csrf.exempt
 def inbound():
-    if not _authenticated():
-        abort(403)
     as_json = request.is_json
+    if not _authenticated():
+        with force_locale("fr"):
+            refused = str(_l("The gateway's secret is missing or wrong."))
+        if as_json:
+            return _json(403, message=refused)
+        return current_app.response_class(refused, status=403, mimetype="text/plain")
     if as_json:
         payload = request.get_json(silent=True)
         sender, text, message_id = _from_json(payload if isinstance(payload, dict) else {})
@@ -57,8 +69,8 @@ def inbound():
     db.session.commit()
     status = 429 if answer.outcome == "throttled" and as_json else 200
     if as_json:
-        return jsonify(message=answer.message, status=answer.outcome,
-                       reference=answer.reference), status
+        return _json(status, message=answer.message, status=answer.outcome,
+                     reference=answer.reference)
     twiml = (f'<?xml version="1.0" encoding="UTF-8"?>'
              f"<Response><Message>{escape(answer.message)}</Message></Response>")
     return current_app.response_class(twiml, status=status, mimetype="application/xml")

@@ -122,6 +122,7 @@ def test_a_missing_or_wrong_secret_is_refused(people, client, headers, query):
     response = client.post(f"/sms/inbound{query}", headers=headers, data={
         "From": PHONE, "Body": f"CONFLIT {people.commune.code} Kola, un champ"})
     assert response.status_code == 403
+    assert response.get_data(as_text=True) == "Le secret de la passerelle manque ou est faux."
     assert db.session.scalar(select(Event).where(Event.kind == "sms.received")) is None
 
 
@@ -129,6 +130,9 @@ def test_the_webhook_is_closed_while_no_secret_is_configured(app, people, client
     app.config["SMS_WEBHOOK_SECRET"] = None
     assert twilio(client, "CONFLIT BGN Kola, un champ", secret="").status_code == 403
     assert twilio(client, "CONFLIT BGN Kola, un champ", secret="None").status_code == 403
+    refused = client.post("/sms/inbound", json={"from": PHONE, "text": "CONFLIT BGN Kola, x"})
+    assert refused.status_code == 403 and refused.json == {
+        "message": "Le secret de la passerelle manque ou est faux."}
 
 
 def test_a_sender_is_asked_to_wait_after_five_messages_an_hour(app, people, client):
