@@ -73,6 +73,11 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     NOTIFICATIONS_QUEUE_KEY = os.environ.get("NOTIFICATIONS_QUEUE_KEY", "palabre:notifications")
     PALABRE_PUBLIC_URL = os.environ.get("PALABRE_PUBLIC_URL", "")
+    # The SMS gateway's webhook (POST /sms/inbound) answers 403 until this shared secret is set;
+    # the gateway sends it as the X-Palabre-Secret header or a `secret` query parameter.
+    SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET") or None
+    # Messages answered per sender and hour; past it, the sender is asked to wait.
+    SMS_MAX_PER_HOUR = int(os.environ.get("PALABRE_SMS_MAX_PER_HOUR", "5"))
 
     @staticmethod
     def init_app(app):

@@ -77,9 +77,9 @@ def _prepare_database_dir(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .views import (admin, attachments, auth, cases, dashboard, exports, health, home,
-                        two_factor, workflows)
+                        intake, sms, two_factor, workflows)
     for module in (auth, two_factor, home, cases, attachments, dashboard, exports, admin,
-                   workflows, health):
+                   workflows, health, intake, sms):
         app.register_blueprint(module.bp)
 
 

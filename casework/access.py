@@ -203,6 +203,8 @@ def can(user: User, action: str, case: Case | None = None, *, commune_id: int | 
         return bool(commune_ids(user))
     if action == "view_dashboard":
         return bool(dashboard_communes(user))
+    if action == "import_submissions":  # KoboToolbox / ODK files: the coordination's job
+        return bool(commune_ids(user, (COORDINATOR,)))
     if action == "administer":
         return user.is_authenticated and user.active and user.is_admin
     if case is None or not can_view(user, case):

@@ -160,6 +160,8 @@ def backup(destination):
 
 
 def init_app(app: Flask) -> None:
-    for command in (check_workflows, setup, demo, create_user, disable_demo_accounts, backup):
+    from .intake.commands import build_kobo_form, import_kobo
+    for command in (check_workflows, setup, demo, create_user, disable_demo_accounts, backup,
+                    build_kobo_form, import_kobo):
         command.callback = with_appcontext(command.callback)
         app.cli.add_command(command)

@@ -47,7 +47,12 @@ CHANNELS = {
     "phone": _l("Phone"),
     "radio": _l("Radio"),
     "community_relay": _l("Community relay"),
+    # Not offered on the intake screen: set by the importer and the SMS webhook (casework/intake).
+    "kobo": _l("KoboToolbox / ODK form"),
+    "sms": _l("SMS"),
 }
+# Channels only an intake from outside sets; the intake screen offers the others.
+INTAKE_CHANNELS = ("kobo", "sms")
 
 STEP_KINDS = {
     "meeting_one_party": _l("Meeting with one party"),

@@ -60,8 +60,9 @@ class CaseForm(FlaskForm):
     reporter_contact = StringField(_l("Contact of the person who reported (optional)"),
                                    validators=[Optional(), Length(max=80)],
                                    render_kw={"inputmode": "tel"})
-    channel = SelectField(_l("Reported through"), choices=choices(v.CHANNELS),
-                          default="in_person")
+    channel = SelectField(_l("Reported through"), choices=choices(
+        {code: name for code, name in v.CHANNELS.items() if code not in v.INTAKE_CHANNELS}),
+        default="in_person")
     submit = SubmitField(_l("Report the conflict"))
 
     def wants_another_party(self) -> bool:

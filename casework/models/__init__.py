@@ -5,6 +5,7 @@ from .case import Case, CaseSearch, CaseStateEntry, TeamMember
 from .commune import Commune
 from .event import AppendOnlyError, Event
 from .followup import FollowUp
+from .intake import IntakeRecord
 from .notification import Notification
 from .party import Party
 from .signoff import Proposal, SignOff
@@ -14,7 +15,7 @@ from .user import Membership, RecoveryCode, User
 
 __all__ = [
     "PARTICIPANTS", "AppendOnlyError", "Attachment", "Case", "CaseSearch", "CaseStateEntry",
-    "Commune", "Event", "FollowUp", "MediationStep", "Membership", "Notification",
-    "ParticipationMonth", "Party", "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User",
-    "clock_at", "utcnow",
+    "Commune", "Event", "FollowUp", "IntakeRecord", "MediationStep", "Membership",
+    "Notification", "ParticipationMonth", "Party", "Proposal", "RecoveryCode", "SignOff",
+    "TeamMember", "User", "clock_at", "utcnow",
 ]

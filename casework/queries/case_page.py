@@ -9,7 +9,7 @@ from .. import access
 from ..diagrams import describe, drawing
 from ..extensions import db
 from ..i18n import locale_code
-from ..models import Case, Event
+from ..models import Case, Event, IntakeRecord
 from ..files.content import TYPE_LABELS
 from ..services.attachments import attachments_of
 from ..services.followups import milestones
@@ -65,6 +65,9 @@ def context(user, case: Case) -> dict:
         "diagram": drawing(workflow, locale),
         "diagram_description": describe(workflow, locale),
         "visited_states": {entry.state for entry in case.state_entries},
+        # A KoboToolbox submission or an SMS: where the case came from (casework/intake).
+        "intake": db.session.scalar(select(IntakeRecord)
+                                    .where(IntakeRecord.case_id == case.id)),
     }
 
 
