@@ -74,10 +74,10 @@ def _prepare_database_dir(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import (admin, attachments, auth, cases, dashboard, exports, health, home,
-                        two_factor, workflows)
+    from .views import (action_plans, admin, attachments, auth, cases, dashboard, exports,
+                        health, home, mechanism_activities, mechanisms, two_factor, workflows)
     for module in (auth, two_factor, home, cases, attachments, dashboard, exports, admin,
-                   workflows, health):
+                   workflows, health, mechanisms, action_plans, mechanism_activities):
         app.register_blueprint(module.bp)
 
 

@@ -1,10 +1,13 @@
 """The domain model, one module per aggregate."""
+from .action_plan import ActionPlan, PlannedActivity, action_plan_cases
 from .attachment import Attachment
 from .base import clock_at, utcnow
 from .case import Case, CaseSearch, CaseStateEntry, TeamMember
 from .commune import Commune
 from .event import AppendOnlyError, Event
 from .followup import FollowUp
+from .mechanism import FFOM_LISTS, FfomAnalysis, Mechanism, MechanismMember
+from .mechanism_activity import ActivityFile, Appreciation, MechanismActivity
 from .party import Party
 from .signoff import Proposal, SignOff
 from .step import PARTICIPANTS, MediationStep
@@ -12,7 +15,9 @@ from .summary import ParticipationMonth
 from .user import Membership, RecoveryCode, User
 
 __all__ = [
-    "PARTICIPANTS", "AppendOnlyError", "Attachment", "Case", "CaseSearch", "CaseStateEntry",
-    "Commune", "Event", "FollowUp", "MediationStep", "Membership", "ParticipationMonth", "Party",
+    "FFOM_LISTS", "PARTICIPANTS", "ActionPlan", "ActivityFile", "AppendOnlyError",
+    "Appreciation", "Attachment", "FfomAnalysis", "Mechanism", "MechanismActivity",
+    "MechanismMember", "PlannedActivity", "action_plan_cases", "Case", "CaseSearch",
+    "CaseStateEntry", "Commune", "Event", "FollowUp", "MediationStep", "Membership", "ParticipationMonth", "Party",
     "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User", "clock_at", "utcnow",
 ]
