@@ -18,6 +18,7 @@ __all__ = [
     "FFOM_LISTS", "PARTICIPANTS", "ActionPlan", "ActivityFile", "AppendOnlyError",
     "Appreciation", "Attachment", "FfomAnalysis", "Mechanism", "MechanismActivity",
     "MechanismMember", "PlannedActivity", "action_plan_cases", "Case", "CaseSearch",
-    "CaseStateEntry", "Commune", "Event", "FollowUp", "MediationStep", "Membership", "ParticipationMonth", "Party",
-    "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User", "clock_at", "utcnow",
+    "CaseStateEntry", "Commune", "Event", "FollowUp", "MediationStep", "Membership",
+    "ParticipationMonth", "Party", "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User",
+    "clock_at", "utcnow",
 ]

@@ -66,17 +66,19 @@ def set_up(code):
     mechanism = mechanisms.mechanism_of(commune)
     opening(access.can(current_user, "record_mechanism", commune_id=commune.id),
             mechanisms.NOT_YOURS)
-    if mechanism is None:
-        form = MechanismForm()
-        operation = (lambda: mechanisms.set_up_mechanism(
-            current_user, commune, name=form.name.data, set_up_on=form.set_up_on.data))
-    else:
-        form = MechanismForm(obj=mechanism)
-        operation = (lambda: mechanisms.update_mechanism(
-            current_user, mechanism, name=form.name.data, set_up_on=form.set_up_on.data,
-            version=form.version.data))
+    form = MechanismForm(obj=mechanism) if mechanism else MechanismForm()
+
+    def operation():
+        if mechanism is None:
+            return mechanisms.set_up_mechanism(current_user, commune, name=form.name.data,
+                                               set_up_on=form.set_up_on.data)
+        return mechanisms.update_mechanism(current_user, mechanism, name=form.name.data,
+                                           set_up_on=form.set_up_on.data,
+                                           version=form.version.data)
+
     if not form.is_submitted() and mechanism is None:
-        form.name.data = _l("Conflict-prevention mechanism of %(commune)s", commune=commune.name)
+        form.name.data = _l("Conflict-prevention mechanism of %(commune)s",
+                            commune=commune.name)
     status = handle_form(form, operation)
     if status is None:
         flash(_l("The mechanism is saved."), "success")
