@@ -147,6 +147,6 @@ class ActivityFileForm(FlaskForm):
 
 class AppreciationForm(FlaskForm):
     version = VersionField()
-    rating = RadioField(_l("Your appreciation"), choices=list(v.RATINGS.items()),
+    rating = RadioField(_l("Your appreciation"), choices=choices(v.RATINGS),
                         coerce=int, validators=[InputRequired()])
     comment = TextAreaField(_l("Your comment"), validators=[DataRequired(), Length(max=2000)])
