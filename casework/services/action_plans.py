@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from .. import access
 from ..errors import InvalidInput, NotPermitted
@@ -97,6 +98,10 @@ def update_plan(actor, plan: ActionPlan, data: PlanInput, *, version: int | None
     before = {c.id for c in plan.cases}
     plan.cases = cases
     after = {c.id for c in cases}
+    if before != after:
+        # The links live in their own table: the plan's row is written anyway, so that its
+        # version moves on and a form opened before this change gets a 409.
+        flag_modified(plan, "title")
     _record("mechanism.plan_updated", actor, plan, cases_added=sorted(after - before),
             cases_removed=sorted(before - after))
     db.session.flush()

@@ -200,6 +200,16 @@ def test_a_plan_supports_two_distinct_conflicts_of_its_commune(app, people, make
     assert "Le programme demande" not in page  # the target of two is met
     event = events_of("mechanism.plan_created")[-1]
     assert event.data["case_ids"] == sorted([first.id, second.id])
+    plan = db.session.scalar(select(ActionPlan).where(ActionPlan.title == "Plan d'action 2026")
+                             .order_by(ActionPlan.id.desc()))
+    version = plan.version
+    same = plan_input(title=plan.title, starts_on=plan.starts_on, ends_on=plan.ends_on,
+                      objectives=plan.objectives, case_ids=[first.id])
+    action_plans.update_plan(people.coordinator, plan, same)  # only the links change
+    db.session.commit()
+    assert [c.id for c in plan.cases] == [first.id]
+    assert plan.version > version  # a form opened before the change gets a 409
+    assert events_of("mechanism.plan_updated")[-1].data["cases_removed"] == [second.id]
 
 
 @pytest.mark.parametrize("which", ["another_commune", "confidential"])
