@@ -76,10 +76,12 @@ def _prepare_database_dir(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import (admin, attachments, auth, cases, dashboard, exports, health, home,
-                        intake, sms, two_factor, workflows)
+    from .views import (action_plans, admin, attachments, auth, cases, dashboard, exports,
+                        health, home, intake, mechanism_activities, mechanisms, sms,
+                        two_factor, workflows)
     for module in (auth, two_factor, home, cases, attachments, dashboard, exports, admin,
-                   workflows, health, intake, sms):
+                   workflows, health, intake, sms, mechanisms, action_plans,
+                   mechanism_activities):
         app.register_blueprint(module.bp)
 
 

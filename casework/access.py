@@ -1,6 +1,21 @@
 """THE authorization module: which cases a user sees (a query filter), and can(user, action).
 
 Every view, service and template asks here, so that the screen and the rule never disagree.
+
+A commune's conflict-prevention mechanism (members, FFOM analyses, action plans, activities
+carried out) follows these rules, asked as `can(user, action, commune_id=...)`:
+
+- `view_mechanism`: everyone who holds a role in the commune (its mediators, mayor,
+  traditional leaders and coordinators) sees all of it; without `commune_id`, whether the
+  user sees any mechanism (the menu link);
+- `record_mechanism`: the commune's mediators, who make up its reconciliation team, set the
+  mechanism up and record its members, FFOM analyses, activities carried out and their files;
+- `edit_plan`: its mediators and its coordinators write the action plans (objectives,
+  activities, budgets, statuses, the cases a plan supports);
+- `appreciate`: the mayor and the traditional leaders of the commune record their own
+  appreciation of an activity, one per person and activity; only its author changes it
+  (`may_change_appreciation`);
+- administrators do no case work, so none of this; another commune's mechanism is a 404.
 """
 from __future__ import annotations
 
@@ -196,6 +211,8 @@ def _state_allows(case: Case, activity: str) -> bool:
 def can(user: User, action: str, case: Case | None = None, *, commune_id: int | None = None,
         trigger: str | None = None, proposal: Proposal | None = None) -> bool:
     """Whether `user` may do `action` now. Unknown actions are refused."""
+    if action in MECHANISM_ACTIONS:
+        return can_on_mechanism(user, action, commune_id)
     if action == "report":  # in `commune_id`, or in any commune when None
         reporting = commune_ids(user, (MEDIATOR, COORDINATOR))
         return bool(reporting) if commune_id is None else commune_id in reporting
@@ -232,6 +249,37 @@ def can(user: User, action: str, case: Case | None = None, *, commune_id: int | 
     if action == "sign_off":
         return bool(proposal is not None and signable_roles(user, proposal))
     return False
+
+
+# -- the mechanisms (see the module's docstring) ---------------------------------------------
+
+# Action -> the roles in the commune that allow it (None: any role).
+MECHANISM_ACTIONS: dict[str, tuple[str, ...] | None] = {
+    "view_mechanism": None,
+    "record_mechanism": (MEDIATOR,),
+    "edit_plan": (MEDIATOR, COORDINATOR),
+    "appreciate": SIGNING_ROLES,
+}
+
+
+def can_on_mechanism(user: User, action: str, commune_id: int | None) -> bool:
+    roles = MECHANISM_ACTIONS[action]
+    if commune_id is None:
+        return action == "view_mechanism" and bool(commune_ids(user))
+    held = roles_in(user, commune_id)
+    return bool(held) if roles is None else not held.isdisjoint(roles)
+
+
+def mechanism_communes(user: User) -> set[int]:
+    """Communes whose mechanism the user sees."""
+    return commune_ids(user)
+
+
+def may_change_appreciation(user: User, appreciation) -> bool:
+    """Its author, while they still hold the role they gave it in."""
+    commune_id = appreciation.activity.mechanism.commune_id
+    return (appreciation.user_id == user.id
+            and appreciation.role in roles_in(user, commune_id))
 
 
 def offered_transitions(user: User, case: Case):

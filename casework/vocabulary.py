@@ -93,3 +93,74 @@ def label(vocabulary: dict, code):
     if code is None:
         return ""
     return vocabulary.get(code, code)
+
+
+# -- the mechanisms (casework/models/mechanism.py) -----------------------------------------
+
+# The age groups of a mechanism's members and of the people its activities reach: the
+# youth, adult and elder groups of AGE_GROUPS, so that every count reads the same way.
+MECHANISM_AGE_GROUPS = {code: AGE_GROUPS[code] for code in ("youth", "adult", "elder")}
+MEMBER_SEXES = {"F": SEXES["F"], "M": SEXES["M"]}
+
+MEMBER_FUNCTIONS = {
+    "president": _l("President"),
+    "vice_president": _l("Vice-president"),
+    "secretary": _l("Secretary"),
+    "treasurer": _l("Treasurer"),
+    "mediator": _l("Mediator of the reconciliation team"),
+    "women_representative": _l("Women's representative"),
+    "youth_representative": _l("Youth representative"),
+    "religious_leader": _l("Religious leader"),
+    "customary_leader": _l("Customary leader"),
+    "member": _l("Member"),
+}
+
+ACTIVITY_KINDS = {
+    "training": _l("Training"),
+    "awareness": _l("Awareness session"),
+    "advocacy": _l("Advocacy with the communal authorities"),
+    "mediation_support": _l("Support to mediation"),
+    "other": _l("Other"),
+}
+
+PLANNED_STATUSES = {
+    "planned": _l("Planned"),
+    "done": _l("Done"),
+    "cancelled": _l("Cancelled"),
+}
+
+# The people an activity reached, by sex and by the age groups of MECHANISM_AGE_GROUPS.
+REACHED = {
+    "young_women": _l("Young women and girls (15-35)"),
+    "women": _l("Adult women"),
+    "elder_women": _l("Elderly women"),
+    "young_men": _l("Young men and boys (15-35)"),
+    "men": _l("Adult men"),
+    "elder_men": _l("Elderly men"),
+}
+REACHED_WOMEN = ("young_women", "women", "elder_women")
+REACHED_YOUTH = ("young_women", "young_men")
+REACHED_ELDERS = ("elder_women", "elder_men")
+
+ACTIVITY_FILE_KINDS = {
+    "photo": _l("Photo"),
+    "attendance_sheet": _l("Attendance sheet"),
+    "report": _l("Report"),
+    "other": _l("Other"),
+}
+
+# The appreciation an authority gives of an activity, from 1 to 4.
+RATINGS = {
+    1: _l("1 · Not satisfactory"),
+    2: _l("2 · Fair"),
+    3: _l("3 · Good"),
+    4: _l("4 · Very good"),
+}
+
+# The four lists of an FFOM analysis (forces, faiblesses, opportunités, menaces).
+FFOM_LIST_LABELS = {
+    "strengths": _l("Strengths"),
+    "weaknesses": _l("Weaknesses"),
+    "opportunities": _l("Opportunities"),
+    "threats": _l("Threats"),
+}

@@ -21,7 +21,7 @@ from config import TestConfig
 
 from .databases import SERVER_VARIABLE, postgres_database
 
-pytest_plugins = ["tests.factories"]
+pytest_plugins = ["tests.factories", "tests.mechanism_factories"]
 
 
 class IsolatedClient(FlaskClient):

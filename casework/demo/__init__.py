@@ -20,6 +20,7 @@ from ..services.followups import FollowUpInput
 from ..services.steps import StepInput
 from ..services.transitions import TransitionInput
 from ..timeutil import local_today
+from . import mechanisms as demo_mechanisms
 from .people import (ADMIN, COMMUNES, COORDINATOR, DEMO_TOTP_SECRET, LOCAL_ROLES, PASSWORD,
                      REGION, Staff, demo_usernames)
 from .scenarios import SCENARIOS, Move, Scenario
@@ -139,7 +140,8 @@ def _summary(opened, staff: dict[str, Staff]) -> str:
             f"{len(demo_usernames())} accounts (password {PASSWORD}; try mediateur.bougouni, "
             f"maire.bougouni, chef.bougouni, coordination, admin), {len(opened)} cases "
             f"({by_state}), {step_count} mediation steps, {visit_count} follow-up visits, "
-            f"{pending} proposal(s) waiting for sign-offs.")
+            f"{pending} proposal(s) waiting for sign-offs, and a conflict-prevention "
+            f"mechanism in each commune.")
 
 
 def load_demo() -> str:
@@ -155,13 +157,23 @@ def load_demo() -> str:
     first = max(scenario.reported_days_ago for scenario in SCENARIOS)
     with clock_at(_moment(today, first + SETUP_LEAD_DAYS, 0)):
         staff = _create_people()
-    opened = {}
-    for moment, number, move in _timeline(today):
-        scenario = SCENARIOS[number]
-        people = staff[scenario.commune]
+    opened, by_village = {}, {}
+    # The cases' moves and the mechanisms' acts, in time order (a stable sort: on the same
+    # moment, a case's move comes first).
+    acts = [(moment, (number, move)) for moment, number, move in _timeline(today)]
+    acts += [(moment, act) for moment, act in demo_mechanisms.timeline(today)]
+    acts.sort(key=lambda entry: entry[0])
+    for moment, act in acts:
         with clock_at(moment):
+            if callable(act):
+                act(staff, by_village)
+                continue
+            number, move = act
+            scenario = SCENARIOS[number]
+            people = staff[scenario.commune]
             if move is None:
-                opened[number] = _report(scenario, people)
+                opened[number] = by_village[(scenario.commune, scenario.village)] = \
+                    _report(scenario, people)
             else:
                 _play(move, opened[number], people)
     db.session.flush()

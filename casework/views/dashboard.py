@@ -14,7 +14,7 @@ from .. import access
 from ..charts import bars, stacked_columns
 from ..errors import NotPermitted
 from ..extensions import db
-from ..queries import dashboard
+from ..queries import dashboard, mechanism_figures
 from ..queries.figures import month_keys
 from ..queries.case_list import state_choices
 from ..queries.filters import FIRST_DAY, LAST_DAY, CaseFilters
@@ -105,3 +105,10 @@ def monthly():
                   filters=filters.as_record(), rows=d.reported)
     db.session.commit()
     return page
+
+
+@bp.get("/mechanisms")
+def mechanisms():
+    """Per commune: plan progress, budget, people reached by sex and age, the latest FFOM."""
+    figures = mechanism_figures.build(access.dashboard_communes(current_user))
+    return render_template("dashboard/mechanisms.html", figures=figures)

@@ -12,8 +12,9 @@ from ..errors import NotPermitted
 from ..exports.case_table import case_table
 from ..exports.dashboard_tables import dashboard_tables
 from ..exports.files import FORMATS, render
+from ..exports.mechanism_tables import mechanism_tables
 from ..extensions import db
-from ..queries import case_list, dashboard
+from ..queries import case_list, dashboard, mechanism_figures
 from ..queries.filters import CaseFilters
 from ..services import events
 from ..timeutil import local_today
@@ -77,3 +78,17 @@ def dashboard_file(fmt):
                   cases=d.reported)
     db.session.commit()
     return _file(fmt, _("dashboard"), tables)
+
+
+@bp.get("/mechanisms.<fmt>")
+def mechanisms_file(fmt):
+    fmt = _format(fmt)
+    if not access.can(current_user, "view_dashboard"):
+        raise NotPermitted(_l("The dashboard is for coordinators, mayors and traditional "
+                              "leaders."))
+    figures = mechanism_figures.build(access.dashboard_communes(current_user))
+    tables = mechanism_tables(figures)
+    events.record("export.mechanisms", actor=current_user, format=fmt,
+                  rows=sum(len(t.rows) for t in tables), communes=len(figures.rows))
+    db.session.commit()
+    return _file(fmt, _("mechanisms"), tables)

@@ -42,6 +42,16 @@ PAGES = [
     ("admin", "/admin/users/new"),
     ("admin", "/admin/communes"),
     ("admin", "/admin/workflows"),
+    ("mediateur.bougouni", "/mechanisms"),
+    ("mediateur.bougouni", "/mechanisms/BGN"),
+    ("mediateur.bougouni", "/mechanisms/BGN/activities/new"),
+    ("mediateur.bougouni", "/mechanisms/BGN/ffom/new"),
+    ("mediateur.bougouni", "/mechanisms/BGN/ffom/compare"),
+    ("mediateur.bougouni", "/mechanisms/BGN/plans/{plan}"),
+    ("mediateur.bougouni", "/mechanisms/BGN/plans/{plan}/edit"),
+    ("chef.bougouni", "/mechanisms/BGN/activities/{activity}"),
+    ("chef.bougouni", "/mechanisms/BGN/activities/{activity}/appreciation"),
+    ("maire.bougouni", "/dashboard/mechanisms"),
 ]
 
 
@@ -57,9 +67,23 @@ def demo(live_server):
         pending = (proposal.case.reference, proposal.id)
         resolved = db.session.scalar(select(Case.reference).where(
             Case.status == "resolved", Case.reference.like("BGN-%")))
+        plan, activity = _bougouni_mechanism()
         db.session.remove()
     assert pending and resolved, "the demo data lost a pending agreement or a resolved case"
-    return {"pending": pending[0], "proposal": pending[1], "resolved": resolved}
+    assert plan and activity, "the demo data lost the mechanism of Bougouni"
+    return {"pending": pending[0], "proposal": pending[1], "resolved": resolved, "plan": plan,
+            "activity": activity}
+
+
+def _bougouni_mechanism():
+    """Bougouni's action plan and its first activity carried out (appreciated by the chief)."""
+    from casework.models import ActionPlan, Commune, Mechanism, MechanismActivity
+    mechanism = db.session.scalar(select(Mechanism.id).join(Commune)
+                                  .where(Commune.code == "BGN"))
+    plan = db.session.scalar(select(ActionPlan.id).where(ActionPlan.mechanism_id == mechanism))
+    activity = db.session.scalar(select(MechanismActivity.id).where(
+        MechanismActivity.mechanism_id == mechanism).order_by(MechanismActivity.id))
+    return plan, activity
 
 
 @pytest.mark.parametrize("who, path", PAGES)

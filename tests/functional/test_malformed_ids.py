@@ -25,19 +25,23 @@ PARAMETER = re.compile(r"<(?:([a-z]+)(?:\([^)]*\))?:)?(\w+)>")
 
 
 @pytest.fixture
-def walk(app, people, make_case, make_user, login, tmp_path, monkeypatch):
+def walk(app, people, make_case, make_user, make_mechanism, login, tmp_path, monkeypatch):
     """The routes with URL parameters, each with valid values and the client to call it."""
     case = make_case("proposed")
     admin = make_user(is_admin=True)
     monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "attachments"))
     attachment = attachments.add_attachment(people.mediator, case, io.BytesIO(samples.pdf()),
                                             "accord.pdf")
+    stage = make_mechanism(with_file=True)
     db.session.commit()
     valid = {"reference": case.reference, "proposal_id": str(case.pending_proposal.id),
              "trigger": "refer", "fmt": "csv", "user_id": str(people.mediator.id),
              "membership_id": str(people.mediator.memberships[0].id),
              "commune_id": str(people.commune.id), "attachment_id": str(attachment.id),
-             "name": "mediation", "version": "1"}
+             "name": "mediation", "version": "1", "code": people.commune.code,
+             "member_id": str(stage.member.id), "analysis_id": str(stage.analysis.id),
+             "plan_id": str(stage.plan.id), "item_id": str(stage.item.id),
+             "activity_id": str(stage.activity.id), "file_id": str(stage.file.id)}
     clients = {"admin": login(admin, app.test_client()),
                "case": login(people.coordinator, app.test_client())}
     rules = [rule for rule in app.url_map.iter_rules()
@@ -56,7 +60,9 @@ def test_every_parameter_of_every_route_is_walked(walk):
     rules, _ = walk
     names = {name for rule in rules for name in rule.arguments}
     assert names == {"reference", "proposal_id", "trigger", "fmt", "user_id", "membership_id",
-                     "commune_id", "attachment_id", "name", "version"}  # a new route
+                     "commune_id", "attachment_id", "name", "version", "code", "member_id",
+                     "analysis_id", "plan_id", "item_id", "activity_id",
+                     "file_id"}  # a new route
     # parameter: give it a valid value above
 
 
@@ -77,14 +83,14 @@ def test_malformed_ids_are_404(walk, bad):
                 assert response.status_code == 404, (rule.rule, name, bad)
                 assert "Page introuvable" in text(response)
                 walked += 1
-    assert walked == 13  # every `<int:...>` of every route
+    assert walked == 25  # every `<int:...>` of every route
 
 
 @pytest.mark.parametrize("bad", BAD_STRINGS)
 def test_malformed_references_triggers_and_formats_are_404(walk, bad):
     rules, request = walk
     for rule in rules:
-        for name in ("reference", "trigger", "fmt"):
+        for name in ("reference", "trigger", "fmt", "code"):
             if name in rule.arguments:
                 response = request(rule, **{name: bad})
                 assert response.status_code == 404, (rule.rule, name, bad)

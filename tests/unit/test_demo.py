@@ -216,3 +216,42 @@ def test_parties_and_steps_count_people_with_women_present(demo):
     assert len(all_steps) >= 40
     assert sum(s.female_participants > 0 for s in all_steps) >= 0.75 * len(all_steps)
     assert all(s.participants > 0 for s in all_steps)
+
+
+def test_each_commune_has_its_mechanism_with_members_ffom_plan_and_activities(demo):
+    from casework.models import Mechanism
+    from casework.queries.mechanism_figures import build
+    mechanisms = list(db.session.scalars(select(Mechanism)))
+    assert {m.commune.code for m in mechanisms} == CODES
+    for mechanism in mechanisms:
+        members = mechanism.current_members
+        assert len(members) >= 5 and any(m.sex == "F" for m in members)
+        assert any(m.age_group == "youth" for m in members)
+        assert any(m.user_id is not None for m in members)  # the mediator's account
+        assert 1 <= len(mechanism.analyses) <= 2
+    figures = build({m.commune_id for m in mechanisms})
+    for row in figures.rows:
+        assert row.planned >= 4 and 2 <= row.done < row.planned, row.commune.name
+        assert 0 < row.budget_spent < row.budget_planned
+        assert row.reached_women > 0 and row.appreciations >= 1
+    assert any(len(m.analyses) == 2 for m in mechanisms)
+
+
+def test_each_plan_supports_two_distinct_conflicts_of_its_commune(demo):
+    from casework.models import ActionPlan
+    plans = list(db.session.scalars(select(ActionPlan)))
+    assert len(plans) == len(COMMUNES)
+    for plan in plans:
+        assert len({c.id for c in plan.cases}) == 2
+        assert all(c.commune_id == plan.mechanism.commune_id and not c.confidential
+                   for c in plan.cases)
+
+
+def test_the_mechanisms_are_dated_in_the_past(demo):
+    from casework.models import Appreciation, FfomAnalysis, MechanismActivity
+    today = datetime.now(timezone.utc).date()
+    days = [a.analysed_on for a in db.session.scalars(select(FfomAnalysis))] + [
+        a.held_on for a in db.session.scalars(select(MechanismActivity))]
+    assert days and max(days) < today
+    moments = [a.created_at for a in db.session.scalars(select(Appreciation))]
+    assert moments and max(moments) < datetime.now(timezone.utc)

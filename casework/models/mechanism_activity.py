@@ -1,0 +1,106 @@
+"""An activity a mechanism carried out (training, awareness session, advocacy...): who it
+reached by sex and age group, its files, and the appreciation of the communal and
+traditional authorities, each recorded by its author."""
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..vocabulary import REACHED, REACHED_ELDERS, REACHED_WOMEN, REACHED_YOUTH
+from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
+
+
+class MechanismActivity(db.Model):
+    __tablename__ = "mechanism_activities"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mechanism_id: Mapped[int] = mapped_column(ForeignKey("mechanisms.id"), index=True)
+    # The activity of an action plan this one carries out, if any (once only).
+    planned_id: Mapped[int | None] = mapped_column(ForeignKey("planned_activities.id"),
+                                                   unique=True)
+    held_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(160))
+    place: Mapped[str] = mapped_column(String(160))
+    facilitators: Mapped[str] = mapped_column(String(300))
+    young_women: Mapped[int] = mapped_column(Integer, default=0)
+    women: Mapped[int] = mapped_column(Integer, default=0)
+    elder_women: Mapped[int] = mapped_column(Integer, default=0)
+    young_men: Mapped[int] = mapped_column(Integer, default=0)
+    men: Mapped[int] = mapped_column(Integer, default=0)
+    elder_men: Mapped[int] = mapped_column(Integer, default=0)
+    summary: Mapped[str] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    mechanism = relationship("Mechanism")
+    planned = relationship("PlannedActivity", back_populates="report")
+    created_by = relationship("User")
+    files: Mapped[list["ActivityFile"]] = relationship(
+        back_populates="activity", order_by="ActivityFile.id")
+    appreciations: Mapped[list["Appreciation"]] = relationship(
+        back_populates="activity", order_by="Appreciation.id")
+
+    @property
+    def participants(self) -> int:
+        return sum(getattr(self, name) for name in REACHED)
+
+    @property
+    def female(self) -> int:
+        return sum(getattr(self, name) for name in REACHED_WOMEN)
+
+    @property
+    def youth(self) -> int:
+        return sum(getattr(self, name) for name in REACHED_YOUTH)
+
+    @property
+    def elders(self) -> int:
+        return sum(getattr(self, name) for name in REACHED_ELDERS)
+
+
+class ActivityFile(db.Model):
+    """A photo, an attendance sheet or a report of an activity; stored like case attachments
+    (casework/files: type read from the content, images re-encoded, random stored name)."""
+
+    __tablename__ = "activity_files"
+    __table_args__ = (NEVER_REUSE_IDS,)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("mechanism_activities.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(String(160), default="")
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    activity: Mapped[MechanismActivity] = relationship(back_populates="files")
+    uploaded_by = relationship("User", lazy="joined")
+
+
+class Appreciation(db.Model):
+    """What a mayor or a traditional leader thinks of an activity: one per person and
+    activity, recorded and changed by that person only."""
+
+    __tablename__ = "activity_appreciations"
+    __table_args__ = (UniqueConstraint("activity_id", "user_id"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("mechanism_activities.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(32))
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    activity: Mapped[MechanismActivity] = relationship(back_populates="appreciations")
+    user = relationship("User", lazy="joined")

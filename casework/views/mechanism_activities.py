@@ -1,0 +1,146 @@
+"""Activities a mechanism carried out: recording one, its page, its files (uploaded by the
+mediators, downloaded through an access check) and the authorities' appreciation."""
+from __future__ import annotations
+
+from flask import (Blueprint, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from .. import access
+from ..errorpages import render_error
+from ..extensions import db
+from ..files import names, store
+from ..files.content import TYPE_LABELS
+from ..forms.fields import options
+from ..forms.mechanisms import ActivityFileForm, ActivityForm, AppreciationForm
+from ..models import ActivityFile, MechanismActivity
+from ..services import attachments, mechanism_activities, mechanisms
+from ..timeutil import local_today
+from ..vocabulary import ACTIVITY_KINDS, label
+from .common import handle_form, opening
+from .mechanism_common import mechanism_or_404, row_of
+
+bp = Blueprint("activities", __name__, url_prefix="/mechanisms")
+
+
+@bp.url_value_preprocessor
+def _allow_a_file(endpoint, _values):
+    """The upload route alone reads a 10 MB file (see views/attachments.py for why here)."""
+    if endpoint == "activities.add_file" and current_user.is_authenticated:
+        request.max_content_length = attachments.MAX_REQUEST_BYTES
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    return None
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    if request.endpoint == "activities.add_file":
+        return render_error(413, attachments.TOO_LARGE)
+    return render_error(413)
+
+
+def _activity(mechanism, activity_id) -> MechanismActivity:
+    return row_of(MechanismActivity, activity_id, lambda a: a.mechanism_id == mechanism.id)
+
+
+def _page(mechanism, activity, *, file_form=None, status=200):
+    mine = mechanism_activities.appreciation_of(current_user, activity)
+    return render_template(
+        "mechanisms/activity.html", mechanism=mechanism, activity=activity, mine=mine,
+        file_form=file_form or ActivityFileForm(), file_types=TYPE_LABELS), status
+
+
+@bp.route("/<code>/activities/new", methods=["GET", "POST"])
+def new(code):
+    mechanism = mechanism_or_404(code)
+    opening(access.can(current_user, "record_mechanism", commune_id=mechanism.commune_id),
+            mechanisms.NOT_YOURS)
+    form = ActivityForm()
+    planned = mechanism_activities.open_planned(mechanism)
+    form.planned_id.choices = options(
+        [("", _l("None: an activity outside the plan")),
+         *((p.id, f"{p.planned_on:%d/%m/%Y} · {label(ACTIVITY_KINDS, p.kind)} · {p.title}")
+           for p in planned)])
+    if not form.is_submitted():
+        form.held_on.data = local_today()
+        chosen = request.args.get("planned", "")
+        if chosen.isdigit() and any(p.id == int(chosen) for p in planned):
+            item = next(p for p in planned if p.id == int(chosen))
+            form.planned_id.data, form.kind.data, form.title.data = item.id, item.kind, item.title
+    created = []
+    status = handle_form(form, lambda: created.append(mechanism_activities.record_activity(
+        current_user, mechanism, form.to_input())))
+    if status is None:
+        flash(_l("The activity is recorded."), "success")
+        return redirect(url_for("activities.show", code=code, activity_id=created[0].id))
+    return render_template("mechanisms/activity_form.html", mechanism=mechanism,
+                           form=form), status
+
+
+@bp.get("/<code>/activities/<int:activity_id>")
+def show(code, activity_id):
+    mechanism = mechanism_or_404(code)
+    return _page(mechanism, _activity(mechanism, activity_id))[0]
+
+
+@bp.post("/<code>/activities/<int:activity_id>/files")
+def add_file(code, activity_id):
+    mechanism = mechanism_or_404(code)
+    activity = _activity(mechanism, activity_id)
+    form = ActivityFileForm()
+    upload = form.file.data
+    status = handle_form(form, lambda: mechanism_activities.add_file(
+        current_user, activity, upload.stream, upload.filename, form.kind.data,
+        form.description.data))
+    if status is None:
+        flash(_l("The file is added to the activity."), "success")
+        return redirect(url_for("activities.show", code=code, activity_id=activity.id,
+                                _anchor="files"))
+    return _page(mechanism, activity, file_form=form, status=status)
+
+
+@bp.get("/<code>/activities/<int:activity_id>/files/<int:file_id>")
+def download(code, activity_id, file_id):
+    mechanism = mechanism_or_404(code)
+    activity = _activity(mechanism, activity_id)
+    file = row_of(ActivityFile, file_id, lambda f: f.activity_id == activity.id)
+    stored = store.path_of(file.stored_name).open("rb")  # a missing file logs no download
+    try:
+        mechanism_activities.record_download(current_user, file)
+        db.session.commit()
+    except BaseException:
+        stored.close()
+        raise
+    response = send_file(stored, mimetype=file.content_type, as_attachment=True,
+                         download_name=file.display_name, conditional=False, etag=False,
+                         max_age=0)
+    response.headers.set("Content-Disposition", "attachment",
+                         **names.content_disposition(file.display_name))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/<code>/activities/<int:activity_id>/appreciation", methods=["GET", "POST"])
+def appreciate(code, activity_id):
+    mechanism = mechanism_or_404(code)
+    activity = _activity(mechanism, activity_id)
+    opening(access.can(current_user, "appreciate", commune_id=mechanism.commune_id),
+            _l("Only the mayor and the traditional leaders of the commune give their "
+               "appreciation of an activity."))
+    mine = mechanism_activities.appreciation_of(current_user, activity)
+    form = AppreciationForm(obj=mine) if mine else AppreciationForm()
+    status = handle_form(form, lambda: mechanism_activities.save_appreciation(
+        current_user, activity, rating=form.rating.data, comment=form.comment.data,
+        version=form.version.data if mine else None))
+    if status is None:
+        flash(_l("Your appreciation is recorded."), "success")
+        return redirect(url_for("activities.show", code=code, activity_id=activity.id,
+                                _anchor="appreciations"))
+    return render_template("mechanisms/appreciation.html", mechanism=mechanism,
+                           activity=activity, form=form, mine=mine), status
