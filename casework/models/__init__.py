@@ -1,4 +1,5 @@
 """The domain model, one module per aggregate."""
+from .api_token import ApiToken
 from .attachment import Attachment
 from .base import clock_at, utcnow
 from .case import Case, CaseSearch, CaseStateEntry, TeamMember
@@ -12,7 +13,8 @@ from .summary import ParticipationMonth
 from .user import Membership, RecoveryCode, User
 
 __all__ = [
-    "PARTICIPANTS", "AppendOnlyError", "Attachment", "Case", "CaseSearch", "CaseStateEntry",
+    "PARTICIPANTS", "ApiToken", "AppendOnlyError", "Attachment", "Case", "CaseSearch",
+    "CaseStateEntry",
     "Commune", "Event", "FollowUp", "MediationStep", "Membership", "ParticipationMonth", "Party",
     "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User", "clock_at", "utcnow",
 ]
