@@ -48,8 +48,10 @@ def choice(vocabulary, **kwargs) -> fields.String:
                          **kwargs)
 
 
-def whole(minimum: int = 0, maximum: int = MAX_WHOLE, **kwargs) -> fields.Integer:
-    return fields.Integer(strict=True, validate=validate.Range(
+def whole(minimum: int = 0, maximum: int = MAX_WHOLE, *, strict: bool = True,
+          **kwargs) -> fields.Integer:
+    """A whole number: in a JSON body a number (not "3"); in a query string, its digits."""
+    return fields.Integer(strict=strict, validate=validate.Range(
         min=minimum, max=maximum, error=_l("Enter a whole number from {min} to {max}.")),
         **kwargs)
 

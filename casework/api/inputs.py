@@ -53,14 +53,14 @@ class CaseIn(Schema):
 
 
 class CaseQuery(Schema):
-    commune = row_id(metadata={"description": "Only this commune's cases."})
+    commune = row_id(strict=False, metadata={"description": "Only this commune's cases."})
     state = fields.String(metadata={"description": "Only cases in this state (see "
                                                    "/workflows)."})
     type = choice(v.CONFLICT_TYPES, metadata={"description": "Only this type of conflict."})
     updated_since = Moment(metadata={"description": "Only cases changed at or after this "
                                                     "instant (ISO 8601)."})
-    page = whole(1, 100_000, load_default=1)
-    per_page = whole(1, 100, load_default=25)
+    page = whole(1, 100_000, strict=False, load_default=1)
+    per_page = whole(1, 100, strict=False, load_default=25)
 
 
 class Versioned(Schema):
@@ -116,7 +116,7 @@ class TeamIn(Versioned):
 
 
 class DashboardQuery(Schema):
-    commune = row_id()
+    commune = row_id(strict=False)
     state = fields.String()
     type = choice(v.CONFLICT_TYPES)
     date_from = day(data_key="from", metadata={"description": "First day of the period."})
