@@ -14,12 +14,20 @@ from .scope import PREFIX, in_api
 __all__ = ["PREFIX", "in_api", "init_app", "register_blueprints"]
 
 REFERENCE_PATTERN = "[A-Z]{2,6}-[0-9]{4}-[0-9]{4,6}"
+TRIGGER_PATTERN = "[a-z][a-z0-9_]{0,63}"
 
 
 class ReferenceConverter(BaseConverter):
     """A case reference in a URL, such as BGN-2026-0012; anything else matches no route."""
 
     regex = REFERENCE_PATTERN
+
+
+class TriggerConverter(BaseConverter):
+    """A transition's trigger in a URL, named as the workflow engine allows (a lowercase
+    identifier): anything else matches no route, before its body is even read."""
+
+    regex = TRIGGER_PATTERN
 
 
 def init_app(app: Flask) -> None:
@@ -45,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from .spec import Api
 
     app.url_map.converters["reference"] = ReferenceConverter
+    app.url_map.converters["trigger"] = TriggerConverter
     for name, value in (("API_TITLE", "Palabre"), ("API_VERSION", "1"),
                         ("OPENAPI_VERSION", "3.0.3"), ("OPENAPI_URL_PREFIX", "/api/v1"),
                         ("OPENAPI_JSON_PATH", "openapi.json")):
@@ -53,8 +62,10 @@ def register_blueprints(app: Flask) -> None:
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     api.register_converter(RowIdConverter, integerconverter2paramschema)
-    api.register_converter(ReferenceConverter, lambda _converter: {
-        "type": "string", "pattern": f"^{REFERENCE_PATTERN}$"})
+    for converter, pattern in ((ReferenceConverter, REFERENCE_PATTERN),
+                               (TriggerConverter, TRIGGER_PATTERN)):
+        api.register_converter(converter, lambda _c, pattern=pattern: {
+            "type": "string", "pattern": f"^{pattern}$"})
     for module in (tokens, cases, workflows, dashboard):
         csrf.exempt(module.bp)  # no cookie is accepted, so no cross-site request can act
         api.register_blueprint(module.bp)

@@ -104,7 +104,7 @@ def actions(reference):
     return present.actions(user, case_or_404(reference, user))
 
 
-@bp.post("/<reference:reference>/transitions/<trigger>")
+@bp.post("/<reference:reference>/transitions/<trigger:trigger>")
 @bp.arguments(TransitionIn)
 @bp.response(200, CaseOut)
 def fire(body, reference, trigger):

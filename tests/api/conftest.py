@@ -1,14 +1,7 @@
 """Callers of the JSON API: a token for a user, and a client that sends it."""
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
-
 import pytest
-
-from casework.extensions import db
-from casework.models import ApiToken, utcnow
-from casework.services import api_tokens
 
 PROBLEM = "application/problem+json"
 
@@ -40,19 +33,6 @@ class Caller:
 
     def delete(self, path, **kwargs):
         return self.open("DELETE", path, **kwargs)
-
-
-@pytest.fixture
-def grant():
-    """grant(user, days=30) -> a live token of `user`, as POST /api/v1/tokens gives one (the
-    token endpoint itself is tested in test_tokens.py, codes and throttling included)."""
-    def make(user, days: int = 30) -> str:
-        token = secrets.token_urlsafe(32)
-        db.session.add(ApiToken(user_id=user.id, token_hash=api_tokens.hash_token(token),
-                                expires_at=utcnow() + timedelta(days=days)))
-        db.session.commit()
-        return token
-    return make
 
 
 @pytest.fixture
