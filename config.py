@@ -50,6 +50,8 @@ class Config:
     LOGIN_MAX_FAILURES_PER_ADDRESS = 30
     LOGIN_WINDOW_MINUTES = 15
     EXPORT_MAX_ROWS = 50_000
+    # How long a token of the JSON API (POST /api/v1/tokens) works, unless revoked before.
+    API_TOKEN_DAYS = 30
     # Files attached to cases: never under static/ (the app refuses to start otherwise), served
     # only through the access-checked download route.
     ATTACHMENTS_DIR = os.environ.get("PALABRE_ATTACHMENTS_DIR", str(INSTANCE_DIR / "attachments"))

@@ -20,8 +20,8 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     _require_secret_key(app)
     _trust_proxies(app)
 
-    from . import (cli, compression, errorpages, i18n, inputs, security, sessions, static_files,
-                   templating)
+    from . import (api, cli, compression, errorpages, i18n, inputs, security, sessions,
+                   static_files, templating)
     from .files import store as files
     from .notifications import commands as notification_commands
     from .extensions import csrf, db, migrate
@@ -35,6 +35,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     i18n.init_app(app)
+    api.init_app(app)  # before the session gates: the API never reads the cookie's user
     sessions.init_app(app)
     security.init_app(app)
     static_files.init_app(app)
@@ -83,6 +84,8 @@ def _register_blueprints(app: Flask) -> None:
                    workflows, health, intake, sms, mechanisms, action_plans,
                    mechanism_activities):
         app.register_blueprint(module.bp)
+    from . import api
+    api.register_blueprints(app)
 
 
 def _refuse_demo_accounts() -> None:

@@ -71,24 +71,35 @@ def describe(error: BaseException) -> str:
 
 
 def init_app(app: Flask) -> None:
+    from .api import in_api
+    from .api.errors import answer as api_problem
+
     @app.errorhandler(CSRFError)
     def _csrf(_error):
+        if in_api():
+            return api_problem(_error)
         return render_error(400, _l("The form expired or was already sent. Open the page "
                                     "again and send it once more."))
 
     @app.errorhandler(CaseworkError)
     def _refused(error: CaseworkError):
+        if in_api():
+            return api_problem(error)
         db.session.rollback()
         return render_error(error.status, error.message)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if in_api():
+            return api_problem(error)
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         if app.testing and not app.config.get("RENDER_UNEXPECTED_ERRORS"):
             raise error  # let the test see the real failure
+        if in_api():
+            return api_problem(error)
         error_id = uuid.uuid4().hex[:12]
         log.error("unexpected error %s\n%s", error_id, describe(error))
         db.session.rollback()

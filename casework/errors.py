@@ -51,3 +51,11 @@ class WrongCode(InvalidInput):
     when this is raised: the caller commits it (sign-in throttling counts it), then says so."""
 
     status = 400
+
+
+class Unauthenticated(CaseworkError):
+    """No valid credentials: a wrong password or code, a missing, expired or revoked token.
+    The failure events are all the unit of work holds: the caller commits them (sign-in
+    throttling counts them), then answers 401."""
+
+    status = 401

@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from babel.numbers import get_group_symbol
-from flask import Flask, current_app, has_request_context, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -29,6 +29,9 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # a flask command, a test calling a service
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):  # the API: Accept-Language alone, French by default
+        return (request.accept_languages.best_match(languages)
+                or current_app.config["BABEL_DEFAULT_LOCALE"])
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("language")

@@ -3,6 +3,7 @@ service exists, so that test data carries the same events and invariants as real
 from __future__ import annotations
 
 import itertools
+import secrets
 import string
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -10,9 +11,9 @@ from datetime import timedelta
 import pytest
 
 from casework.extensions import db
-from casework.models import Commune, User
-from casework.services import (accounts, cases, followups, signoffs, steps, team, transitions,
-                               two_factor)
+from casework.models import ApiToken, Commune, User, utcnow
+from casework.services import (accounts, api_tokens, cases, followups, signoffs, steps, team,
+                               transitions, two_factor)
 from casework.services.cases import CaseInput, PartyInput
 from casework.services.followups import FollowUpInput
 from casework.services.steps import StepInput
@@ -57,6 +58,19 @@ def make_user():
             user.recovery_codes_given = two_factor.enrol_with_known_secret(user, TOTP_SECRET)
         db.session.commit()
         return user
+    return make
+
+
+@pytest.fixture
+def grant():
+    """grant(user, days=30) -> a live API token of `user`, as POST /api/v1/tokens gives one
+    (the endpoint itself, with its codes and throttling, is tested in tests/api)."""
+    def make(user: User, days: int = 30) -> str:
+        token = secrets.token_urlsafe(32)
+        db.session.add(ApiToken(user_id=user.id, token_hash=api_tokens.hash_token(token),
+                                expires_at=utcnow() + timedelta(days=days)))
+        db.session.commit()
+        return token
     return make
 
 

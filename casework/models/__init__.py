@@ -1,5 +1,6 @@
 """The domain model, one module per aggregate."""
 from .action_plan import ActionPlan, PlannedActivity, action_plan_cases
+from .api_token import ApiToken
 from .attachment import Attachment
 from .base import clock_at, utcnow
 from .case import Case, CaseSearch, CaseStateEntry, TeamMember
@@ -17,10 +18,10 @@ from .summary import ParticipationMonth
 from .user import Membership, RecoveryCode, User
 
 __all__ = [
-    "FFOM_LISTS", "PARTICIPANTS", "ActionPlan", "ActivityFile", "AppendOnlyError",
-    "Appreciation", "Attachment", "FfomAnalysis", "Mechanism", "MechanismActivity",
-    "MechanismMember", "PlannedActivity", "action_plan_cases", "Case", "CaseSearch",
-    "CaseStateEntry", "Commune", "Event", "FollowUp", "IntakeRecord", "MediationStep",
-    "Membership", "Notification", "ParticipationMonth", "Party", "Proposal", "RecoveryCode",
-    "SignOff", "TeamMember", "User", "clock_at", "utcnow",
+    "FFOM_LISTS", "PARTICIPANTS", "ActionPlan", "ActivityFile", "ApiToken", "AppendOnlyError",
+    "Appreciation", "Attachment", "Case", "CaseSearch", "CaseStateEntry", "Commune", "Event",
+    "FfomAnalysis", "FollowUp", "IntakeRecord", "Mechanism", "MechanismActivity",
+    "MechanismMember", "MediationStep", "Membership", "Notification", "ParticipationMonth",
+    "Party", "PlannedActivity", "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User",
+    "action_plan_cases", "clock_at", "utcnow",
 ]

@@ -176,6 +176,8 @@ def set_active(actor, user: User, active: bool) -> None:
         return
     user.active = active
     user.end_sessions()
+    if not active:
+        _revoke_api_tokens(actor, user, "disabled")
     events.record("admin.user_enabled" if active else "admin.user_disabled", actor=actor,
                   user_id=user.id)
     db.session.flush()
@@ -188,6 +190,7 @@ def reset_password(actor, user: User) -> str:
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
     user.end_sessions()
+    _revoke_api_tokens(actor, user, "password_reset")
     events.record("admin.password_reset", actor=actor, user_id=user.id)
     db.session.flush()
     return temporary
@@ -203,6 +206,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.end_sessions()
+    _revoke_api_tokens(user, user, "password_changed")
     events.record("auth.password_changed", actor=user)
     db.session.flush()
 
@@ -229,3 +233,9 @@ def update_profile(actor, user: User, *, full_name: str, sex: str | None, phone:
     user.is_admin = is_admin
     events.record("admin.user_updated", actor=actor, user_id=user.id)
     db.session.flush()
+
+
+def _revoke_api_tokens(actor, user: User, reason: str) -> None:
+    """New credentials end the API's tokens too, not only the browser's sessions."""
+    from .api_tokens import revoke_all  # it signs in through this module
+    revoke_all(actor, user, reason)

@@ -265,5 +265,7 @@ def reset(actor, user: User) -> None:
     had = user.totp_secret is not None
     _clear(user)
     user.end_sessions()
+    from .api_tokens import revoke_all  # it signs in through this module
+    revoke_all(actor, user, "mfa_reset")
     events.record("admin.mfa_reset", actor=actor, user_id=user.id, was_enrolled=had)
     db.session.flush()

@@ -22,29 +22,30 @@ from ..sessions import SAFE_METHODS
 REFERENCE = re.compile(r"^[A-Z]{2,6}-\d{4}-\d{4,6}$")
 
 
-def case_or_404(reference: str) -> Case:
-    """The case if the signed-in user may see it; 404 otherwise, with the denial logged.
+def case_or_404(reference: str, user=None) -> Case:
+    """The case if the signed-in user (or `user`: the API's caller) may see it; 404 otherwise,
+    with the denial logged.
 
     A request that may change the case (any POST: transition, sign-off, step, follow-up, team)
     loads it locked, so that two such requests on one case run one after the other and the
     second sees what the first did (its service then answers with a precise 409).
     """
+    user = current_user if user is None else user
     if not REFERENCE.match(reference or ""):
         abort(404)
-    case = access.find_case(current_user, reference,
-                            for_update=request.method not in SAFE_METHODS)
+    case = access.find_case(user, reference, for_update=request.method not in SAFE_METHODS)
     if case is None:
-        _log_denied(reference)
+        _log_denied(reference, user)
         abort(404)
     return case
 
 
-def _log_denied(reference: str) -> None:
+def _log_denied(reference: str, user) -> None:
     case_id = db.session.scalar(select(Case.id).where(Case.reference == reference))
     if case_id is None:
         return
     db.session.rollback()
-    events.record("access.denied", actor=current_user, case=db.session.get(Case, case_id),
+    events.record("access.denied", actor=user, case=db.session.get(Case, case_id),
                   reference=reference)
     db.session.commit()
 

@@ -25,7 +25,8 @@ PARAMETER = re.compile(r"<(?:([a-z]+)(?:\([^)]*\))?:)?(\w+)>")
 
 
 @pytest.fixture
-def walk(app, people, make_case, make_user, make_mechanism, login, tmp_path, monkeypatch):
+def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_path,
+         monkeypatch):
     """The routes with URL parameters, each with valid values and the client to call it."""
     case = make_case("proposed")
     admin = make_user(is_admin=True)
@@ -46,12 +47,15 @@ def walk(app, people, make_case, make_user, make_mechanism, login, tmp_path, mon
                "case": login(people.coordinator, app.test_client())}
     rules = [rule for rule in app.url_map.iter_rules()
              if rule.arguments and rule.endpoint != "static"]
+    api = {"Authorization": f"Bearer {grant(people.coordinator)}"}  # the API takes no cookie
 
     def request(rule, **changes):
         values = {**valid, **changes}
         url = PARAMETER.sub(lambda m: values[m.group(2)], rule.rule)
         client = clients["admin" if rule.endpoint.startswith("admin.") else "case"]
-        return client.open(url, method="GET" if "GET" in rule.methods else "POST")
+        method = next(m for m in ("GET", "POST", "PUT", "DELETE") if m in rule.methods)
+        return client.open(url, method=method,
+                           headers=api if rule.rule.startswith("/api/") else {})
 
     return rules, request
 
@@ -81,9 +85,12 @@ def test_malformed_ids_are_404(walk, bad):
             if isinstance(converter, IntegerConverter):
                 response = request(rule, **{name: bad})
                 assert response.status_code == 404, (rule.rule, name, bad)
-                assert "Page introuvable" in text(response)
+                if rule.rule.startswith("/api/"):
+                    assert response.get_json()["title"] == "Introuvable"
+                else:
+                    assert "Page introuvable" in text(response)
                 walked += 1
-    assert walked == 25  # every `<int:...>` of every route
+    assert walked == 26  # every `<int:...>` of every route
 
 
 @pytest.mark.parametrize("bad", BAD_STRINGS)

@@ -1,0 +1,224 @@
+"""The API's answers, as marshmallow schemas: what /openapi.json describes and what is sent.
+
+Fields that may be hidden (the parties' names and the facts of a confidential case, from
+anyone but its team, its coordinators and the mediator who reported it) are null then, and
+`identities_hidden` is true.
+"""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+S, Int, B = fields.String, fields.Integer, fields.Boolean
+
+
+def hidden(field_class=S, **kwargs):
+    return field_class(allow_none=True, required=True, metadata={
+        "description": "null when identities_hidden"}, **kwargs)
+
+
+class TokenOut(Schema):
+    token = S(required=True, metadata={"description": "Shown once: send it as "
+                                                      "Authorization: Bearer <token>."})
+    expires_at = fields.DateTime(required=True)
+    name = S(required=True)
+
+
+class CommuneOut(Schema):
+    id = Int(required=True)
+    code = S(required=True)
+    name = S(required=True)
+
+
+class PersonOut(Schema):
+    id = Int(required=True)
+    full_name = S(required=True)
+
+
+class CaseSummaryOut(Schema):
+    reference = S(required=True)
+    commune = fields.Nested(CommuneOut, required=True)
+    village = S(required=True)
+    conflict_type = S(required=True)
+    status = S(required=True)
+    status_label = S(required=True)
+    urgency = S(required=True)
+    confidential = B(required=True)
+    workflow = S(required=True)
+    workflow_version = Int(required=True)
+    created_at = fields.DateTime(required=True)
+    updated_at = fields.DateTime(required=True)
+    status_changed_at = fields.DateTime(required=True)
+    version = Int(required=True)
+
+
+class CasePageOut(Schema):
+    items = fields.List(fields.Nested(CaseSummaryOut), required=True)
+    page = Int(required=True)
+    per_page = Int(required=True)
+    total = Int(required=True)
+    pages = Int(required=True)
+
+
+class PartyOut(Schema):
+    position = Int(required=True)
+    name = hidden()
+    sex = S(required=True)
+    age_group = S(required=True)
+    kind = S(required=True)
+    people_count = Int(required=True)
+
+
+class StepOut(Schema):
+    id = Int(required=True)
+    step_date = fields.Date(required=True)
+    kind = S(required=True)
+    place = hidden()
+    women = Int(required=True)
+    men = Int(required=True)
+    young_women = Int(required=True)
+    young_men = Int(required=True)
+    summary = hidden()
+    outcome = hidden()
+    next_step = hidden()
+    next_step_date = fields.Date(allow_none=True, required=True)
+    created_at = fields.DateTime(required=True)
+
+
+class SignOffOut(Schema):
+    role = S(required=True)
+    decision = S(required=True)
+    comment = hidden()
+    user = fields.Nested(PersonOut, required=True)
+    signed_at = fields.DateTime(required=True)
+
+
+class ProposalOut(Schema):
+    id = Int(required=True)
+    trigger = S(required=True)
+    status = S(required=True)
+    from_state = S(required=True)
+    to_state = S(required=True)
+    agreement_text = hidden()
+    required_roles = fields.List(S(), required=True)
+    awaited_roles = fields.List(S(), required=True)
+    proposed_by = fields.Nested(PersonOut, required=True)
+    proposed_at = fields.DateTime(required=True)
+    decided_at = fields.DateTime(allow_none=True, required=True)
+    signoffs = fields.List(fields.Nested(SignOffOut), required=True)
+
+
+class FollowUpOut(Schema):
+    id = Int(required=True)
+    proposal_id = Int(required=True)
+    milestone_days = Int(allow_none=True, required=True)
+    visit_date = fields.Date(required=True)
+    outcome = S(required=True)
+    notes = hidden()
+
+
+class MilestoneOut(Schema):
+    days = Int(required=True)
+    due = fields.Date(required=True)
+    follow_up_id = Int(allow_none=True, required=True)
+
+
+class CaseOut(CaseSummaryOut):
+    identities_hidden = B(required=True)
+    facts_date = fields.Date(allow_none=True, required=True)
+    description = hidden()
+    violence = B(required=True)
+    injuries = Int(required=True)
+    deaths = Int(required=True)
+    reporter_name = hidden()
+    channel = S(required=True)
+    referral_target = S(allow_none=True, required=True)
+    decision_note = hidden()
+    created_by = fields.Nested(PersonOut, required=True)
+    parties = fields.List(fields.Nested(PartyOut), required=True)
+    team = fields.List(fields.Nested(PersonOut), required=True)
+    steps = fields.List(fields.Nested(StepOut), required=True)
+    proposals = fields.List(fields.Nested(ProposalOut), required=True)
+    follow_ups = fields.List(fields.Nested(FollowUpOut), required=True)
+    milestones = fields.List(fields.Nested(MilestoneOut), required=True)
+    next_steps = fields.List(S(), required=True)
+
+
+class TransitionOfferOut(Schema):
+    trigger = S(required=True)
+    label = S(required=True)
+    dest = S(required=True)
+    form = S(allow_none=True, required=True, metadata={
+        "description": "What the body carries: agreement (agreement_text), reason (note, "
+                       "required), note (optional), referral (referral_target, note)."})
+    needs_signoffs = B(required=True)
+
+
+class SignOffOfferOut(Schema):
+    proposal_id = Int(required=True)
+    roles = fields.List(S(), required=True)
+
+
+class ActionsOut(Schema):
+    version = Int(required=True)
+    transitions = fields.List(fields.Nested(TransitionOfferOut), required=True)
+    sign_offs = fields.List(fields.Nested(SignOffOfferOut), required=True)
+    log_step = B(required=True)
+    record_follow_up = B(required=True)
+    open_milestones = fields.List(Int(), required=True)
+    assign_team = B(required=True)
+
+
+class StateDefOut(Schema):
+    name = S(required=True)
+    labels = fields.Dict(keys=S(), values=S(), required=True)
+    final = B(required=True)
+    sla_days = Int(allow_none=True, required=True)
+    follow_up_days = fields.List(Int(), required=True)
+    allows = fields.List(S(), required=True)
+
+
+class TransitionDefOut(Schema):
+    trigger = S(required=True)
+    labels = fields.Dict(keys=S(), values=S(), required=True)
+    sources = fields.List(S(), required=True)
+    dest = S(required=True)
+    by = fields.List(S(), required=True)
+    requires = fields.List(S(), required=True)
+    unless = fields.List(S(), required=True)
+    signoffs = fields.List(S(), required=True)
+    form = S(allow_none=True, required=True)
+    automatic = B(required=True)
+
+
+class WorkflowOut(Schema):
+    name = S(required=True)
+    version = Int(required=True)
+    title = fields.Dict(keys=S(), values=S(), required=True)
+    initial = S(required=True)
+    states = fields.List(fields.Nested(StateDefOut), required=True)
+    transitions = fields.List(fields.Nested(TransitionDefOut), required=True)
+
+
+class FigureOut(Schema):
+    label = S(required=True)
+    value = fields.Float(allow_none=True, required=True)
+    unit = S(required=True)
+
+
+class CommuneFiguresOut(Schema):
+    commune = fields.Nested(CommuneOut, required=True)
+    open_by_state = fields.Dict(keys=S(), values=Int(), required=True)
+    open_total = Int(required=True)
+    past_sla = Int(required=True)
+    mediated = Int(required=True)
+    resolved = Int(required=True)
+    case_target = Int(required=True)
+
+
+class DashboardOut(Schema):
+    figures = fields.List(fields.Nested(FigureOut), required=True)
+    communes = fields.List(fields.Nested(CommuneFiguresOut), required=True)
+    open_by_state = fields.Dict(keys=S(), values=Int(), required=True)
+    flows = fields.Dict(keys=S(), values=Int(), required=True)
+    by_type = fields.Dict(keys=S(), values=Int(), required=True)
+    participants = fields.Dict(keys=S(), values=Int(), required=True)
