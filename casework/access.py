@@ -240,6 +240,9 @@ def can(user: User, action: str, case: Case | None = None, *, commune_id: int | 
     if action == "record_follow_up":
         return (_works_on(user, case) and _state_allows(case, "follow_ups")
                 and case.current_agreement is not None)
+    if action == "verify_report":  # an SMS lead: the commune's mediators and coordinators
+        roles = roles_in(user, case.commune_id)
+        return case.status == workflow.initial and bool(roles & {MEDIATOR, COORDINATOR})
     if action == "attach":  # the signed agreement, photos of the site, a COFO report
         return _works_on(user, case) and not state.final
     if action == "see_attachments":  # files show only to those who see the parties' names

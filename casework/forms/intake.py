@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .. import vocabulary as v
 from ..services.cases import CaseInput, PartyInput
-from .fields import choices, optional_count_field
+from ..services.verification import VerifiedReport
+from .fields import VersionField, choices, optional_count_field
 
 MAX_PARTIES = 12
 
@@ -33,6 +34,14 @@ class PartyForm(Form):
     people_count = IntegerField(_l("Number of people"), default=1,
                                 validators=[Optional(), NumberRange(min=1, max=1000000)],
                                 render_kw={"inputmode": "numeric", "min": 1})
+
+
+def named_parties(form) -> list[PartyInput]:
+    """The form's party rows that carry a name (a row left blank is ignored)."""
+    return [PartyInput(name=p.form.name.data.strip(), sex=p.form.sex.data,
+                       age_group=p.form.age_group.data, kind=p.form.kind.data,
+                       people_count=p.form.people_count.data or 1)
+            for p in form.parties if (p.form.name.data or "").strip()]
 
 
 def _one_time_token() -> str:
@@ -69,10 +78,7 @@ class CaseForm(FlaskForm):
         return bool(self.add_party.data) and len(self.parties) < MAX_PARTIES
 
     def to_input(self) -> CaseInput:
-        parties = [PartyInput(name=p.form.name.data.strip(), sex=p.form.sex.data,
-                              age_group=p.form.age_group.data, kind=p.form.kind.data,
-                              people_count=p.form.people_count.data or 1)
-                   for p in self.parties if (p.form.name.data or "").strip()]
+        parties = named_parties(self)
         return CaseInput(
             village=self.village.data, conflict_type=self.conflict_type.data,
             facts_date=self.facts_date.data, description=self.description.data,
@@ -80,3 +86,25 @@ class CaseForm(FlaskForm):
             deaths=self.deaths.data or 0, urgency=self.urgency.data,
             reporter_name=self.reporter_name.data, reporter_contact=self.reporter_contact.data,
             channel=self.channel.data, submission=self.submission.data or None)
+
+
+class VerifyForm(FlaskForm):
+    """Checking a report that came by SMS: the facts as confirmed, and the parties named."""
+
+    version = VersionField()
+    village = StringField(_l("Village or quarter"), validators=[DataRequired(), Length(max=160)])
+    conflict_type = SelectField(_l("Type of conflict"),
+                                choices=choices(v.CONFLICT_TYPES, _l("Choose...")),
+                                validators=[DataRequired()])
+    description = TextAreaField(_l("What happened"), validators=[DataRequired(),
+                                                                 Length(max=10000)])
+    parties = FieldList(FormField(PartyForm), min_entries=2, max_entries=MAX_PARTIES)
+    add_party = SubmitField(_l("Add a party"))
+    submit = SubmitField(_l("Confirm the report"))
+
+    def wants_another_party(self) -> bool:
+        return bool(self.add_party.data) and len(self.parties) < MAX_PARTIES
+
+    def to_input(self) -> VerifiedReport:
+        return VerifiedReport(village=self.village.data, conflict_type=self.conflict_type.data,
+                              description=self.description.data, parties=named_parties(self))

@@ -62,15 +62,25 @@ def _validate(data: CaseInput) -> None:
         raise InvalidInput(_l("The date of the facts cannot be in the future."),
                            field="facts_date")
     # An SMS names no party: the case waits for a mediator to check it (casework/intake/sms.py).
-    if not data.parties and data.channel != "sms":
+    validate_parties(data.parties, required=data.channel != "sms")
+
+
+def validate_parties(parties: list[PartyInput], *, required: bool = True) -> None:
+    if not parties and required:
         raise InvalidInput(_l("Name at least one party to the conflict."), field="parties")
-    for index, party in enumerate(data.parties):
+    for index, party in enumerate(parties):
         prefix = f"parties-{index}-"
         require_text(party.name, prefix + "name")
         require_choice(party.sex, SEXES, prefix + "sex")
         require_choice(party.age_group, AGE_GROUPS, prefix + "age_group")
         require_choice(party.kind, PARTY_KINDS, prefix + "kind")
         require_whole(party.people_count, prefix + "people_count", minimum=1)
+
+
+def build_parties(parties: list[PartyInput]) -> list[Party]:
+    return [Party(position=index, name=p.name.strip(), sex=p.sex, age_group=p.age_group,
+                  kind=p.kind, people_count=p.people_count)
+            for index, p in enumerate(parties)]
 
 
 def _next_sequence(commune: Commune, year: int) -> int:
@@ -122,11 +132,7 @@ def open_case(actor, commune: Commune, data: CaseInput) -> Case:
         workflow=workflow.name, workflow_version=workflow.version, status=workflow.initial,
         created_by_id=actor.id,
     )
-    case.parties = [
-        Party(position=index, name=p.name.strip(), sex=p.sex, age_group=p.age_group,
-              kind=p.kind, people_count=p.people_count)
-        for index, p in enumerate(data.parties)
-    ]
+    case.parties = build_parties(data.parties)
     case.status_changed_at = case.created_at = utcnow()
     enter_state(case, case.status)
     db.session.add(case)

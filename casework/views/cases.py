@@ -14,11 +14,12 @@ from ..forms.attachments import AttachmentForm
 from ..forms.casework import (TRANSITION_FORMS, FollowUpForm, SignOffForm, StepForm,
                               TeamForm)
 from ..forms.fields import options
-from ..forms.intake import CaseForm
+from ..forms.intake import CaseForm, VerifyForm
 from ..models import Commune, Proposal
 from ..queries import case_list, case_page
 from ..queries.filters import CaseFilters
-from ..services import cases, events, followups, signoffs, steps, team, transitions
+from ..services import (cases, events, followups, signoffs, steps, team, transitions,
+                        verification)
 from ..timeutil import local_today
 from ..workflow import workflow_of
 from .common import case_or_404, handle_form, opening
@@ -98,6 +99,28 @@ def agreement_pdf(reference, proposal_id):
         f'attachment; filename="pv-conciliation-{case.reference}.pdf"')
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.route("/<reference>/verify", methods=["GET", "POST"])
+def verify(reference):
+    """A report that came by SMS: a mediator confirms the facts and names the parties."""
+    case = case_or_404(reference)
+    if verification.waiting_check(case) is None:
+        abort(404)
+    opening(access.can(current_user, "verify_report", case),
+            _l("Only the commune's mediators and coordinators check a report, before the "
+               "mediation starts."))
+    form = VerifyForm(version=case.version, village=case.village, description=case.description,
+                      conflict_type=None if case.conflict_type == "other" else case.conflict_type)
+    status = 200
+    if form.is_submitted() and form.wants_another_party():
+        form.parties.append_entry()
+    else:
+        status = handle_form(form, lambda: verification.verify_report(
+            current_user, case, form.to_input(), version=form.version.data), case=case)
+        if status is None:
+            return _to_case(case, _l("The report is checked."))
+    return render_template("cases/verify.html", case=case, form=form), status
 
 
 @bp.route("/<reference>/team", methods=["GET", "POST"])

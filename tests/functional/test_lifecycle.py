@@ -163,3 +163,13 @@ def test_a_named_party_needs_its_sex_chosen(people, login, client):
     page = text(response)
     assert 'id="parties-1-sex-error"' in page and "Campement peul de Sɛrɛkɔrɔ" in page
     assert db.session.scalar(select(Case)) is None
+
+
+def test_a_report_without_any_party_says_so_next_to_the_parties(client, login, people):
+    login(people.mediator)
+    data = intake(people.commune, **{"parties-0-name": "", "parties-1-name": ""})
+    response = submit(client, "/cases/new", data)
+    assert response.status_code == 400
+    assert '<p class="error" role="alert">Indiquez au moins une partie au conflit.</p>' in \
+        response.get_data(as_text=True)
+    assert "Faragouaran" in text(response)  # what was typed stays

@@ -10,6 +10,7 @@ import pytest
 from werkzeug.routing import IntegerConverter
 
 from casework.extensions import db
+from casework.intake import sms
 from casework.services import attachments
 from tests import filesamples as samples
 
@@ -34,6 +35,8 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
     attachment = attachments.add_attachment(people.mediator, case, io.BytesIO(samples.pdf()),
                                             "accord.pdf")
     stage = make_mechanism(with_file=True)
+    lead = sms.receive("+22376000000", f"CONFLIT {people.commune.code} Kola, un champ", "SM-walk",
+                       "twilio")  # a report by SMS, which only the check page takes
     db.session.commit()
     valid = {"reference": case.reference, "proposal_id": str(case.pending_proposal.id),
              "trigger": "refer", "fmt": "csv", "user_id": str(people.mediator.id),
@@ -50,7 +53,8 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
     api = {"Authorization": f"Bearer {grant(people.coordinator)}"}  # the API takes no cookie
 
     def request(rule, **changes):
-        values = {**valid, **changes}
+        values = {**valid, **({"reference": lead.reference} if rule.endpoint == "cases.verify"
+                              else {}), **changes}
         url = PARAMETER.sub(lambda m: values[m.group(2)], rule.rule)
         client = clients["admin" if rule.endpoint.startswith("admin.") else "case"]
         method = next(m for m in ("GET", "POST", "PUT", "DELETE") if m in rule.methods)
