@@ -1,14 +1,12 @@
 """Files attached to a case: upload by its team (10 Mo), download through an access check."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, request, send_file,
+from flask import (Blueprint, abort, flash, redirect, render_template, send_file,
                    url_for)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import access
-from ..errorpages import render_error
 from ..extensions import db
 from ..files import names, store
 from ..forms.attachments import AttachmentForm
@@ -16,33 +14,18 @@ from ..models import Attachment
 from ..queries import case_page
 from ..services import attachments
 from .common import case_or_404, handle_form, refuse_as_missing
+from .uploads import allow_files
 
 bp = Blueprint("attachments", __name__, url_prefix="/cases")
 
 
-@bp.url_value_preprocessor
-def _allow_a_file(endpoint, _values):
-    """Let the upload route alone read a 10 Mo file (the app caps requests at 1 Mo).
-
-    URL value preprocessors run before every before_request function, and CSRF protection,
-    one of those, reads the form: the limit must be raised before it. Only a signed-in person
-    gets the larger limit.
-    """
-    if endpoint == "attachments.add" and current_user.is_authenticated:
-        request.max_content_length = attachments.MAX_REQUEST_BYTES
+allow_files(bp, {"attachments.add"}, attachments.MAX_REQUEST_BYTES, attachments.TOO_LARGE)
 
 
 @bp.before_request
 @login_required
 def _signed_in():
     return None
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(_error):
-    if request.endpoint == "attachments.add":
-        return render_error(413, attachments.TOO_LARGE)
-    return render_error(413)
 
 
 @bp.post("/<reference>/attachments")

@@ -6,10 +6,8 @@ from flask import (Blueprint, flash, redirect, render_template, request, send_fi
                    url_for)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from .. import access
-from ..errorpages import render_error
 from ..extensions import db
 from ..files import names, store
 from ..files.content import TYPE_LABELS
@@ -21,28 +19,19 @@ from ..timeutil import local_today
 from ..vocabulary import ACTIVITY_KINDS, label
 from .common import handle_form, opening
 from .mechanism_common import mechanism_or_404, row_of
+from .uploads import allow_files
 
 bp = Blueprint("activities", __name__, url_prefix="/mechanisms")
 
 
-@bp.url_value_preprocessor
-def _allow_a_file(endpoint, _values):
-    """The upload route alone reads a 10 MB file (see views/attachments.py for why here)."""
-    if endpoint == "activities.add_file" and current_user.is_authenticated:
-        request.max_content_length = attachments.MAX_REQUEST_BYTES
+allow_files(bp, {"activities.add_file"}, attachments.MAX_REQUEST_BYTES,
+            attachments.TOO_LARGE)
 
 
 @bp.before_request
 @login_required
 def _signed_in():
     return None
-
-
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(_error):
-    if request.endpoint == "activities.add_file":
-        return render_error(413, attachments.TOO_LARGE)
-    return render_error(413)
 
 
 def _activity(mechanism, activity_id) -> MechanismActivity:
