@@ -1,20 +1,18 @@
 """Files attached to a case: upload by its team (10 Mo), download through an access check."""
 from __future__ import annotations
 
-from flask import (Blueprint, abort, flash, redirect, render_template, send_file,
-                   url_for)
+from flask import (Blueprint, abort, flash, redirect, render_template, url_for)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import access
 from ..extensions import db
-from ..files import names, store
 from ..forms.attachments import AttachmentForm
 from ..models import Attachment
 from ..queries import case_page
 from ..services import attachments
 from .common import case_or_404, handle_form, refuse_as_missing
-from .uploads import allow_files
+from .uploads import allow_files, send_stored
 
 bp = Blueprint("attachments", __name__, url_prefix="/cases")
 
@@ -50,18 +48,5 @@ def download(reference, attachment_id):
         abort(404)
     if not access.can(current_user, "see_attachments", case):
         refuse_as_missing(case, attachment_id=attachment.id)
-    stored = store.path_of(attachment.stored_name).open("rb")  # a missing file logs no download
-    try:
-        attachments.record_download(current_user, attachment)
-        db.session.commit()
-    except BaseException:
-        stored.close()
-        raise
-    response = send_file(stored, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.display_name, conditional=False, etag=False,
-                         max_age=0)
-    # Werkzeug's ASCII fallback of "عقد.pdf" would be ".pdf": ours never starts with a dot.
-    response.headers.set("Content-Disposition", "attachment",
-                         **names.content_disposition(attachment.display_name))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_stored(attachment, lambda: attachments.record_download(current_user,
+                                                                      attachment))

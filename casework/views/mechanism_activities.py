@@ -2,14 +2,11 @@
 mediators, downloaded through an access check) and the authorities' appreciation."""
 from __future__ import annotations
 
-from flask import (Blueprint, flash, redirect, render_template, request, send_file,
-                   url_for)
+from flask import (Blueprint, flash, redirect, render_template, request, url_for)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import access
-from ..extensions import db
-from ..files import names, store
 from ..files.content import TYPE_LABELS
 from ..forms.fields import options
 from ..forms.mechanisms import ActivityFileForm, ActivityForm, AppreciationForm
@@ -19,7 +16,7 @@ from ..timeutil import local_today
 from ..vocabulary import ACTIVITY_KINDS, label
 from .common import handle_form, opening
 from .mechanism_common import mechanism_or_404, row_of
-from .uploads import allow_files
+from .uploads import allow_files, send_stored
 
 bp = Blueprint("activities", __name__, url_prefix="/mechanisms")
 
@@ -99,20 +96,7 @@ def download(code, activity_id, file_id):
     mechanism = mechanism_or_404(code)
     activity = _activity(mechanism, activity_id)
     file = row_of(ActivityFile, file_id, lambda f: f.activity_id == activity.id)
-    stored = store.path_of(file.stored_name).open("rb")  # a missing file logs no download
-    try:
-        mechanism_activities.record_download(current_user, file)
-        db.session.commit()
-    except BaseException:
-        stored.close()
-        raise
-    response = send_file(stored, mimetype=file.content_type, as_attachment=True,
-                         download_name=file.display_name, conditional=False, etag=False,
-                         max_age=0)
-    response.headers.set("Content-Disposition", "attachment",
-                         **names.content_disposition(file.display_name))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return send_stored(file, lambda: mechanism_activities.record_download(current_user, file))
 
 
 @bp.route("/<code>/activities/<int:activity_id>/appreciation", methods=["GET", "POST"])

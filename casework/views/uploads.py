@@ -1,4 +1,5 @@
-"""A larger request size for the routes that take a file (the app caps the others at 1 MB).
+"""Routes that take or give a file: a larger request size for uploads (the app caps the
+others at 1 MB), and the download of a stored file.
 
 URL value preprocessors run before every before_request function, and CSRF protection, one of
 those, reads the form: the limit must be raised there, before it. Only a signed-in person gets
@@ -6,11 +7,13 @@ the larger limit; a body over it is a 413 whose message says the limit.
 """
 from __future__ import annotations
 
-from flask import Blueprint, request
+from flask import Blueprint, request, send_file
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..errorpages import render_error
+from ..extensions import db
+from ..files import names, store
 
 
 def allow_files(bp: Blueprint, endpoints: set[str], limit: int, too_large) -> None:
@@ -25,3 +28,26 @@ def allow_files(bp: Blueprint, endpoints: set[str], limit: int, too_large) -> No
         if request.endpoint in endpoints:
             return render_error(413, too_large)
         return render_error(413)
+
+
+def send_stored(stored_file, record_download):
+    """Send a stored file (a case attachment, an activity file) as a download.
+
+    The file is opened first, so that a missing file logs no download; then the download
+    event is committed; the name is ours (Werkzeug's ASCII fallback of "عقد.pdf" would be
+    ".pdf"), and nothing of it is kept by the browser.
+    """
+    stored = store.path_of(stored_file.stored_name).open("rb")
+    try:
+        record_download()
+        db.session.commit()
+    except BaseException:
+        stored.close()
+        raise
+    response = send_file(stored, mimetype=stored_file.content_type, as_attachment=True,
+                         download_name=stored_file.display_name, conditional=False,
+                         etag=False, max_age=0)
+    response.headers.set("Content-Disposition", "attachment",
+                         **names.content_disposition(stored_file.display_name))
+    response.headers["Cache-Control"] = "no-store"
+    return response
