@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from .. import access
 from ..errors import Conflict, InvalidInput, NotPermitted, TooLarge
@@ -131,6 +132,9 @@ def update_activity(actor, activity: MechanismActivity, data: ActivityInput, *,
     if planned is not None and planned.actual_cost != data.actual_cost:
         changed.append("actual_cost")
         planned.actual_cost = data.actual_cost
+        # The cost lives on the plan's row: the activity's row is written anyway, so that its
+        # version moves on and a form opened before this change gets a 409.
+        flag_modified(activity, "summary")
     # Field names and figures only: the facilitators' names and the summary stay out.
     _record("mechanism.activity_corrected", actor, activity, changed=changed,
             kind=activity.kind, actual_cost=data.actual_cost if planned else None,

@@ -29,8 +29,7 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table('mechanism_activities', schema=None) as batch_op:
-        batch_op.drop_column('version')
-
-    with op.batch_alter_table('ffom_analyses', schema=None) as batch_op:
-        batch_op.drop_column('version')
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch copy of mechanism_activities
+    # would trip over the foreign keys of its files and appreciations.
+    op.drop_column('mechanism_activities', 'version')
+    op.drop_column('ffom_analyses', 'version')

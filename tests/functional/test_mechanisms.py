@@ -566,3 +566,8 @@ def test_a_stale_activity_form_is_a_conflict(app, people, make_mechanism, make_u
     assert "Mon lieu" in text(response)
     db.session.refresh(stage.activity)
     assert stage.activity.place == "Changé ailleurs"
+    version = stage.activity.version
+    mechanism_activities.update_activity(other, stage.activity, activity_input(
+        place="Changé ailleurs", actual_cost=99_000))  # only the plan activity's cost
+    db.session.commit()
+    assert stage.activity.version > version  # a form opened before gets a 409 too
