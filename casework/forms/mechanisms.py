@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .. import vocabulary as v
+from ..models import FFOM_LISTS
 from ..services.action_plans import MAX_FCFA, PlanInput, PlannedInput
 from ..services.mechanism_activities import ActivityInput
 from ..services.mechanisms import AnalysisInput, MemberInput, lines
@@ -56,8 +57,8 @@ class MemberForm(FlaskForm):
                            left_on=self.left_on.data)
 
 
-
 class AnalysisForm(FlaskForm):
+    version = VersionField()
     analysed_on = DateField(_l("Date of the analysis"), validators=[InputRequired()])
     strengths = TextAreaField(v.FFOM_LIST_LABELS["strengths"], validators=[TEXT])
     weaknesses = TextAreaField(v.FFOM_LIST_LABELS["weaknesses"], validators=[TEXT])
@@ -75,6 +76,14 @@ class AnalysisForm(FlaskForm):
             weaknesses=lines(self.weaknesses.data), opportunities=lines(self.opportunities.data),
             threats=lines(self.threats.data), women=self.women.data, men=self.men.data,
             facilitator=self.facilitator.data or "", notes=self.notes.data or "")
+
+    @classmethod
+    def correcting(cls, analysis) -> "AnalysisForm":
+        """The form of a recorded analysis, its four lists one item per line."""
+        values = {name: getattr(analysis, name) for name in
+                  ("version", "analysed_on", "women", "men", "facilitator", "notes")}
+        values.update({name: "\n".join(analysis.items(name)) for name in FFOM_LISTS})
+        return cls(data=values)
 
 
 class PlanForm(FlaskForm):
@@ -109,6 +118,7 @@ class PlannedForm(FlaskForm):
 
 
 class ActivityForm(FlaskForm):
+    version = VersionField()
     planned_id = SelectField(_l("Activity of the action plan"), coerce=_optional_id)
     held_on = DateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind of activity"), choices=choices(v.ACTIVITY_KINDS))
@@ -130,9 +140,16 @@ class ActivityForm(FlaskForm):
         return ActivityInput(
             held_on=self.held_on.data, kind=self.kind.data, title=self.title.data,
             place=self.place.data, facilitators=self.facilitators.data,
-            summary=self.summary.data, planned_id=self.planned_id.data,
-            actual_cost=self.actual_cost.data,
+            summary=self.summary.data,
+            planned_id=self.planned_id.data if "planned_id" in self else None,
+            actual_cost=self.actual_cost.data if "actual_cost" in self else None,
             **{name: getattr(self, name).data for name in v.REACHED})
+
+
+class ActivityCorrectionForm(ActivityForm):
+    """An activity already recorded, corrected: the activity of the plan it carries out
+    stays as it is."""
+    planned_id = None
 
 
 class ActivityFileForm(FlaskForm):

@@ -89,6 +89,10 @@ class FfomAnalysis(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Corrected after it is recorded: a form opened before a correction gets a 409.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     mechanism: Mapped[Mechanism] = relationship(back_populates="analyses")
 

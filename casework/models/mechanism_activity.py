@@ -34,6 +34,10 @@ class MechanismActivity(db.Model):
     summary: Mapped[str] = mapped_column(Text)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Corrected after it is recorded: a form opened before a correction gets a 409.
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     mechanism = relationship("Mechanism")
     planned = relationship("PlannedActivity", back_populates="report")

@@ -4,6 +4,12 @@ over every commune the user covers, never one per commune.
 
 "Budget spent" is the cost of the plan activities done: their actual cost when it was given,
 else their planned budget. Cancelled activities count neither as planned nor as spent.
+
+The filters (casework/queries/filters.py, as on the main dashboard) narrow the communes to one
+and, with a period, the activities carried out: the people reached, the activities done and
+the budget spent count those held in the period (a plan activity marked done without a record
+counts on its planned date). What was planned, the members, the appreciations and the latest
+FFOM are not dated by the period.
 """
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case as when, func, select
 
 from ..access import communes_in, in_communes
@@ -19,6 +26,7 @@ from ..models import (FFOM_LISTS, ActionPlan, Appreciation, FfomAnalysis, Mechan
                       MechanismActivity, MechanismMember, PlannedActivity)
 from ..vocabulary import REACHED, REACHED_ELDERS, REACHED_WOMEN, REACHED_YOUTH
 from .dashboard import share
+from .filters import CaseFilters
 
 
 @dataclass
@@ -105,7 +113,23 @@ class MechanismFigures:
         return share(sum(reached[n] for n in REACHED_WOMEN), self.reached_total)
 
 
-def build(commune_ids) -> MechanismFigures:
+# What the period filters, said on the page and in the exported file alike.
+PERIOD_NOTE = _l("The period filters the activities carried out: the people reached, the "
+                 "activities done and the budget spent count those held between these dates. "
+                 "The activities and budget planned, the members, the appreciations and the "
+                 "latest FFOM analysis are not dated by it.")
+
+
+def filters_from(args) -> CaseFilters:
+    """The filters of these figures, read from a query string like the main dashboard's (a
+    commune, a period; dd/mm/yyyy accepted): what selects cases by what they are is dropped."""
+    return CaseFilters.from_args(args).but(status=None, conflict_type=None, q="", page=1)
+
+
+def build(commune_ids, filters: CaseFilters | None = None) -> MechanismFigures:
+    """The figures of the communes `commune_ids` (the user's), narrowed by `filters`."""
+    filters = filters or CaseFilters()
+    commune_ids = filters.scope(commune_ids)
     rows = {c.id: MechanismRow(c) for c in communes_in(commune_ids)}
     scope = in_communes(Mechanism.commune_id, commune_ids)
     for commune_id, name, set_up_on in db.session.execute(
@@ -113,10 +137,10 @@ def build(commune_ids) -> MechanismFigures:
         rows[commune_id].mechanism_name, rows[commune_id].set_up_on = name, set_up_on
     for commune_id, sex, age, count in members(scope):
         rows[commune_id].members[(sex, age)] = count
-    for commune_id, planned, done, budget, spent in plan_progress(scope):
+    for commune_id, planned, done, budget, spent in plan_progress(scope, filters):
         row = rows[commune_id]
         row.planned, row.done, row.budget_planned, row.budget_spent = planned, done, budget, spent
-    for commune_id, count, *sums in reached(scope):
+    for commune_id, count, *sums in reached(scope, filters):
         rows[commune_id].activities = count
         rows[commune_id].reached = dict(zip(REACHED, sums, strict=True))
     for commune_id, count, average in appreciation(scope):
@@ -136,10 +160,12 @@ def members(scope) -> list[tuple[int, str, str, int]]:
         .group_by(Mechanism.commune_id, MechanismMember.sex, MechanismMember.age_group))]
 
 
-def plan_progress(scope) -> list[tuple[int, int, int, int, int]]:
-    """(commune, activities planned, done, budget planned, budget spent), cancelled left out."""
+def plan_progress(scope, filters: CaseFilters) -> list[tuple[int, int, int, int, int]]:
+    """(commune, activities planned, done, budget planned, budget spent), cancelled left out;
+    done and spent within the period, on the date the activity was held."""
     live = PlannedActivity.status != "cancelled"
-    done = PlannedActivity.status == "done"
+    held_on = func.coalesce(MechanismActivity.held_on, PlannedActivity.planned_on)
+    done = and_(PlannedActivity.status == "done", *filters.during_days(held_on))
     cost = func.coalesce(PlannedActivity.actual_cost, PlannedActivity.budget)
     return [tuple(int(v or 0) if i else v for i, v in enumerate(r)) for r in db.session.execute(
         select(Mechanism.commune_id,
@@ -147,18 +173,21 @@ def plan_progress(scope) -> list[tuple[int, int, int, int, int]]:
                func.sum(when((live, PlannedActivity.budget), else_=0)),
                func.sum(when((done, cost), else_=0)))
         .select_from(PlannedActivity)
+        .outerjoin(MechanismActivity, MechanismActivity.planned_id == PlannedActivity.id)
         .join(ActionPlan, ActionPlan.id == PlannedActivity.plan_id)
         .join(Mechanism, Mechanism.id == ActionPlan.mechanism_id)
         .where(*scope).group_by(Mechanism.commune_id))]
 
 
-def reached(scope) -> list[tuple]:
-    """(commune, activities carried out, then the people reached per REACHED group)."""
+def reached(scope, filters: CaseFilters) -> list[tuple]:
+    """(commune, activities carried out in the period, then the people reached per REACHED
+    group)."""
     return [tuple(int(v or 0) for v in r) for r in db.session.execute(
         select(Mechanism.commune_id, func.count(),
                *(func.sum(getattr(MechanismActivity, name)) for name in REACHED))
         .join(Mechanism, Mechanism.id == MechanismActivity.mechanism_id)
-        .where(*scope).group_by(Mechanism.commune_id))]
+        .where(*scope, *filters.during_days(MechanismActivity.held_on))
+        .group_by(Mechanism.commune_id))]
 
 
 def appreciation(scope) -> list[tuple[int, int, float | None]]:

@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import flag_modified
 
 from .. import access
 from ..errors import Conflict, InvalidInput, NotPermitted, TooLarge
@@ -57,7 +58,8 @@ def open_planned(mechanism: Mechanism) -> list[PlannedActivity]:
         .order_by(PlannedActivity.planned_on, PlannedActivity.id)))
 
 
-def _check(mechanism: Mechanism, data: ActivityInput) -> PlannedActivity | None:
+def _check_fields(data: ActivityInput) -> None:
+    """What is checked of an activity whether it is recorded or corrected."""
     require_past(data.held_on, "held_on")
     require_choice(data.kind, ACTIVITY_KINDS, "kind")
     data.title = require_text(data.title, "title", max_length=160)
@@ -70,6 +72,10 @@ def _check(mechanism: Mechanism, data: ActivityInput) -> PlannedActivity | None:
         raise InvalidInput(_l("Count the people the activity reached."), field="young_women")
     if data.actual_cost is not None:
         require_whole(data.actual_cost, "actual_cost", maximum=MAX_FCFA)
+
+
+def _check(mechanism: Mechanism, data: ActivityInput) -> PlannedActivity | None:
+    _check_fields(data)
     if data.planned_id is None:
         if data.actual_cost is not None:
             raise InvalidInput(_l("An actual cost is given only for an activity of a plan."),
@@ -101,6 +107,39 @@ def record_activity(actor, mechanism: Mechanism, data: ActivityInput) -> Mechani
             planned_id=data.planned_id, actual_cost=data.actual_cost,
             **{name: getattr(activity, name) for name in REACHED})
     return activity
+
+
+ACTIVITY_FIELDS = ("held_on", "kind", "title", "place", "facilitators", "summary", *REACHED)
+
+
+def update_activity(actor, activity: MechanismActivity, data: ActivityInput, *,
+                    version: int | None = None) -> None:
+    """Correct an activity already recorded: its date, place, kind, facilitators, the people
+    it reached, its summary and, for an activity of a plan, its actual cost. The activity of
+    the plan it carries out stays the same; the authorities' appreciations are left as they
+    are."""
+    require_recording(actor, activity.mechanism.commune_id)
+    expect_version(activity, version)
+    _check_fields(data)
+    planned = activity.planned
+    if planned is None and data.actual_cost is not None:
+        raise InvalidInput(_l("An actual cost is given only for an activity of a plan."),
+                           field="actual_cost")
+    changed = [name for name in ACTIVITY_FIELDS
+               if getattr(activity, name) != getattr(data, name)]
+    for name in ACTIVITY_FIELDS:
+        setattr(activity, name, getattr(data, name))
+    if planned is not None and planned.actual_cost != data.actual_cost:
+        changed.append("actual_cost")
+        planned.actual_cost = data.actual_cost
+        # The cost lives on the plan's row: the activity's row is written anyway, so that its
+        # version moves on and a form opened before this change gets a 409.
+        flag_modified(activity, "summary")
+    # Field names and figures only: the facilitators' names and the summary stay out.
+    _record("mechanism.activity_corrected", actor, activity, changed=changed,
+            kind=activity.kind, actual_cost=data.actual_cost if planned else None,
+            **{name: getattr(activity, name) for name in REACHED})
+    db.session.flush()
 
 
 # -- files -----------------------------------------------------------------------------------

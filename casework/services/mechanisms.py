@@ -196,8 +196,7 @@ def lines(text: str | None) -> list[str]:
     return items
 
 
-def record_analysis(actor, mechanism: Mechanism, data: AnalysisInput) -> FfomAnalysis:
-    require_recording(actor, mechanism.commune_id)
+def _check_analysis(data: AnalysisInput) -> None:
     require_past(data.analysed_on, "analysed_on")
     for name in FFOM_LISTS:
         items = getattr(data, name)
@@ -211,6 +210,15 @@ def record_analysis(actor, mechanism: Mechanism, data: AnalysisInput) -> FfomAna
     require_whole(data.men, "men")
     if data.women + data.men == 0:
         raise InvalidInput(_l("Count the people who took part."), field="women")
+
+
+def _item_counts(analysis: FfomAnalysis) -> dict[str, int]:
+    return {name: len(analysis.items(name)) for name in FFOM_LISTS}
+
+
+def record_analysis(actor, mechanism: Mechanism, data: AnalysisInput) -> FfomAnalysis:
+    require_recording(actor, mechanism.commune_id)
+    _check_analysis(data)
     analysis = FfomAnalysis(
         mechanism=mechanism, analysed_on=data.analysed_on, women=data.women, men=data.men,
         facilitator=(data.facilitator or "").strip()[:160], notes=(data.notes or "").strip(),
@@ -221,6 +229,31 @@ def record_analysis(actor, mechanism: Mechanism, data: AnalysisInput) -> FfomAna
             women=analysis.women, men=analysis.men,
             items={name: len(getattr(data, name)) for name in FFOM_LISTS})
     return analysis
+
+
+ANALYSIS_FIELDS = ("analysed_on", *FFOM_LISTS, "women", "men", "facilitator", "notes")
+
+
+def update_analysis(actor, analysis: FfomAnalysis, data: AnalysisInput, *,
+                    version: int | None = None) -> None:
+    """Correct an analysis already recorded (a date mistyped, an item forgotten, the people
+    miscounted), under the same checks as when it was recorded."""
+    mechanism = analysis.mechanism
+    require_recording(actor, mechanism.commune_id)
+    expect_version(analysis, version)
+    _check_analysis(data)
+    data.facilitator = (data.facilitator or "").strip()[:160]
+    data.notes = (data.notes or "").strip()
+    changed = [name for name in ANALYSIS_FIELDS
+               if getattr(analysis, name) != getattr(data, name)]
+    before = _item_counts(analysis)
+    for name in ANALYSIS_FIELDS:
+        setattr(analysis, name, getattr(data, name))
+    # The names of fields changed and the counts, never the items or the facilitator's name.
+    _record("mechanism.ffom_corrected", actor, mechanism, analysis_id=analysis.id,
+            changed=changed, women=analysis.women, men=analysis.men,
+            items_before=before, items=_item_counts(analysis))
+    db.session.flush()
 
 
 def compare(first: FfomAnalysis, second: FfomAnalysis) -> dict[str, dict[str, list[str]]]:

@@ -110,5 +110,7 @@ def monthly():
 @bp.get("/mechanisms")
 def mechanisms():
     """Per commune: plan progress, budget, people reached by sex and age, the latest FFOM."""
-    figures = mechanism_figures.build(access.dashboard_communes(current_user))
-    return render_template("dashboard/mechanisms.html", figures=figures)
+    filters = mechanism_figures.filters_from(request.args)
+    figures = mechanism_figures.build(access.dashboard_communes(current_user), filters)
+    return render_template("dashboard/mechanisms.html", figures=figures, filters=filters,
+                           communes=communes(), period_note=mechanism_figures.PERIOD_NOTE)

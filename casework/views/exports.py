@@ -86,9 +86,11 @@ def mechanisms_file(fmt):
     if not access.can(current_user, "view_dashboard"):
         raise NotPermitted(_l("The dashboard is for coordinators, mayors and traditional "
                               "leaders."))
-    figures = mechanism_figures.build(access.dashboard_communes(current_user))
-    tables = mechanism_tables(figures)
+    filters = mechanism_figures.filters_from(request.args)
+    figures = mechanism_figures.build(access.dashboard_communes(current_user), filters)
+    tables = mechanism_tables(figures, filters)
     events.record("export.mechanisms", actor=current_user, format=fmt,
-                  rows=sum(len(t.rows) for t in tables), communes=len(figures.rows))
+                  filters=filters.as_record(), rows=sum(len(t.rows) for t in tables),
+                  communes=len(figures.rows))
     db.session.commit()
     return _file(fmt, _("mechanisms"), tables)

@@ -9,7 +9,8 @@ from flask_login import current_user, login_required
 from .. import access
 from ..files.content import TYPE_LABELS
 from ..forms.fields import options
-from ..forms.mechanisms import ActivityFileForm, ActivityForm, AppreciationForm
+from ..forms.mechanisms import (ActivityCorrectionForm, ActivityFileForm, ActivityForm,
+                                   AppreciationForm)
 from ..models import ActivityFile, MechanismActivity
 from ..services import attachments, mechanism_activities, mechanisms
 from ..timeutil import local_today
@@ -66,7 +67,29 @@ def new(code):
         flash(_l("The activity is recorded."), "success")
         return redirect(url_for("activities.show", code=code, activity_id=created[0].id))
     return render_template("mechanisms/activity_form.html", mechanism=mechanism,
-                           form=form), status
+                           form=form, activity=None), status
+
+
+@bp.route("/<code>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+def edit(code, activity_id):
+    """Correct an activity already recorded; a form opened before someone else's correction
+    is answered 409, what was typed kept. Its appreciations stay as they are."""
+    mechanism = mechanism_or_404(code)
+    activity = _activity(mechanism, activity_id)
+    opening(access.can(current_user, "record_mechanism", commune_id=mechanism.commune_id),
+            mechanisms.NOT_YOURS)
+    form = ActivityCorrectionForm(obj=activity)
+    if activity.planned is None:
+        del form.actual_cost  # an activity outside a plan has no cost of its own
+    elif not form.is_submitted():
+        form.actual_cost.data = activity.planned.actual_cost
+    status = handle_form(form, lambda: mechanism_activities.update_activity(
+        current_user, activity, form.to_input(), version=form.version.data))
+    if status is None:
+        flash(_l("The activity is corrected."), "success")
+        return redirect(url_for("activities.show", code=code, activity_id=activity.id))
+    return render_template("mechanisms/activity_form.html", mechanism=mechanism, form=form,
+                           activity=activity), status
 
 
 @bp.get("/<code>/activities/<int:activity_id>")

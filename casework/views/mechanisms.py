@@ -139,7 +139,7 @@ def add_analysis(code):
         flash(_l("The FFOM analysis is recorded."), "success")
         return redirect(url_for("mechanisms.analysis", code=code, analysis_id=created[0].id))
     return render_template("mechanisms/analysis_form.html", mechanism=mechanism,
-                           form=form), status
+                           form=form, analysis=None), status
 
 
 def _analysis(mechanism: Mechanism, analysis_id: int) -> FfomAnalysis:
@@ -152,6 +152,24 @@ def analysis(code, analysis_id):
     return render_template("mechanisms/analysis.html", mechanism=mechanism,
                            analysis=_analysis(mechanism, analysis_id),
                            others=[a for a in mechanism.analyses if a.id != analysis_id])
+
+
+@bp.route("/<code>/ffom/<int:analysis_id>/edit", methods=["GET", "POST"])
+def edit_analysis(code, analysis_id):
+    """Correct an analysis already recorded; a form opened before someone else's correction
+    is answered 409, what was typed kept."""
+    mechanism = mechanism_or_404(code)
+    analysis = _analysis(mechanism, analysis_id)
+    opening(access.can(current_user, "record_mechanism", commune_id=mechanism.commune_id),
+            mechanisms.NOT_YOURS)
+    form = AnalysisForm.correcting(analysis)
+    status = handle_form(form, lambda: mechanisms.update_analysis(
+        current_user, analysis, form.to_input(), version=form.version.data))
+    if status is None:
+        flash(_l("The FFOM analysis is corrected."), "success")
+        return redirect(url_for("mechanisms.analysis", code=code, analysis_id=analysis.id))
+    return render_template("mechanisms/analysis_form.html", mechanism=mechanism, form=form,
+                           analysis=analysis), status
 
 
 @bp.get("/<code>/ffom/compare")

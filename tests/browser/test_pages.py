@@ -47,6 +47,8 @@ PAGES = [
     ("mediateur.bougouni", "/mechanisms/BGN/activities/new"),
     ("mediateur.bougouni", "/mechanisms/BGN/ffom/new"),
     ("mediateur.bougouni", "/mechanisms/BGN/ffom/compare"),
+    ("mediateur.bougouni", "/mechanisms/BGN/ffom/{analysis}/edit"),
+    ("mediateur.bougouni", "/mechanisms/BGN/activities/{activity}/edit"),
     ("mediateur.bougouni", "/mechanisms/BGN/plans/{plan}"),
     ("mediateur.bougouni", "/mechanisms/BGN/plans/{plan}/edit"),
     ("chef.bougouni", "/mechanisms/BGN/activities/{activity}"),
@@ -67,23 +69,26 @@ def demo(live_server):
         pending = (proposal.case.reference, proposal.id)
         resolved = db.session.scalar(select(Case.reference).where(
             Case.status == "resolved", Case.reference.like("BGN-%")))
-        plan, activity = _bougouni_mechanism()
+        plan, activity, analysis = _bougouni_mechanism()
         db.session.remove()
     assert pending and resolved, "the demo data lost a pending agreement or a resolved case"
-    assert plan and activity, "the demo data lost the mechanism of Bougouni"
+    assert plan and activity and analysis, "the demo data lost the mechanism of Bougouni"
     return {"pending": pending[0], "proposal": pending[1], "resolved": resolved, "plan": plan,
-            "activity": activity}
+            "activity": activity, "analysis": analysis}
 
 
 def _bougouni_mechanism():
-    """Bougouni's action plan and its first activity carried out (appreciated by the chief)."""
-    from casework.models import ActionPlan, Commune, Mechanism, MechanismActivity
+    """Bougouni's action plan, its first activity carried out (appreciated by the chief) and
+    its first FFOM analysis."""
+    from casework.models import ActionPlan, Commune, FfomAnalysis, Mechanism, MechanismActivity
     mechanism = db.session.scalar(select(Mechanism.id).join(Commune)
                                   .where(Commune.code == "BGN"))
     plan = db.session.scalar(select(ActionPlan.id).where(ActionPlan.mechanism_id == mechanism))
     activity = db.session.scalar(select(MechanismActivity.id).where(
         MechanismActivity.mechanism_id == mechanism).order_by(MechanismActivity.id))
-    return plan, activity
+    analysis = db.session.scalar(select(FfomAnalysis.id).where(
+        FfomAnalysis.mechanism_id == mechanism).order_by(FfomAnalysis.id))
+    return plan, activity, analysis
 
 
 @pytest.mark.parametrize("who, path", PAGES)

@@ -94,7 +94,7 @@ def test_malformed_ids_are_404(walk, bad):
                 else:
                     assert "Page introuvable" in text(response)
                 walked += 1
-    assert walked == 26  # every `<int:...>` of every route
+    assert walked == 28  # every `<int:...>` of every route
 
 
 @pytest.mark.parametrize("bad", BAD_STRINGS)

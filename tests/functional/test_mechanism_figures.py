@@ -14,6 +14,7 @@ from sqlalchemy import select
 from casework.extensions import db
 from casework.models import Event
 from casework.queries import mechanism_figures
+from casework.queries.filters import CaseFilters
 from casework.services import action_plans, mechanism_activities, mechanisms
 from casework.timeutil import local_today
 from tests.mechanism_factories import activity_input, analysis_input, planned_input
@@ -143,3 +144,104 @@ def test_queries_do_not_grow_with_the_communes(app, make_people, make_mechanism,
             per_page.append(len(statements))
         counts.append(per_page)
     assert counts[0] == counts[1]
+
+
+# -- filtered by a commune and a period ------------------------------------------------------
+
+@pytest.fixture
+def dated(people, figures_of):
+    """On top of `figures_of` (both activities held ten days ago): a plan activity marked
+    done without a record, planned fifty days ago; an activity outside the plan held a hundred
+    days ago."""
+    m = people.mediator
+    today = local_today()
+    marked = action_plans.add_planned_activity(m, figures_of.plan, planned_input(
+        title="Radio", budget=50_000, planned_on=today - timedelta(days=50)))
+    action_plans.update_planned_activity(m, marked, planned_input(
+        title="Radio", budget=50_000, planned_on=today - timedelta(days=50), status="done"))
+    mechanism_activities.record_activity(m, figures_of.mechanism, activity_input(
+        held_on=today - timedelta(days=100), young_women=0, women=7, elder_women=0,
+        young_men=0, men=0, elder_men=0))
+    db.session.commit()
+    return figures_of
+
+
+def period(start: int, end: int) -> CaseFilters:
+    today = local_today()
+    return CaseFilters(date_from=today - timedelta(days=start),
+                       date_to=today - timedelta(days=end))
+
+
+def test_a_period_counts_the_activities_carried_out_in_it(people, dated):
+    whole = mechanism_figures.build({people.commune.id}).rows[0]
+    assert (whole.done, whole.budget_spent, whole.activities) == (3, 580_000, 3)
+    assert whole.reached["women"] == 20 + 2 + 7
+    recent = mechanism_figures.build({people.commune.id}, period(30, 0)).rows[0]
+    assert (recent.done, recent.budget_spent, recent.activities) == (2, 530_000, 2)
+    assert recent.reached["women"] == 20 + 2
+    earlier = mechanism_figures.build({people.commune.id}, period(120, 40)).rows[0]
+    assert (earlier.done, earlier.budget_spent, earlier.activities) == (1, 50_000, 1)
+    assert earlier.reached_total == 7
+    # What was planned, the members and the appreciations are not dated by the period.
+    for row in (recent, earlier):
+        assert (row.planned, row.budget_planned) == (whole.planned, whole.budget_planned)
+        assert row.member_total == whole.member_total and row.appreciations == 2
+
+
+def test_the_page_filters_by_period_in_dd_mm_yyyy_and_says_what_it_filters(app, people, dated,
+                                                                         login):
+    start, end = (local_today() - timedelta(days=d) for d in (120, 40))
+    client = login(people.mayor, app.test_client())
+    page = text(client.get(f"/dashboard/mechanisms?from={start:%d/%m/%Y}&to={end:%d/%m/%Y}"))
+    assert f"Activités réalisées du {start:%d/%m/%Y} au {end:%d/%m/%Y}." in page
+    assert "La période filtre les activités réalisées" in page
+    assert "1 / 4" in page  # activities done in the period / planned
+    assert f"from={start.isoformat()}" in page  # the exports take the same filters
+    assert "pas valide" in text(client.get("/dashboard/mechanisms?from=31/02/2026"))
+
+
+def test_the_export_takes_the_same_filters(app, people, dated, login):
+    start, end = (local_today() - timedelta(days=d) for d in (30, 0))
+    client = login(people.coordinator, app.test_client())
+    response = client.get(f"/exports/mechanisms.csv?commune={people.commune.id}"
+                          f"&from={start:%d/%m/%Y}&to={end.isoformat()}")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    header = rows.index(next(r for r in rows if r[:1] == ["Commune"] and "Activités prévues" in r))
+    assert rows[header + 1][2:6] == ["4", "2", "700000", "530000"]
+    assert ["Commune", people.commune.name] in rows
+    assert ["Activités réalisées du", start.isoformat()] in rows
+    event = db.session.scalar(select(Event).where(Event.kind == "export.mechanisms"))
+    assert event.data["filters"] == {"commune_id": people.commune.id,
+                                     "date_from": start.isoformat(),
+                                     "date_to": end.isoformat()}
+
+
+def test_a_commune_filter_narrows_a_coordinators_figures(app, people, make_people, make_user,
+                                                        make_mechanism, dated, login):
+    other = make_people()
+    make_mechanism(other)
+    coordinator = make_user((people.commune, "coordinator"), (other.commune, "coordinator"))
+    covered = {people.commune.id, other.commune.id}
+    rows = mechanism_figures.build(covered, CaseFilters(commune_id=other.commune.id)).rows
+    assert [r.commune.id for r in rows] == [other.commune.id]
+    page = text(login(coordinator, app.test_client()).get(
+        f"/dashboard/mechanisms?commune={other.commune.id}"))
+    assert f"/mechanisms/{other.commune.code}" in page
+    assert f"/mechanisms/{people.commune.code}" not in page
+
+
+def test_a_mayor_filtering_by_another_commune_sees_nothing_of_it(app, people, make_people,
+                                                                 make_mechanism, dated, login):
+    other = make_people()
+    make_mechanism(other)
+    client = login(people.mayor, app.test_client())
+    page = text(client.get(f"/dashboard/mechanisms?commune={other.commune.id}"))
+    assert other.commune.name not in page and f"/mechanisms/{other.commune.code}" not in page
+    assert f"/mechanisms/{people.commune.code}" not in page  # nor their own, filtered out
+    body = client.get(f"/exports/mechanisms.csv?commune={other.commune.id}").get_data().decode(
+        "utf-8-sig")
+    assert other.commune.name not in body and people.commune.name not in body
+    rows = mechanism_figures.build({people.commune.id},
+                                   CaseFilters(commune_id=other.commune.id)).rows
+    assert rows == []

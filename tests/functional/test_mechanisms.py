@@ -431,3 +431,143 @@ def test_every_change_to_a_mechanism_is_an_event_with_its_commune(people, make_m
         assert event.data["mechanism_id"] == stage.mechanism.id
         assert event.actor_id in (people.mediator.id, people.coordinator.id)
     assert db.session.get(PlannedActivity, stage.item.id).status == "done"
+
+
+# -- corrections of what was recorded --------------------------------------------------------
+
+def test_an_analysis_is_corrected_and_the_comparison_shows_it(app, people, make_mechanism,
+                                                              login):
+    stage = make_mechanism()
+    later = mechanisms.record_analysis(people.mediator, stage.mechanism, mechanisms.AnalysisInput(
+        analysed_on=TODAY, strengths=["Membres respectés"], weaknesses=["Aucun registre"],
+        women=2, men=2))
+    db.session.commit()
+    client = login(people.mediator, app.test_client())
+    url = f"/mechanisms/{people.commune.code}/ffom/{later.id}/edit"
+    opened = text(client.get(url))
+    assert "Aucun registre" in opened  # the lists come back one item per line
+    response = submit(client, url, {
+        **FFOM_FORM, "analysed_on": day(-2), "strengths": "Membres respectés\nRegistre tenu",
+        "weaknesses": "", "opportunities": "", "threats": "", "women": "6", "men": "5",
+        "facilitator": "Moussa Koné"})
+    assert response.status_code == 302
+    db.session.refresh(later)
+    assert later.strengths == ["Membres respectés", "Registre tenu"]
+    assert later.weaknesses == [] and (later.women, later.men) == (6, 5)
+    assert later.analysed_on == TODAY - timedelta(days=2)
+    event = events_of("mechanism.ffom_corrected")[-1]
+    assert event.data["analysis_id"] == later.id
+    assert event.data["items"]["strengths"] == 2 and event.data["items_before"]["weaknesses"] == 1
+    assert {"analysed_on", "strengths", "women", "facilitator"} <= set(event.data["changed"])
+    assert "Moussa" not in str(event.data) and "Registre" not in str(event.data)
+    page = text(client.get(f"/mechanisms/{people.commune.code}/ffom/compare"
+                           f"?first={stage.analysis.id}&second={later.id}"))
+    assert "Registre tenu" in page and "6 femmes, 5 hommes" in page
+
+
+def test_a_correction_is_checked_like_a_new_analysis(app, people, make_mechanism, login):
+    stage = make_mechanism()
+    client = login(people.mediator, app.test_client())
+    response = submit(client, f"/mechanisms/{people.commune.code}/ffom/{stage.analysis.id}/edit",
+                      {**FFOM_FORM, "analysed_on": day(3)})
+    assert response.status_code == 400
+    db.session.refresh(stage.analysis)
+    assert stage.analysis.analysed_on == TODAY - timedelta(days=30)
+
+
+def test_a_stale_analysis_form_is_a_conflict(app, people, make_mechanism, make_user, login):
+    stage = make_mechanism()
+    client = login(people.mediator, app.test_client())
+    url = f"/mechanisms/{people.commune.code}/ffom/{stage.analysis.id}/edit"
+    opened = client.get(url)
+    assert opened.status_code == 200
+    other = make_user((people.commune, "mediator"))
+    mechanisms.update_analysis(other, stage.analysis, mechanisms.AnalysisInput(
+        analysed_on=TODAY, strengths=["Changé ailleurs"], women=1, men=1))
+    db.session.commit()
+    from .pages import hidden_fields
+    response = client.post(url, data={**hidden_fields(opened.get_data(as_text=True)),
+                                      **FFOM_FORM, "analysed_on": day(-1),
+                                      "strengths": "Mon élément"})
+    assert response.status_code == 409
+    assert "Mon élément" in text(response)  # what was typed is kept
+    db.session.refresh(stage.analysis)
+    assert stage.analysis.strengths == ["Changé ailleurs"]
+    assert len(events_of("mechanism.ffom_corrected")) == 1
+
+
+def test_an_activity_is_corrected_its_cost_and_appreciations_kept(app, people, make_mechanism,
+                                                                  login):
+    from casework.queries import mechanism_figures
+    from casework.services import mechanism_activities
+    stage = make_mechanism()
+    mechanism_activities.save_appreciation(people.mayor, stage.activity, rating=4,
+                                           comment="Bonne séance.")
+    db.session.commit()
+    client = login(people.mediator, app.test_client())
+    url = f"/mechanisms/{people.commune.code}/activities/{stage.activity.id}/edit"
+    assert "Place publique" in text(client.get(url))
+    response = submit(client, url, {**ACTIVITY_FORM, "held_on": day(-3), "kind": "training",
+                                    "place": "Mairie de Kola", "facilitators": "Fanta Coulibaly",
+                                    "women": "30", "actual_cost": "120000"})
+    assert response.status_code == 302
+    activity = db.session.get(MechanismActivity, stage.activity.id)
+    assert (activity.kind, activity.place, activity.women) == ("training", "Mairie de Kola", 30)
+    assert activity.held_on == TODAY - timedelta(days=3)
+    assert activity.planned_id == stage.item.id  # the plan's activity stays the same
+    assert db.session.get(PlannedActivity, stage.item.id).actual_cost == 120_000
+    assert [(a.rating, a.comment) for a in activity.appreciations] == [(4, "Bonne séance.")]
+    event = events_of("mechanism.activity_corrected")[-1]
+    assert event.data["activity_id"] == activity.id and event.data["actual_cost"] == 120_000
+    assert {"held_on", "kind", "place", "facilitators", "women", "actual_cost"} <= set(
+        event.data["changed"])
+    assert "Fanta" not in str(event.data) and "Causerie" not in str(event.data)
+    row = next(iter(mechanism_figures.build({people.commune.id}).rows))
+    assert row.budget_spent == 120_000 and row.reached["women"] == 30
+    page = text(client.get(response.headers["Location"]))
+    assert "Mairie de Kola" in page and "Bonne séance." in page
+
+
+def test_an_activity_outside_a_plan_takes_no_actual_cost(app, people, make_mechanism, login):
+    from casework.services import mechanism_activities
+    from tests.mechanism_factories import activity_input
+    stage = make_mechanism()
+    alone = mechanism_activities.record_activity(people.mediator, stage.mechanism,
+                                                 activity_input())
+    db.session.commit()
+    client = login(people.mediator, app.test_client())
+    url = f"/mechanisms/{people.commune.code}/activities/{alone.id}/edit"
+    assert 'name="actual_cost"' not in text(client.get(url))
+    response = submit(client, url, {**ACTIVITY_FORM, "held_on": day(-1),
+                                    "actual_cost": "5000"})
+    assert response.status_code == 302  # a cost sent anyway is not read
+    with pytest.raises(Exception, match="activité d'un plan|activity of a plan"):
+        mechanism_activities.update_activity(people.mediator, alone,
+                                             activity_input(actual_cost=5000))
+
+
+def test_a_stale_activity_form_is_a_conflict(app, people, make_mechanism, make_user, login):
+    from casework.services import mechanism_activities
+    from tests.mechanism_factories import activity_input
+    stage = make_mechanism()
+    client = login(people.mediator, app.test_client())
+    url = f"/mechanisms/{people.commune.code}/activities/{stage.activity.id}/edit"
+    opened = client.get(url)
+    assert opened.status_code == 200
+    other = make_user((people.commune, "mediator"))
+    mechanism_activities.update_activity(other, stage.activity,
+                                         activity_input(place="Changé ailleurs"))
+    db.session.commit()
+    from .pages import hidden_fields
+    response = client.post(url, data={**hidden_fields(opened.get_data(as_text=True)),
+                                      **ACTIVITY_FORM, "held_on": day(-1),
+                                      "place": "Mon lieu"})
+    assert response.status_code == 409
+    assert "Mon lieu" in text(response)
+    db.session.refresh(stage.activity)
+    assert stage.activity.place == "Changé ailleurs"
+    version = stage.activity.version
+    mechanism_activities.update_activity(other, stage.activity, activity_input(
+        place="Changé ailleurs", actual_cost=99_000))  # only the plan activity's cost
+    db.session.commit()
+    assert stage.activity.version > version  # a form opened before gets a 409 too
