@@ -11,6 +11,7 @@ from flask_login import current_user, logout_user
 from .database import write_intent
 from .extensions import db, login_manager
 from .models import User
+from .queries.waiting import MENU_COUNT_KEY
 from .services import two_factor
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -102,6 +103,10 @@ def init_app(app: Flask) -> None:
         # Registered first: a POST's transaction then begins IMMEDIATE on SQLite.
         writes = request.method not in SAFE_METHODS
         request.environ["palabre.write_token"] = write_intent.set(writes)
+        # What waits for the person may change: the menu counts it again (pages only: the API
+        # never touches the browser's session).
+        if writes and MENU_COUNT_KEY in session and not request.path.startswith("/api/"):
+            session.pop(MENU_COUNT_KEY)
 
     @app.teardown_request
     def _reset_write_intent(_error=None):

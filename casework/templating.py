@@ -6,7 +6,7 @@ from flask import Flask
 from . import access, vocabulary
 from .models import utcnow
 from .queries.case_page import describe_event
-from .queries.waiting import waiting_count
+from .queries.waiting import menu_count
 from .i18n import file_size, locale_code, number, short_date, short_datetime
 from .workflow import state_labels, workflow_of
 
@@ -22,7 +22,7 @@ def init_app(app: Flask) -> None:
         state_labels=state_labels,
         now=utcnow,
         describe_event=describe_event,
-        waiting_count=waiting_count,
+        menu_count=menu_count,
     )
     app.jinja_env.filters["labels"] = lambda codes, vocab: ", ".join(
         str(vocabulary.label(vocab, code)) for code in codes)

@@ -7,7 +7,10 @@ equals the number of those items on the page.
 """
 from __future__ import annotations
 
+import time
 from datetime import timedelta
+
+from flask import request, session
 
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import aliased
@@ -47,7 +50,8 @@ def _follow_ups_due_count(user, within_days: int):
                                 Proposal.to_state == name, Proposal.decided_at < limit,
                                 ~visit.exists()))
     return _count(select(Proposal.id).join(Proposal.case).where(
-        Case.commune_id.in_(access.commune_ids(user)), mine, _states_allowing("follow_ups"),
+        *access.in_communes(Case.commune_id, access.commune_ids(user)), mine,
+        _states_allowing("follow_ups"),
         Proposal.status == "approved", Proposal.decided_at.is_not(None),
         ~newer_agreement.exists(), or_(false(), *due)))
 
@@ -56,8 +60,27 @@ def waiting_count(user) -> int:
     """Sign-offs awaiting `user`, follow-up visits due and cases past their time limit."""
     if not access.commune_ids(user):
         return 0
-    overdue = select(Case.id).where(Case.commune_id.in_(access.commune_ids(user)),
-                                    _my_cases_clause(user), _overdue_clause())
+    overdue = select(Case.id).where(
+        *access.in_communes(Case.commune_id, access.commune_ids(user)),
+        _my_cases_clause(user), _overdue_clause())
     return db.session.scalar(select(
         _count(access.awaiting_my_signoff(user))
         + _follow_ups_due_count(user, FOLLOW_UP_NOTICE_DAYS) + _count(overdue))) or 0
+
+
+# The menu shows the count on every page, and for a coordinator of many communes it is counted
+# over all their cases: it is kept in the session for a while, counted afresh on "Mon travail"
+# itself and after any change the person makes (see sessions.py).
+MENU_COUNT_SECONDS = 120
+MENU_COUNT_KEY = "waiting"
+
+
+def menu_count(user) -> int:
+    now = int(time.time())
+    kept = session.get(MENU_COUNT_KEY)
+    if (request.endpoint != "home.index" and isinstance(kept, list) and len(kept) == 2
+            and 0 <= now - kept[1] < MENU_COUNT_SECONDS):
+        return kept[0]
+    count = waiting_count(user)
+    session[MENU_COUNT_KEY] = [count, now]
+    return count

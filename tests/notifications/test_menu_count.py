@@ -80,3 +80,25 @@ def test_a_visit_already_made_is_not_counted(app, login, people, secret_case):
     advance(people, case, "visit_30")
     db.session.commit()
     assert waiting_count(people.mediator) == len(my_work(people.mediator).follow_ups_due) == 0
+
+
+def test_the_count_is_kept_a_while_and_counted_again_after_a_change_or_on_my_work(
+        app, login, people, secret_case, monkeypatch):
+    """Counting runs over every case of a coordinator's communes: other pages reuse the count
+    for MENU_COUNT_SECONDS; "Mon travail" and any change the person makes count afresh."""
+    from casework.queries import waiting
+    phone = login(people.mayor, app.test_client())
+    found = lambda path: int(MENU.search(phone.get(path).get_data(as_text=True)).group(1) or 0)  # noqa: E731
+    assert found("/cases") == 0
+    case = secret_case("proposed")  # someone else proposes an agreement meanwhile
+    assert found("/cases") == 0  # kept
+    assert found("/") == 1  # "Mon travail" counts afresh
+    signoffs.sign_off(people.chief, case.pending_proposal, "approve", "Accepté.")
+    db.session.commit()
+    assert found("/cases") == 1  # kept again
+    phone.post("/account/language", data={"language": "fr"})  # a change the person makes
+    assert found("/cases") == 1  # still awaited from the mayor: counted, not kept
+    monkeypatch.setattr(waiting, "MENU_COUNT_SECONDS", 0)  # past the while
+    signoffs.sign_off(people.mayor, case.pending_proposal, "approve", "Bon accord.")
+    db.session.commit()
+    assert found("/cases") == 0
