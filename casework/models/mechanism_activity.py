@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from ..vocabulary import REACHED, REACHED_ELDERS, REACHED_WOMEN, REACHED_YOUTH
 from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
+from .stored_file import StoredFile
 
 
 class MechanismActivity(db.Model):
@@ -64,7 +65,7 @@ class MechanismActivity(db.Model):
         return sum(getattr(self, name) for name in REACHED_ELDERS)
 
 
-class ActivityFile(db.Model):
+class ActivityFile(StoredFile, db.Model):
     """A photo, an attendance sheet or a report of an activity; stored like case attachments
     (casework/files: type read from the content, images re-encoded, random stored name)."""
 
@@ -74,17 +75,8 @@ class ActivityFile(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     activity_id: Mapped[int] = mapped_column(ForeignKey("mechanism_activities.id"), index=True)
     kind: Mapped[str] = mapped_column(String(32))
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    display_name: Mapped[str] = mapped_column(String(160))
-    description: Mapped[str] = mapped_column(String(160), default="")
-    content_type: Mapped[str] = mapped_column(String(32))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     activity: Mapped[MechanismActivity] = relationship(back_populates="files")
-    uploaded_by = relationship("User", lazy="joined")
 
 
 class Appreciation(db.Model):

@@ -34,12 +34,10 @@ def _read(stream: BinaryIO) -> bytes:
     return data
 
 
-def add_attachment(actor, case: Case, stream: BinaryIO, filename: str | None,
-                   description: str = "") -> Attachment:
-    """Check, clean and store one uploaded file; the row and the file stand or fall together."""
-    if not access.can(actor, "attach", case):
-        raise NotPermitted(_l("Only the case's team and its coordinators can add a file, "
-                              "while the case is open."))
+def store_upload(row, actor, stream: BinaryIO | None, filename: str | None, description: str):
+    """Fill `row` (a case attachment, an activity file) from an uploaded file and store its
+    bytes: the type read from the content, images re-encoded, the name sanitised, the bytes
+    under a random name; the row and the file stand or fall together."""
     description = " ".join((description or "").split())
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput(_l("At most %(n)d characters.", n=MAX_DESCRIPTION),
@@ -47,13 +45,23 @@ def add_attachment(actor, case: Case, stream: BinaryIO, filename: str | None,
     if stream is None:
         raise InvalidInput(_l("Choose a file."), field="file")
     cleaned = content.clean(_read(stream))
-    attachment = Attachment(
-        case=case, display_name=names.display_name(filename, cleaned.content_type),
-        description=description, content_type=cleaned.content_type, size=len(cleaned.data),
-        sha256=hashlib.sha256(cleaned.data).hexdigest(), uploaded_by_id=actor.id)
-    attachment.stored_name = store.write(db.session(), cleaned.data)
-    db.session.add(attachment)
+    row.display_name = names.display_name(filename, cleaned.content_type)
+    row.description, row.content_type = description, cleaned.content_type
+    row.size, row.sha256 = len(cleaned.data), hashlib.sha256(cleaned.data).hexdigest()
+    row.uploaded_by_id = actor.id
+    row.stored_name = store.write(db.session(), cleaned.data)
+    db.session.add(row)
     db.session.flush()
+    return row
+
+
+def add_attachment(actor, case: Case, stream: BinaryIO, filename: str | None,
+                   description: str = "") -> Attachment:
+    """Check, clean and store one uploaded file; the row and the file stand or fall together."""
+    if not access.can(actor, "attach", case):
+        raise NotPermitted(_l("Only the case's team and its coordinators can add a file, "
+                              "while the case is open."))
+    attachment = store_upload(Attachment(case=case), actor, stream, filename, description)
     events.record("case.attachment_added", actor=actor, case=case, attachment_id=attachment.id,
                   content_type=attachment.content_type, size=attachment.size)
     return attachment

@@ -3,7 +3,6 @@ group, its files (checked and stored by casework/files, like case attachments), 
 appreciation of the mayor and the traditional leaders."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO
@@ -13,15 +12,14 @@ from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
 
 from .. import access
-from ..errors import Conflict, InvalidInput, NotPermitted, TooLarge
+from ..errors import Conflict, InvalidInput, NotPermitted
 from ..extensions import db
-from ..files import content, names, store
 from ..models import (ActivityFile, Appreciation, Mechanism, MechanismActivity,
                       PlannedActivity)
 from ..vocabulary import ACTIVITY_FILE_KINDS, ACTIVITY_KINDS, RATINGS, REACHED
 from . import events
 from .action_plans import MAX_FCFA
-from .attachments import MAX_BYTES, MAX_DESCRIPTION, TOO_LARGE
+from .attachments import store_upload
 from .mechanisms import expect_version, require_past, require_recording
 from .validation import require_choice, require_text, require_whole
 
@@ -144,34 +142,14 @@ def update_activity(actor, activity: MechanismActivity, data: ActivityInput, *,
 
 # -- files -----------------------------------------------------------------------------------
 
-def _read(stream: BinaryIO) -> bytes:
-    data = stream.read(MAX_BYTES + 1)
-    if len(data) > MAX_BYTES:
-        raise TooLarge(TOO_LARGE, field="file")
-    return data
-
-
 def add_file(actor, activity: MechanismActivity, stream: BinaryIO | None,
              filename: str | None, kind: str, description: str = "") -> ActivityFile:
     """A photo, an attendance sheet or a report: its type read from its content, images
     re-encoded without their metadata (the phone's position), the bytes under a random name."""
     require_recording(actor, activity.mechanism.commune_id)
     require_choice(kind, ACTIVITY_FILE_KINDS, "kind")
-    description = " ".join((description or "").split())
-    if len(description) > MAX_DESCRIPTION:
-        raise InvalidInput(_l("At most %(n)d characters.", n=MAX_DESCRIPTION),
-                           field="description")
-    if stream is None:
-        raise InvalidInput(_l("Choose a file."), field="file")
-    cleaned = content.clean(_read(stream))
-    file = ActivityFile(
-        activity=activity, kind=kind, description=description,
-        display_name=names.display_name(filename, cleaned.content_type),
-        content_type=cleaned.content_type, size=len(cleaned.data),
-        sha256=hashlib.sha256(cleaned.data).hexdigest(), uploaded_by_id=actor.id)
-    file.stored_name = store.write(db.session(), cleaned.data)
-    db.session.add(file)
-    db.session.flush()
+    file = store_upload(ActivityFile(activity=activity, kind=kind), actor, stream, filename,
+                        description)
     _record("mechanism.file_added", actor, activity, file_id=file.id, kind=kind,
             content_type=file.content_type, size=file.size)
     return file
