@@ -6,7 +6,14 @@ PORT ?= 5000
 FLASK := PALABRE_ENV=development $(BIN)/flask --app wsgi
 TEST_PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint test-sqlite test-postgres install translations messages check-workflows bench clean
+# The suite also runs, on SQLite, at two other moments of the application's clock
+# (PALABRE_CLOCK, read by casework/clock.py, moves it and the tests' "today" together): a leap
+# day near midnight, Bamako time (= UTC), and a year after the real date.
+LEAP_DAY := 2028-02-29T23:45:00+00:00
+NEXT_YEAR = $(shell date -u -d '+1 year' +%Y-%m-%dT%H:%M:%S+00:00)
+
+.PHONY: run test lint test-sqlite test-postgres test-leap-day test-next-year install \
+	translations messages check-workflows check-logframe bench screenshots clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -28,18 +35,27 @@ messages: $(VENV)/.installed
 		-l fr -w 100 --no-fuzzy-matching --ignore-obsolete
 
 run: install
-	$(FLASK) setup
+	$(FLASK) setup --url http://127.0.0.1:$(PORT)/
 	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 check-workflows: install
 	$(FLASK) check-workflows
 
-test: lint test-sqlite test-postgres
+check-logframe: install
+	$(FLASK) check-logframe
+
+# The four runs are independent (each its own databases and servers on free ports): they
+# run two at a time, each one's output printed whole when it ends.
+test: lint
+	$(MAKE) --no-print-directory -j2 --output-sync=target \
+		test-sqlite test-postgres test-leap-day test-next-year
 
 # bandit: any finding fails; a `# nosec Bxxx` only for a proven false positive, reason on the line.
+# lint-imports: the layers and the engine's independence, as .importlinter declares them.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/bandit -q -r casework workflows
+	$(BIN)/lint-imports
 
 test-sqlite: install
 	$(BIN)/python -m pytest -q
@@ -47,10 +63,27 @@ test-sqlite: install
 test-postgres: install
 	PALABRE_TEST_DATABASE=$(TEST_PG_URL) $(BIN)/python -m pytest -q
 
+# The moved-clock runs are the in-process suite: they leave out tests/concurrency (crashes,
+# races, locks under load: nothing in them reads a date) and tests/browser (Chromium keeps the
+# real date, which PALABRE_CLOCK does not move), both held by the two runs at the real date.
+MOVED_CLOCK_RUN := $(BIN)/python -m pytest -q --ignore=tests/concurrency --ignore=tests/browser
+
+test-leap-day: install
+	PALABRE_CLOCK=$(LEAP_DAY) $(MOVED_CLOCK_RUN)
+
+test-next-year: install
+	PALABRE_CLOCK=$(NEXT_YEAR) $(MOVED_CLOCK_RUN)
+
 # Not part of `make test`: generates 700 communes and 100,000 cases, then measures the main
 # pages (on PostgreSQL too when DATABASE_URL names one); writes bench/results.json.
 bench: install
 	$(BIN)/python -m bench.run
+
+# The user guide's screenshots: the browser journeys, which then also save their named screens,
+# cut and reduced, into docs/guide/img/ (tests/browser/guide.py). Commit the images that change.
+screenshots: install
+	PALABRE_GUIDE_IMAGES=$(CURDIR)/docs/guide/img $(BIN)/python -m pytest -q \
+		tests/browser/test_journeys.py tests/browser/test_mechanism_journey.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis

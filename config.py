@@ -30,6 +30,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
     WORKFLOWS_DIR = str(BASE_DIR / "workflows" / "definitions")
     DEFAULT_WORKFLOW = "mediation"
+    # The programme's indicators (casework/logframe.py), checked when the app starts.
+    LOGFRAME_FILE = (os.environ.get("PALABRE_LOGFRAME")
+                     or str(BASE_DIR / "logframe" / "pecic-2.yaml"))
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Africa/Bamako"
     LANGUAGES = ("fr", "en")
@@ -44,12 +47,32 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     SESSION_IDLE_MINUTES = 30
     SESSION_MAX_HOURS = 12
-    # Sign-in throttling (services/throttling.py): per name typed, and per address (a town
-    # hall's phones may share one).
+    # A form sent after the session ended waits this long for its author to sign in again.
+    KEPT_FORM_MINUTES = 60
+    # A report that looks like one made in the commune this many hours before is asked about
+    # ("is it the same conflict?") before a second case is opened.
+    DUPLICATE_WINDOW_HOURS = 12
+    # Sign-in throttling (services/throttling.py), which nobody can use to lock someone out:
+    # one name at one address waits after LOGIN_MAX_FAILURES failures, LOGIN_FIRST_DELAY_SECONDS
+    # then twice as long each time, LOGIN_WINDOW_MINUTES at most, failures forgotten after
+    # LOGIN_MEMORY_HOURS or a sign-in there; an address with LOGIN_MAX_FAILURES_PER_ADDRESS
+    # failures in LOGIN_WINDOW_MINUTES (a town hall's phones may share one) holds back only the
+    # names that have not signed in from it in LOGIN_KNOWN_DAYS.
     LOGIN_MAX_FAILURES = 6
-    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    LOGIN_FIRST_DELAY_SECONDS = 60
     LOGIN_WINDOW_MINUTES = 15
+    LOGIN_MEMORY_HOURS = 24
+    LOGIN_MAX_FAILURES_PER_ADDRESS = 30
+    LOGIN_KNOWN_DAYS = 30
     EXPORT_MAX_ROWS = 50_000
+    # A KoboToolbox / ODK file of more submissions than this is refused (export it by dates).
+    KOBO_IMPORT_MAX_ROWS = int(os.environ.get("PALABRE_KOBO_IMPORT_MAX_ROWS", "5000"))
+    # Who runs a Kobo import (casework/intake/jobs.py): "redis" (the notification worker, woken
+    # through REDIS_URL), "thread" (a thread of the app server that took the file) or "inline"
+    # (the request itself, for the tests).
+    IMPORT_JOBS = os.environ.get("PALABRE_IMPORT_JOBS") or (
+        "redis" if os.environ.get("REDIS_URL") else "thread")
+    KOBO_IMPORT_QUEUE_KEY = os.environ.get("KOBO_IMPORT_QUEUE_KEY", "palabre:imports")
     # How long a token of the JSON API (POST /api/v1/tokens) works, unless revoked before.
     API_TOKEN_DAYS = 30
     # Files attached to cases: never under static/ (the app refuses to start otherwise), served
@@ -75,11 +98,20 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     NOTIFICATIONS_QUEUE_KEY = os.environ.get("NOTIFICATIONS_QUEUE_KEY", "palabre:notifications")
     PALABRE_PUBLIC_URL = os.environ.get("PALABRE_PUBLIC_URL", "")
-    # The SMS gateway's webhook (POST /sms/inbound) answers 403 until this shared secret is set;
-    # the gateway sends it as the X-Palabre-Secret header or a `secret` query parameter.
+    # The SMS webhook (POST /sms/inbound) answers 403 until a gateway can authenticate: Twilio
+    # signs its requests with the account's auth token (X-Twilio-Signature); RapidPro and other
+    # gateways send SMS_WEBHOOK_SECRET as the X-Palabre-Secret header, never in the URL.
     SMS_WEBHOOK_SECRET = os.environ.get("SMS_WEBHOOK_SECRET") or None
-    # Messages answered per sender and hour; past it, the sender is asked to wait.
+    TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN") or None
+    # The key of the senders' digests in the event log (required in production when the
+    # webhook is open; derived from SECRET_KEY elsewhere): casework/keys.py.
+    SMS_DIGEST_KEY = os.environ.get("PALABRE_SMS_DIGEST_KEY") or None
+    # Messages answered per sender and hour; past it, the sender is asked to wait. Cases opened
+    # by SMS per commune and hour, and overall: past either, the message opens no case.
     SMS_MAX_PER_HOUR = int(os.environ.get("PALABRE_SMS_MAX_PER_HOUR", "5"))
+    SMS_MAX_PER_COMMUNE_PER_HOUR = int(os.environ.get("PALABRE_SMS_MAX_PER_COMMUNE_PER_HOUR",
+                                                      "20"))
+    SMS_MAX_PER_HOUR_OVERALL = int(os.environ.get("PALABRE_SMS_MAX_PER_HOUR_OVERALL", "100"))
 
     @staticmethod
     def init_app(app):
@@ -104,11 +136,20 @@ class TestConfig(Config):
     # Still scrypt, with a small work factor so that the suite stays fast.
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
     ALLOW_DEMO_ACCOUNTS = True
+    IMPORT_JOBS = "inline"
 
 
 class ProductionConfig(Config):
     NAME = "production"
     SESSION_COOKIE_SECURE = True
+    # SECRET_KEY (and PALABRE_SMS_DIGEST_KEY) long and random: casework/keys.py.
+    REQUIRE_STRONG_KEYS = True
+
+    @staticmethod
+    def init_app(app):
+        if os.environ.get("PALABRE_CLOCK"):
+            raise RuntimeError("PALABRE_CLOCK moves the clock for the test suite: unset it "
+                               "before starting Palabre in production.")
 
 
 CONFIGS = {

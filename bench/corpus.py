@@ -5,8 +5,16 @@ with; the names (Malian first and family names, syllables of commune and village
 and their cercles); the French texts of descriptions, steps, agreements, sign-offs, visits and
 decisions. `check_vocabulary` makes sure every code drawn is one casework/vocabulary.py knows.
 """
-from casework.vocabulary import (AGE_GROUPS, CHANNELS, CONFLICT_TYPES, FOLLOW_UP_OUTCOMES, GBV,
-                                 PARTY_KINDS, REFERRAL_TARGETS, STEP_KINDS)
+from casework.vocabulary import (
+    AGE_GROUPS,
+    CHANNELS,
+    CONFLICT_TYPES,
+    FOLLOW_UP_OUTCOMES,
+    GBV,
+    PARTY_KINDS,
+    REFERRAL_TARGETS,
+    STEP_KINDS,
+)
 
 # -- mixes ---------------------------------------------------------------------------------------
 

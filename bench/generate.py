@@ -31,7 +31,6 @@ import json
 import random
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
 
 from bench.corpus import SEARCH_PARTY, check_vocabulary
 from bench.output import open_output
@@ -39,6 +38,7 @@ from bench.people import PASSWORD, People, PeopleMaker
 from bench.plans import SEARCH_CASE, TEAM_CASE, THIRTY_STEPS_CASE, CasePlan, plan_cases
 from bench.rows import Rows
 from bench.stories import CaseStory, play_case
+from casework.clock import utcnow
 
 CHUNK = 5_000
 PROGRESS_EVERY = 10_000
@@ -54,7 +54,7 @@ def generate(database_url: str, *, communes: int = 700, cases: int = 100_000, se
         return f"{time.monotonic() - started:.0f} s"
 
     rng = random.Random(seed)
-    now = datetime.now(timezone.utc).replace(tzinfo=None)  # stored naive, in UTC
+    now = utcnow().replace(tzinfo=None)  # stored naive, in UTC
     rows = Rows()
     specials: dict[str, list[CaseStory]] = {}
     with open_output(database_url) as output:

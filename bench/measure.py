@@ -16,8 +16,8 @@ from flask import render_template_string
 from sqlalchemy import event, select
 
 from casework.extensions import db
-from casework.sessions import mark_two_factor_passed, start_clock
 from casework.models import Case, TeamMember, User
+from casework.sessions import mark_two_factor_passed, start_clock
 
 
 @dataclass

@@ -11,12 +11,34 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bench.corpus import (AGE_MIX, AGREEMENTS, APPROVALS, CHANNEL_MIX, CLOSE_NOTES, CROPS,
-                          DESCRIPTIONS, FAMILIES, GROUPS, NEXT_STEPS, NOT_ADMISSIBLE,
-                          PARTICIPANTS, PARTY_COUNTS, PARTY_KIND_MIX, PLACES, REFERRAL_DEFAULT,
-                          REFERRAL_NOTES, REFERRAL_TARGETS_OF, REJECTIONS, SEARCH_PARTY,
-                          STEP_KIND_MIX, STEP_OUTCOMES, STEP_SUMMARIES, URGENCY_MIX,
-                          VIOLENCE_RATE, VISIT_NOTES)
+from bench.corpus import (
+    AGE_MIX,
+    AGREEMENTS,
+    APPROVALS,
+    CHANNEL_MIX,
+    CLOSE_NOTES,
+    CROPS,
+    DESCRIPTIONS,
+    FAMILIES,
+    GROUPS,
+    NEXT_STEPS,
+    NOT_ADMISSIBLE,
+    PARTICIPANTS,
+    PARTY_COUNTS,
+    PARTY_KIND_MIX,
+    PLACES,
+    REFERRAL_DEFAULT,
+    REFERRAL_NOTES,
+    REFERRAL_TARGETS_OF,
+    REJECTIONS,
+    SEARCH_PARTY,
+    STEP_KIND_MIX,
+    STEP_OUTCOMES,
+    STEP_SUMMARIES,
+    URGENCY_MIX,
+    VIOLENCE_RATE,
+    VISIT_NOTES,
+)
 from bench.draws import person, phone, weighted
 from bench.plans import SEARCH_CASE, CasePlan
 from bench.routes import MILESTONES, SIGNING_ROLES, Move, draw_route, schedule

@@ -7,6 +7,8 @@ from flask import Flask
 
 from config import Config, config_from_env
 
+from . import keys, proxies
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -17,18 +19,35 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     app.config.from_object(config)
     app.config.update(overrides)
     config.init_app(app)
-    _require_secret_key(app)
-    _trust_proxies(app)
+    keys.init_app(app)
+    proxies.init_app(app)
 
-    from . import (api, cli, compression, errorpages, i18n, inputs, security, sessions,
-                   static_files, templating)
-    from .files import store as files
-    from .notifications import commands as notification_commands
+    from . import (
+        api,
+        cli,
+        compression,
+        error_pages,
+        i18n,
+        json_bodies,
+        logframe,
+        request_guards,
+        security,
+        sessions,
+        static_files,
+        templating,
+        unit_of_work,
+    )
     from .extensions import csrf, db, migrate
-    from .workflow import build_engine
+    from .files import commands as file_commands
+    from .files import store as files
+    from .intake import commands as intake_commands
+    from .notifications import commands as notification_commands
+    from .workflow_registry import build_engine
 
     # A definition that does not validate stops the app here, naming the file and the problem.
     app.extensions["palabre.engine"] = build_engine(app.config["WORKFLOWS_DIR"])
+    # So does a logframe file that does not (casework/logframe.py).
+    logframe.init_app(app)
     _prepare_database_dir(app)
     files.check_location(app)
     db.init_app(app)
@@ -40,34 +59,26 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     security.init_app(app)
     static_files.init_app(app)
     compression.init_app(app)
-    inputs.init_app(app)  # before the blueprints: their `<int:...>` rules use its converter
+    request_guards.init_app(app)  # before the blueprints: their `<int:...>` rules use its converter
+    json_bodies.init_app(app)
     with app.app_context():
         from .database import configure_engine
         configure_engine(db.engine)
 
     _register_blueprints(app)
-    errorpages.init_app(app)
+    error_pages.init_app(app)
     templating.init_app(app)
     cli.init_app(app)
+    file_commands.init_app(app)
+    intake_commands.init_app(app)
     notification_commands.init_app(app)
+    unit_of_work.init_app(app)  # its commit then runs before every other after-request...
+    from .views import offline
+    offline.init_app(app)  # ...but the offline queue's key, remembered with the work it did
     if not app.config["ALLOW_DEMO_ACCOUNTS"]:
         with app.app_context():
             _refuse_demo_accounts()
     return app
-
-
-def _require_secret_key(app: Flask) -> None:
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY is not set: export a long random SECRET_KEY before "
-                           "starting Palabre (or PALABRE_ENV=development on a laptop).")
-
-
-def _trust_proxies(app: Flask) -> None:
-    """Read the client's address from X-Forwarded-For only behind the configured proxies."""
-    hops = app.config["TRUSTED_PROXIES"]
-    if hops:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _prepare_database_dir(app: Flask) -> None:
@@ -77,12 +88,28 @@ def _prepare_database_dir(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .views import (action_plans, admin, attachments, auth, cases, dashboard, exports,
-                        health, home, intake, mechanism_activities, mechanisms, sms,
-                        two_factor, workflows)
-    for module in (auth, two_factor, home, cases, attachments, dashboard, exports, admin,
-                   workflows, health, intake, sms, mechanisms, action_plans,
-                   mechanism_activities):
+    from .views import (
+        action_plans,
+        admin,
+        attachments,
+        auth,
+        cases,
+        corrections,
+        dashboard,
+        exports,
+        health,
+        home,
+        intake,
+        mechanism_activities,
+        mechanisms,
+        reports,
+        sms,
+        two_factor,
+        workflow_pages,
+    )
+    for module in (auth, two_factor, home, cases, corrections, attachments, dashboard, exports,
+                   admin, workflow_pages, health, intake, sms, mechanisms, action_plans,
+                   mechanism_activities, reports):
         app.register_blueprint(module.bp)
     from . import api
     api.register_blueprints(app)

@@ -19,14 +19,25 @@ carried out) follows these rules, asked as `can(user, action, commune_id=...)`:
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from sqlalchemy import and_, event, false, func, inspect, or_, select, true
 
+from workflows import Workflow
+
 from .extensions import db
-from .models import Case, Commune, Membership, Proposal, SignOff, User
-from .workflow import engine, workflow_of
+from .models import Case, Commune, Membership, Proposal, SignOff, TeamMember, User
+from .workflow_registry import engine, workflow_of
 
 COORDINATOR = "coordinator"
 MEDIATOR = "mediator"
+# Read-only: the programme report of the communes given, and nothing of any case (no page, list,
+# search, export with names, API). Not a role of the case work: `roles_in` and `commune_ids`
+# leave it out unless it is asked for by name.
+DONOR = "donor"
+# Who reads the programme report (/reports/programme): the coordination and the donors.
+REPORT_ROLES = (COORDINATOR, DONOR)
 SIGNING_ROLES = ("commune_authority", "traditional_leader")
 # Who watches the figures: coordinators for their communes, mayors and chiefs for their own.
 DASHBOARD_ROLES = (COORDINATOR, *SIGNING_ROLES)
@@ -82,7 +93,7 @@ def roles_in(user: User, commune_id: int) -> set[str]:
     """Roles `user` holds in the commune (a coordinator: the communes they cover)."""
     if not _case_worker(user):
         return set()
-    return set(_roles_by_commune(user).get(commune_id, ()))
+    return set(_roles_by_commune(user).get(commune_id, ())) - {DONOR}
 
 
 def commune_ids(user: User, roles: tuple[str, ...] | None = None) -> set[int]:
@@ -91,7 +102,7 @@ def commune_ids(user: User, roles: tuple[str, ...] | None = None) -> set[int]:
         return set()
     held = _roles_by_commune(user)
     if roles is None:
-        return set(held)
+        return {commune for commune, here in held.items() if here - {DONOR}}
     return {commune for commune, here in held.items() if not here.isdisjoint(roles)}
 
 
@@ -112,6 +123,33 @@ def visible_communes(user: User) -> list:
 def dashboard_communes(user: User) -> set[int]:
     """Communes whose figures the user sees on the dashboard."""
     return commune_ids(user, DASHBOARD_ROLES)
+
+
+def report_communes(user: User) -> set[int]:
+    """Communes whose figures the user reads in the programme report."""
+    return commune_ids(user, REPORT_ROLES)
+
+
+def figures_only(user: User) -> bool:
+    """A donor who holds no role of the case work: the pages of FIGURES_ONLY_PAGES only."""
+    return bool(commune_ids(user, (DONOR,))) and not commune_ids(user)
+
+
+# What a figures-only user (`figures_only`) may open: the programme report, their own account
+# and sign-in pages, the home page; every other page and every API route is refused (403),
+# whatever it would show them, so that no page added later leaks to them by mistake.
+FIGURES_ONLY_PAGES = frozenset({
+    "reports.programme", "reports.programme_xlsx", "reports.programme_pdf_file", "home.index",
+    "static", "health.healthz",
+    "auth.login", "auth.code", "auth.logout", "auth.password", "auth.language", "auth.messages",
+    "two_factor.index", "two_factor.enrol", "two_factor.disable",
+    "two_factor.recovery_codes",
+})
+
+
+def may_open(user: User, endpoint: str | None) -> bool:
+    """Whether the page `endpoint` opens at all for `user` (each page then asks its own rule)."""
+    return not figures_only(user) or endpoint in FIGURES_ONLY_PAGES
 
 
 def reporting_communes(user: User) -> list:
@@ -150,6 +188,53 @@ def visible_cases(user: User):
     return select(Case).where(visible_cases_clause(user))
 
 
+def worked_on_clause(user: User):
+    """Cases the user works on ("Mon travail"): every case of the communes they oversee
+    (coordinators, mayors, traditional leaders); a mediator's team cases, and the cases of
+    their communes that have no team yet."""
+    overseen = commune_ids(user, (COORDINATOR, *SIGNING_ROLES))
+    mediated = commune_ids(user, (MEDIATOR,))
+    clauses = []
+    if overseen:
+        clauses.append(Case.commune_id.in_(overseen))
+    if mediated:
+        clauses.append(and_(Case.commune_id.in_(mediated),
+                            or_(Case.team.any(TeamMember.user_id == user.id), ~Case.team.any())))
+    return or_(*clauses) if clauses else false()
+
+
+def team_cases_clause(user: User):
+    """Cases whose steps and visits fall to the user: their teams' cases, and every case of
+    the communes they coordinate."""
+    coordinated = commune_ids(user, (COORDINATOR,))
+    return or_(Case.team.any(TeamMember.user_id == user.id),
+               Case.commune_id.in_(coordinated) if coordinated else false())
+
+
+def team_work_clause(user: User):
+    """Cases whose mediation falls to the user ("Mon travail"'s team items): the cases whose
+    team they are on, and the cases of the communes where they mediate that have no team yet
+    (not a confidential one: only the coordination gives it a team)."""
+    mediated = commune_ids(user, (MEDIATOR,))
+    no_team = (and_(Case.commune_id.in_(mediated), ~Case.team.any(),
+                    Case.confidential.is_(False)) if mediated else false())
+    return or_(Case.team.any(TeamMember.user_id == user.id), no_team)
+
+
+def team_to_set_clause(user: User):
+    """Cases with no team yet that the user may give one (`assign_team`'s rule in SQL): in
+    the communes they coordinate, all; in those where they mediate, the ones that are not
+    confidential."""
+    coordinated = commune_ids(user, (COORDINATOR,))
+    mediated = commune_ids(user, (MEDIATOR,)) - coordinated
+    clauses = []
+    if coordinated:
+        clauses.append(Case.commune_id.in_(coordinated))
+    if mediated:
+        clauses.append(and_(Case.commune_id.in_(mediated), Case.confidential.is_(False)))
+    return and_(~Case.team.any(), or_(*clauses)) if clauses else false()
+
+
 def find_case(user: User, reference: str, *, for_update: bool = False) -> Case | None:
     """The case with this reference if `user` may see it, else None (the caller answers 404).
 
@@ -181,6 +266,13 @@ def case_roles(user: User, case: Case) -> set[str]:
     return roles
 
 
+def team_candidates(case: Case):
+    """A query for who may be on the case's team: the active mediators of its commune."""
+    return (select(User).join(Membership)
+            .where(Membership.commune_id == case.commune_id, Membership.role == MEDIATOR,
+                   User.active.is_(True)))
+
+
 def sees_identities(user: User, case: Case) -> bool:
     """Whether the parties' names and the facts of a case show to `user`.
 
@@ -195,8 +287,20 @@ def sees_identities(user: User, case: Case) -> bool:
             or case.created_by_id == user.id)
 
 
+def requires_two_factor(user: User) -> bool:
+    """Administrators, coordinators and donors of any commune must use a second factor."""
+    return bool(user.is_admin or commune_ids(user, (COORDINATOR, DONOR)))
+
+
 def can_view(user: User, case: Case) -> bool:
     return bool(roles_in(user, case.commune_id))
+
+
+def names_look_alike(user: User, case: Case) -> bool:
+    """Whether "is it the same conflict as ...?" may name `case` to `user` (its reference and a
+    link, never its parties nor facts): whoever may open it. Anyone else (the SMS gateway's
+    account) is asked without a name."""
+    return can_view(user, case)
 
 
 def _works_on(user: User, case: Case) -> bool:
@@ -204,54 +308,147 @@ def _works_on(user: User, case: Case) -> bool:
     return is_team_member(user, case) or COORDINATOR in roles_in(user, case.commune_id)
 
 
-def _state_allows(case: Case, activity: str) -> bool:
-    return activity in workflow_of(case).state(case.status).allows
+def _corrects(user: User, case: Case) -> bool:
+    """The case's team and the coordinators of its commune; while it has no team yet, also
+    the mediator of the commune who reported it (who typed what is to be corrected)."""
+    if _works_on(user, case):
+        return True
+    return (not case.team and case.created_by_id == user.id
+            and MEDIATOR in roles_in(user, case.commune_id))
+
+
+def _sets_team(user: User, case: Case) -> bool:
+    """A coordinator of the commune; a mediator of the commune on a case that is not
+    confidential, when it has no team yet or they are on it. Never a mediator of the commune
+    from outside the team: they would take the case over, or read a confidential one."""
+    roles = roles_in(user, case.commune_id)
+    if COORDINATOR in roles:
+        return True
+    return (MEDIATOR in roles and not case.confidential
+            and (not case.team or is_team_member(user, case)))
+
+
+def _reports(user: User, commune_id: int | None) -> bool:
+    """The mediators and coordinators report conflicts, in their communes."""
+    reporting = commune_ids(user, (MEDIATOR, COORDINATOR))
+    return bool(reporting) if commune_id is None else commune_id in reporting
+
+
+# -- can(user, action): the tables -----------------------------------------------------------
+
+class UnknownAction(ValueError):
+    """An action no table declares: a typo in a view or a template, never a refusal."""
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One question about a case: may `user` do the action on `case`, which follows
+    `workflow` (with the trigger to fire, or the proposal to sign, the action names)."""
+
+    user: User
+    case: Case
+    workflow: Workflow
+    trigger: str | None = None
+    proposal: Proposal | None = None
+
+    @property
+    def state(self):
+        return self.workflow.state(self.case.status)
+
+    @property
+    def roles(self) -> set[str]:
+        return roles_in(self.user, self.case.commune_id)
+
+    def allows(self, activity: str) -> bool:
+        return activity in self.state.allows
+
+
+# Actions without a case: rule(user, commune_id); a `commune_id` of None asks "in any commune".
+ACTIONS: dict[str, Callable[[User, int | None], bool]] = {
+    "report": _reports,
+    # The list of cases: anyone who holds a role in a commune.
+    "browse": lambda user, _commune: bool(commune_ids(user)),
+    # The dashboard's figures: coordinators, mayors and traditional leaders.
+    "view_dashboard": lambda user, _commune: bool(dashboard_communes(user)),
+    # The programme report, stripped of names: the coordination and the donors.
+    "view_programme_report": lambda user, _commune: bool(report_communes(user)),
+    # KoboToolbox / ODK files: the coordination's job.
+    "import_submissions": lambda user, _commune: bool(commune_ids(user, (COORDINATOR,))),
+    # The administration pages: administrators, who do no case work.
+    "administer": lambda user, _commune: bool(user.is_authenticated and user.active
+                                              and user.is_admin),
+}
+
+# Actions on a case: rule(asked), asked only of someone who sees the case (a role in its
+# commune); anyone else is refused.
+CASE_ACTIONS: dict[str, Callable[[Asked], bool]] = {
+    "view": lambda asked: True,
+    # The parties' names and the facts: on a confidential case, its coordinators, its team and
+    # the mediator who reported it only.
+    "see_identities": lambda asked: sees_identities(asked.user, asked.case),
+    # The files show only to those who see the parties' names.
+    "see_attachments": lambda asked: sees_identities(asked.user, asked.case),
+    # The reconciliation team, while the case is open (see `_sets_team`).
+    "assign_team": lambda asked: not asked.state.final and _sets_team(asked.user, asked.case),
+    # A mediation step: the team and the coordinators, in a state that allows steps.
+    "log_step": lambda asked: _works_on(asked.user, asked.case) and asked.allows("steps"),
+    # A follow-up visit of the current agreement: the same, in a state that allows visits.
+    "record_follow_up": lambda asked: (_works_on(asked.user, asked.case)
+                                       and asked.allows("follow_ups")
+                                       and asked.case.current_agreement is not None),
+    # An SMS lead checked: the commune's mediators and coordinators, before the mediation.
+    "verify_report": lambda asked: (asked.case.status == asked.workflow.initial
+                                    and bool(asked.roles & {MEDIATOR, COORDINATOR})),
+    # A file (the signed agreement, photos of the site, a COFO report): the team and the
+    # coordinators, while the case is open.
+    "attach": lambda asked: _works_on(asked.user, asked.case) and not asked.state.final,
+    # A correction of what was recorded (facts, village, type, date, parties; a step, a
+    # visit): the team and the coordinators, while the case is open. A closed, referred or
+    # inadmissible case is the record as it was left: nobody rewrites it afterwards.
+    "correct": lambda asked: _corrects(asked.user, asked.case) and not asked.state.final,
+    # Lifting the confidentiality of a case (its type corrected away from gender-based
+    # violence shows the names to the mayor and the chiefs): the coordinators only.
+    "lift_confidentiality": lambda asked: (asked.case.confidential
+                                           and COORDINATOR in asked.roles
+                                           and not asked.state.final),
+    # Moving the case to another commune: a coordinator, who must also cover the commune it
+    # goes to (asked of `may_move_to`).
+    "move_commune": lambda asked: COORDINATOR in asked.roles and not asked.state.final,
+    # A pending proposal withdrawn: by the one who made it, while they still work on the case.
+    "withdraw_proposal": lambda asked: bool(
+        asked.proposal is not None and asked.proposal.status == "pending"
+        and asked.proposal.proposed_by_id == asked.user.id
+        and _works_on(asked.user, asked.case)),
+    # A transition: offered to the roles held on this case, as the workflow's `by:` lists say.
+    "fire": lambda asked: any(t.trigger == asked.trigger
+                              for t in offered_transitions(asked.user, asked.case)),
+    # A sign-off: in a role the proposal awaits (never one's own proposal, never twice).
+    "sign_off": lambda asked: bool(asked.proposal is not None
+                                   and signable_roles(asked.user, asked.proposal)),
+    # Told by message that a follow-up visit is due: the team, who make the visit.
+    "be_told_follow_up_due": lambda asked: is_team_member(asked.user, asked.case),
+    # Told by message that the case is past its time limit: who can move it or decide about
+    # it (its team, or the commune's mediators while it has none; its coordinators).
+    "be_told_past_time_limit": lambda asked: bool(case_roles(asked.user, asked.case)
+                                                  & {MEDIATOR, COORDINATOR}),
+}
 
 
 def can(user: User, action: str, case: Case | None = None, *, commune_id: int | None = None,
         trigger: str | None = None, proposal: Proposal | None = None) -> bool:
-    """Whether `user` may do `action` now. Unknown actions are refused."""
+    """Whether `user` may do `action` now, as the tables declare it; an action that no table
+    declares raises UnknownAction. An action on a case is refused without a case, or on a
+    case the user does not see."""
     if action in MECHANISM_ACTIONS:
         return can_on_mechanism(user, action, commune_id)
-    if action == "report":  # in `commune_id`, or in any commune when None
-        reporting = commune_ids(user, (MEDIATOR, COORDINATOR))
-        return bool(reporting) if commune_id is None else commune_id in reporting
-    if action == "browse":
-        return bool(commune_ids(user))
-    if action == "view_dashboard":
-        return bool(dashboard_communes(user))
-    if action == "import_submissions":  # KoboToolbox / ODK files: the coordination's job
-        return bool(commune_ids(user, (COORDINATOR,)))
-    if action == "administer":
-        return user.is_authenticated and user.active and user.is_admin
+    if action in ACTIONS:
+        return ACTIONS[action](user, commune_id)
+    rule = CASE_ACTIONS.get(action)
+    if rule is None:
+        raise UnknownAction(action)
     if case is None or not can_view(user, case):
         return False
-    workflow = workflow_of(case)
-    state = workflow.state(case.status)
-    if action == "view":
-        return True
-    if action == "see_identities":
-        return sees_identities(user, case)
-    if action == "assign_team":
-        roles = roles_in(user, case.commune_id)
-        return not state.final and bool(roles & {MEDIATOR, COORDINATOR})
-    if action == "log_step":
-        return _works_on(user, case) and _state_allows(case, "steps")
-    if action == "record_follow_up":
-        return (_works_on(user, case) and _state_allows(case, "follow_ups")
-                and case.current_agreement is not None)
-    if action == "verify_report":  # an SMS lead: the commune's mediators and coordinators
-        roles = roles_in(user, case.commune_id)
-        return case.status == workflow.initial and bool(roles & {MEDIATOR, COORDINATOR})
-    if action == "attach":  # the signed agreement, photos of the site, a COFO report
-        return _works_on(user, case) and not state.final
-    if action == "see_attachments":  # files show only to those who see the parties' names
-        return sees_identities(user, case)
-    if action == "fire":
-        return any(t.trigger == trigger for t in offered_transitions(user, case))
-    if action == "sign_off":
-        return bool(proposal is not None and signable_roles(user, proposal))
-    return False
+    return rule(Asked(user, case, workflow_of(case), trigger=trigger, proposal=proposal))
 
 
 # -- the mechanisms (see the module's docstring) ---------------------------------------------
@@ -283,6 +480,20 @@ def may_change_appreciation(user: User, appreciation) -> bool:
     commune_id = appreciation.activity.mechanism.commune_id
     return (appreciation.user_id == user.id
             and appreciation.role in roles_in(user, commune_id))
+
+
+def move_targets(user: User, case: Case) -> list:
+    """Communes a case may be moved to by `user`: the other communes they coordinate, when
+    they may move it at all (a coordinator covering both communes)."""
+    if not can(user, "move_commune", case):
+        return []
+    ids = commune_ids(user, (COORDINATOR,)) - {case.commune_id}
+    return communes_in(ids)
+
+
+def may_move_to(user: User, case: Case, commune_id: int) -> bool:
+    return (commune_id != case.commune_id and can(user, "move_commune", case)
+            and COORDINATOR in roles_in(user, commune_id))
 
 
 def offered_transitions(user: User, case: Case):
@@ -330,3 +541,54 @@ def _needs_signoff_by(role: str):
                     Proposal.trigger.in_([t.trigger for t in w.transitions if role in t.signoffs]))
                for w in engine().workflows()]
     return or_(false(), *clauses)
+
+
+# -- what a phone keeps for working offline ---------------------------------------------------
+
+def _field_mediator(user: User) -> bool:
+    """A mediator and nothing else: someone who also coordinates, signs off or administers
+    sees pages that must never stay on a phone (it may be shared)."""
+    if not _case_worker(user):
+        return False
+    held = _roles_by_commune(user).values()
+    return bool(held) and set().union(*held) == {MEDIATOR}
+
+
+def _keeps_case(user: User, case: Case | None) -> bool:
+    """A case of the mediator's own team, open and not confidential (gender-based violence
+    is never kept: nothing of it may stay on a phone)."""
+    return (case is not None and _field_mediator(user) and on_the_phone(case)
+            and is_team_member(user, case) and not workflow_of(case).state(case.status).final)
+
+
+# Page -> rule(user, case, lists_confidential): may the service worker keep that page, as the
+# signed-in user saw it? Each kept page answers with the header `X-Palabre-Cache: keep`; any
+# other page is never stored. `lists_confidential`: the page lists a confidential case.
+OFFLINE_PAGES: dict[str, Callable[[User, Case | None, bool], bool]] = {
+    # Mon travail and the form to report a conflict: a mediator's own.
+    "my_work": lambda user, _case, _listed: _field_mediator(user),
+    "report_form": lambda user, _case, _listed: _field_mediator(user),
+    # The case list, while it names no confidential case.
+    "case_list": lambda user, _case, listed: _field_mediator(user) and not listed,
+    # A case of the team, and the forms the team fills in the village.
+    "case": lambda user, case, _listed: _keeps_case(user, case),
+    "step_form": lambda user, case, _listed: (_keeps_case(user, case)
+                                              and can(user, "log_step", case)),
+    "follow_up_form": lambda user, case, _listed: (_keeps_case(user, case)
+                                                   and can(user, "record_follow_up", case)),
+}
+
+
+def on_the_phone(case: Case) -> bool:
+    """Whether a form of `case` may be drafted or queued on the phone (static/js/drafts.js,
+    queue.js): never one of a confidential case, of which nothing may stay on a phone."""
+    return not case.confidential
+
+
+def keep_offline(user: User, page: str, case: Case | None = None, *,
+                 lists_confidential: bool = False) -> bool:
+    """Whether the phone may keep `page` (an OFFLINE_PAGES name) for working offline."""
+    rule = OFFLINE_PAGES.get(page)
+    if rule is None:
+        raise UnknownAction(page)
+    return bool(rule(user, case, lists_confidential))

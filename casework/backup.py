@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
+from .clock import utcnow
 from .database import SQLITE_BUSY_TIMEOUT_MS
 
 
@@ -14,7 +15,7 @@ class BackupError(RuntimeError):
 
 
 def default_destination(directory: Path, now: datetime | None = None) -> Path:
-    stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or utcnow()).strftime("%Y%m%dT%H%M%SZ")
     return directory / f"palabre-{stamp}.db"
 
 

@@ -1,4 +1,5 @@
-"""flask commands: setup, demo, create-user, check-workflows, disable-demo-accounts, backup."""
+"""flask commands: setup, demo, create-user, check-workflows, check-logframe,
+disable-demo-accounts, backup."""
 from __future__ import annotations
 
 import sys
@@ -13,25 +14,12 @@ from sqlalchemy.engine import make_url
 
 from config import INSTANCE_DIR
 
-from .database import write_intent
+from . import unit_of_work
 from .errors import CaseworkError
 from .extensions import db
 from .models import Commune, User
 from .services import accounts
 from .vocabulary import ROLES
-
-
-def _writing(func):
-    """Run a command's transaction IMMEDIATE on SQLite, like a POST request."""
-    def wrapper(*args, **kwargs):
-        token = write_intent.set(True)
-        try:
-            return func(*args, **kwargs)
-        finally:
-            write_intent.reset(token)
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
 
 
 def _fail(message: str) -> None:
@@ -44,8 +32,9 @@ def _fail(message: str) -> None:
 def check_workflows(directory):
     """Validate every workflow definition; exit 1 naming each file and problem."""
     from workflows import Engine
-    from .workflow import ACTIVITIES, CONDITIONS, TRANSITION_FORMS
+
     from .vocabulary import CASE_ROLES
+    from .workflow_registry import ACTIVITIES, CONDITIONS, TRANSITION_FORMS
 
     engine = Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=TRANSITION_FORMS,
                     activities=ACTIVITIES)
@@ -59,24 +48,57 @@ def check_workflows(directory):
         sys.exit(1)
 
 
+@click.command("check-logframe")
+@click.option("--file", "path", default=None, help="Logframe to check (default: the app's).")
+def check_logframe(path):
+    """Validate the programme's logframe file; exit 1 naming the file and the problem."""
+    from .logframe import LogframeError, load
+    from .queries.programme import FIGURES
+
+    try:
+        logframe = load(path or current_app.config["LOGFRAME_FILE"], FIGURES)
+    except LogframeError as error:
+        _fail(str(error))
+    click.echo(f"ok {logframe.code}: {len(logframe.indicators)} indicators ({logframe.source})")
+
+
 @click.command("setup")
-@_writing
-def setup():
+@click.option("--url", default="http://127.0.0.1:5000/", show_default=True,
+              help="The address the app will be served on, printed at the end.")
+@unit_of_work.command
+def setup(url):
     """Create or upgrade the database; load the demo data into a new one (development only)."""
     is_new = not inspect(db.engine).has_table("alembic_version")
     upgrade()
     if is_new and current_app.config["ALLOW_DEMO_ACCOUNTS"]:
         from .demo import load_demo
         load_demo()
-        db.session.commit()
-        click.echo("New database: demo data loaded (password of every account: "
-                   "demo-palabre-2026).")
+        click.echo("New database: demo data loaded.")
     else:
         click.echo("Database is up to date; nothing entered was changed.")
+    if current_app.config["ALLOW_DEMO_ACCOUNTS"]:  # `make run`: where to go, and as whom
+        click.echo(_welcome(url))
+
+
+def _welcome(url: str) -> str:
+    """Where to open Palabre and, while the demo accounts can sign in, three to try."""
+    from .demo import PASSWORD
+    from .demo.people import SHOWCASE
+
+    lines = [f"Palabre : ouvrez {url}"]
+    names = {name for name, _ in SHOWCASE}
+    active = set(db.session.scalars(select(User.username).where(
+        User.username.in_(names), User.is_demo.is_(True), User.active.is_(True))))
+    shown = [(name, what) for name, what in SHOWCASE if name in active]
+    if shown:
+        lines[0] += f" et connectez-vous (mot de passe : {PASSWORD}) :"
+        width = max(len(name) for name, _ in shown)
+        lines += [f"  {name:<{width}}  {what}" for name, what in shown]
+    return "\n".join(lines)
 
 
 @click.command("demo")
-@_writing
+@unit_of_work.command
 def demo():
     """Load the demo data (development only): communes, accounts, about 25 cases."""
     if not current_app.config["ALLOW_DEMO_ACCOUNTS"]:
@@ -86,7 +108,6 @@ def demo():
         summary = load_demo()
     except DemoAlreadyLoaded as error:
         _fail(str(error))
-    db.session.commit()
     click.echo(summary)
 
 
@@ -111,7 +132,7 @@ def _parse_roles(specs: tuple[str, ...]) -> list[tuple[int, str]]:
               help="A role in a commune, e.g. mediator:BGN; repeat for several.")
 @click.option("--admin", is_flag=True, help="Make the user an administrator.")
 @click.option("--language", type=click.Choice(["fr", "en"]), default="fr")
-@_writing
+@unit_of_work.command
 def create_user(username, full_name, password, roles, admin, language):
     """Create a user (asks for what the options do not give)."""
     try:
@@ -120,19 +141,17 @@ def create_user(username, full_name, password, roles, admin, language):
                                     must_change_password=False, memberships=_parse_roles(roles))
     except CaseworkError as error:
         _fail(f"{error.field or 'input'}: {error.message}")
-    db.session.commit()
     click.echo(f"User {user.username} created.")
 
 
 @click.command("disable-demo-accounts")
-@_writing
+@unit_of_work.command
 def disable_demo_accounts():
     """Disable every demo account (the production configuration refuses to start with them)."""
     users = list(db.session.scalars(select(User).where(User.is_demo.is_(True),
                                                        User.active.is_(True))))
     for user in users:
         accounts.set_active(None, user, False)
-    db.session.commit()
     click.echo(f"{len(users)} demo account(s) disabled.")
 
 
@@ -140,7 +159,7 @@ def disable_demo_accounts():
 @click.argument("destination", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def backup(destination):
     """Copy the SQLite database, consistently, while the app runs (default:
-    instance/backups/palabre-<UTC time>.db). On PostgreSQL, use pg_dump (see README)."""
+    instance/backups/palabre-<UTC time>.db). On PostgreSQL, use pg_dump (docs/operations.md)."""
     from .backup import BackupError, backup_sqlite, default_destination
 
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
@@ -148,7 +167,7 @@ def backup(destination):
         server = url.set(drivername=url.get_backend_name()).render_as_string()
         _fail(f"this database is {url.get_backend_name()}, not SQLite: back it up with "
               f"pg_dump, e.g. pg_dump -Fc -f palabre.dump '{server}' "
-              "(see \"Backups\" in README.md).")
+              "(see \"Backups\" in docs/operations.md, linked from README.md).")
     if url.database in (None, "", ":memory:"):
         _fail("the database lives in memory: there is no file to back up.")
     destination = destination or default_destination(INSTANCE_DIR / "backups")
@@ -160,8 +179,12 @@ def backup(destination):
 
 
 def init_app(app: Flask) -> None:
-    from .intake.commands import build_kobo_form, import_kobo
-    for command in (check_workflows, setup, demo, create_user, disable_demo_accounts, backup,
-                    build_kobo_form, import_kobo):
+    add_commands(app, check_workflows, check_logframe, setup,
+                 demo, create_user, disable_demo_accounts, backup)
+
+
+def add_commands(app: Flask, *commands: click.Command) -> None:
+    """Register flask commands that run inside the app's context."""
+    for command in commands:
         command.callback = with_appcontext(command.callback)
         app.cli.add_command(command)

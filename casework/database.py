@@ -32,7 +32,8 @@ WITHOUT_ROWS = WithoutRows()
 
 
 def configure_engine(engine: Engine) -> None:
-    """Apply the per-dialect settings DESIGN.md asks for."""
+    """Apply the per-dialect settings: SQLite in WAL mode with a busy timeout, foreign keys on
+    and write transactions begun IMMEDIATE; PostgreSQL without JIT."""
     engine_log = logging.getLogger("sqlalchemy.engine.Engine")
     if WITHOUT_ROWS not in engine_log.filters:
         engine_log.addFilter(WITHOUT_ROWS)

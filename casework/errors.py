@@ -28,6 +28,16 @@ class Conflict(CaseworkError):
     status = 409
 
 
+class PossibleDuplicate(Conflict):
+    """The report looks like one made a short while ago: the page asks whether it is the same
+    conflict, and names the earlier case's `reference` only to someone who may open it."""
+
+    def __init__(self, message, *, reference: str | None = None, case=None):
+        super().__init__(message)
+        self.reference = reference
+        self.case = case  # for the intake that answers in its own way; never shown
+
+
 class InvalidInput(CaseworkError):
     """A value is missing or wrong; `field` names the form field it belongs to."""
 
@@ -35,9 +45,13 @@ class InvalidInput(CaseworkError):
 
 
 class SignInThrottled(CaseworkError):
-    """Too many failed sign-ins for a name or an address: it waits a while."""
+    """Too many failed sign-ins for a name or an address: it waits `retry_after` seconds."""
 
     status = 429
+
+    def __init__(self, message, *, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class TooLarge(InvalidInput):

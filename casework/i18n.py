@@ -25,6 +25,11 @@ def _escaped_html(self: LazyString):
 LazyString.__html__ = _escaped_html
 
 
+# The language chosen with the footer's switch by a signed-in person: this session only, over
+# the account's saved language (cleared at sign-in, and when the account's language is saved).
+LANGUAGE_NOW = "language_now"
+
+
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # a flask command, a test calling a service
@@ -32,8 +37,12 @@ def select_locale() -> str:
     if request.path.startswith("/api/"):  # the API: Accept-Language alone, French by default
         return (request.accept_languages.best_match(languages)
                 or current_app.config["BABEL_DEFAULT_LOCALE"])
-    if current_user and current_user.is_authenticated and current_user.language in languages:
-        return current_user.language
+    if current_user and current_user.is_authenticated:
+        switched = session.get(LANGUAGE_NOW)  # the footer's switch, for this session
+        if switched in languages:
+            return switched
+        if current_user.language in languages:
+            return current_user.language
     chosen = session.get("language")
     return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
 

@@ -1,8 +1,10 @@
 """Headers every response carries, and what a shared phone's browser may keep.
 
-Palabre loads nothing from another site and runs no script of its own: the Content Security
-Policy says so, and a page injected with a script would find it refused. Pages shown to a
-signed-in person are never stored by the browser (phones are shared); static files are.
+Palabre loads nothing from another site and runs no inline script (its only scripts are files
+from 'self', for offline work): the Content Security Policy says so, and a page injected with a
+script would find it refused. Pages shown to a signed-in person are never stored by the
+browser's cache (phones are shared); static files are. The service worker keeps only the pages
+the server marks for it (views/offline.py), and they are erased when the person leaves.
 """
 from __future__ import annotations
 

@@ -6,8 +6,11 @@ ROLES = {
     "commune_authority": _l("Mayor or deputy mayor"),
     "traditional_leader": _l("Traditional leader"),
     "coordinator": _l("Coordinator"),
+    # A donor's or partner's officer: the programme report of the communes given, nothing else.
+    "donor": _l("Donor or partner (figures only)"),
 }
-CASE_ROLES = tuple(ROLES)
+# The roles the workflows name; a donor does no case work.
+CASE_ROLES = ("mediator", "commune_authority", "traditional_leader", "coordinator")
 
 GBV = "gbv"
 CONFLICT_TYPES = {
@@ -16,7 +19,7 @@ CONFLICT_TYPES = {
     "farmer_herder": _l("Farmers and herders"),
     "succession": _l("Succession or chieftaincy"),
     "inheritance": _l("Inheritance"),
-    "family": _l("Family"),
+    "family": _l("Family dispute"),
     "natural_resources": _l("Natural resources (water, pasture, forest)"),
     "intercommunity": _l("Intercommunity"),
     GBV: _l("Gender-based violence"),
@@ -85,7 +88,22 @@ PROPOSAL_STATUSES = {
     "approved": _l("Approved"),
     "rejected": _l("Rejected"),
     "cancelled": _l("Cancelled"),
+    "withdrawn": _l("Withdrawn by its proposer"),
 }
+
+
+# The messages people may receive by e-mail or SMS, as their account page names them
+# (services/notifications.py sends them; each person chooses which, per channel).
+MESSAGE_KINDS = {
+    "signoff_awaited": _l("An agreement awaits my sign-off"),
+    "signoff_reminder": _l("Reminder of an agreement still awaiting my sign-off"),
+    "signoff_escalated": _l("An agreement of my communes long awaits a signature"),
+    "proposal_rejected": _l("An agreement I proposed, or of my team, is rejected"),
+    "follow_up_due": _l("A follow-up visit is due"),
+    "past_time_limit": _l("A case is past its time limit"),
+    "removed_from_team": _l("I am taken off a case's team"),
+}
+MESSAGE_CHANNELS = {"email": _l("E-mail"), "sms": _l("SMS")}
 
 
 def label(vocabulary: dict, code):
@@ -117,10 +135,28 @@ MEMBER_FUNCTIONS = {
 
 ACTIVITY_KINDS = {
     "training": _l("Training"),
+    "ffom_session": _l("FFOM analysis session"),
     "awareness": _l("Awareness session"),
     "advocacy": _l("Advocacy with the communal authorities"),
     "mediation_support": _l("Support to mediation"),
     "other": _l("Other"),
+}
+
+# Whether the needs an advocacy session carried (of women, girls, older people) entered the
+# communal development plan (PDSEC).
+ADVOCACY_OUTCOMES = {
+    "yes": _l("Carried into the PDSEC"),
+    "partly": _l("Partly carried into the PDSEC"),
+    "no": _l("Not carried into the PDSEC"),
+}
+
+# The authorities present at an activity, counted by role and sex (never named).
+AUTHORITY_ROLES = {
+    "mayor": _l("Mayor or deputy mayor"),
+    "councillor": _l("Communal councillor"),
+    "village_chief": _l("Village chief"),
+    "customary_leader": _l("Customary or religious leader"),
+    "administration": _l("State administration (sub-prefect...)"),
 }
 
 PLANNED_STATUSES = {

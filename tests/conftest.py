@@ -15,11 +15,12 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from casework import create_app
+from casework.clock import CLOCK_VARIABLE, clock_at, frozen
 from casework.extensions import db
-from casework.sessions import mark_two_factor_passed, start_clock
 from config import TestConfig
 
 from .databases import SERVER_VARIABLE, postgres_database
+from .signing import signed_in_as
 
 pytest_plugins = ["tests.factories", "tests.mechanism_factories"]
 
@@ -27,10 +28,19 @@ pytest_plugins = ["tests.factories", "tests.mechanism_factories"]
 class IsolatedClient(FlaskClient):
     """Each request runs in a fresh context, as on a real server: its own app context, `g` and
     database session, so that a view that forgets to commit loses its changes here too. The
-    test's own session is expired afterwards, so that it reads the rows the request wrote."""
+    test's own session is expired afterwards, so that it reads the rows the request wrote.
+    A clock the test set (`clock_at`) holds in the request too."""
 
     def open(self, *args, **kwargs):
-        response = contextvars.Context().run(super().open, *args, **kwargs)
+        moment = frozen()  # a test that set the clock makes its requests at that moment
+
+        def request():
+            if moment is None:
+                return super(IsolatedClient, self).open(*args, **kwargs)
+            with clock_at(moment):
+                return super(IsolatedClient, self).open(*args, **kwargs)
+
+        response = contextvars.Context().run(request)
         if has_app_context():
             db.session.expire_all()
         return response
@@ -94,6 +104,13 @@ def _transaction(request, app):
 
 
 @pytest.fixture
+def production_env(monkeypatch):
+    """For a test that starts the production configuration, which refuses a moved clock:
+    PALABRE_CLOCK is unset for it (this process's clock, read at import, stays moved)."""
+    monkeypatch.delenv(CLOCK_VARIABLE, raising=False)
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
@@ -103,12 +120,5 @@ def login(client):
     """login(user): sign `user` in on the test client (the cookie, as Flask-Login writes it,
     and, for a user with two-factor on, as the code step leaves it once the code was right)."""
     def sign_in(user, on=None):
-        target = on or client
-        with target.session_transaction() as session:
-            session["_user_id"] = user.get_id()
-            session["_fresh"] = True
-            start_clock(session)
-            if user.has_two_factor:
-                mark_two_factor_passed(session, user)
-        return target
+        return signed_in_as(user, on or client)
     return sign_in

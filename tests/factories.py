@@ -7,23 +7,42 @@ import secrets
 import string
 from dataclasses import dataclass, field
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+from flask import current_app
 
+from casework import access
+from casework.clock import local, local_today, utcnow
 from casework.extensions import db
-from casework.models import ApiToken, Commune, User, utcnow
-from casework.services import (accounts, api_tokens, cases, followups, signoffs, steps, team,
-                               transitions, two_factor)
+from casework.models import ApiToken, Commune, User
+from casework.queries.milestones import NOTICE_DAYS
+from casework.services import (
+    accounts,
+    api_tokens,
+    cases,
+    followups,
+    signoffs,
+    steps,
+    team,
+    transitions,
+    two_factor,
+)
 from casework.services.cases import CaseInput, PartyInput
 from casework.services.followups import FollowUpInput
 from casework.services.steps import StepInput
 from casework.services.transitions import TransitionInput
-from casework.timeutil import local_today
+
+_real_hash_password = accounts.hash_password
 
 PASSWORD = "correct horse battery"
 # Every test user whose role requires two-factor authentication is enrolled with this secret
 # (make_user), so that a test can compute their codes: two_factor.code_at(TOTP_SECRET, step).
 TOTP_SECRET = "JBSWY3DPEHPK3PXPTESTSECRETKEYABC"
+# A SECRET_KEY the production configuration accepts (casework/keys.py), for the tests that
+# start it; and another for the SMS digests.
+STRONG_KEY = "k7Qe2-Zt9vLm4XpR8sWc1NbY6uGj3HdF0aTo5iKq"
+OTHER_STRONG_KEY = "Vn3rT8-pLq1ZeW6sXy9CbM2kJd4GhU7fAo0iRt5N"
 # T + three letters: 17,576 communes for a whole run (two letters ran out at 676).
 _codes = ("".join(letters) for letters in itertools.product(string.ascii_uppercase, repeat=3))
 _names = itertools.count(1)
@@ -42,6 +61,18 @@ def make_commune():
     return make
 
 
+_hashed: dict[tuple[str, str], str] = {}
+
+
+def _hash_once(password: str) -> str:
+    """accounts.hash_password, computed once per password and work factor: test users share
+    the same few passwords, and a salted hash is the slowest part of making one."""
+    key = (password, current_app.config["PASSWORD_HASH_METHOD"])
+    if key not in _hashed:
+        _hashed[key] = _real_hash_password(password)
+    return _hashed[key]
+
+
 @pytest.fixture
 def make_user():
     def make(*roles: tuple[Commune, str], username: str | None = None, is_admin=False,
@@ -49,12 +80,13 @@ def make_user():
         """`enrolled`: two-factor on with TOTP_SECRET; by default when the role requires it
         (the user's recovery codes are then in `user.recovery_codes_given`)."""
         username = username or f"user{next(_names)}"
-        user = accounts.create_user(
-            None, username=username, full_name=values.pop("full_name", username.title()),
-            password=values.pop("password", PASSWORD), is_admin=is_admin,
-            must_change_password=values.pop("must_change_password", False),
-            memberships=[(commune.id, role) for commune, role in roles], **values)
-        if enrolled if enrolled is not None else two_factor.requires_two_factor(user):
+        with mock.patch.object(accounts, "hash_password", _hash_once):
+            user = accounts.create_user(
+                None, username=username, full_name=values.pop("full_name", username.title()),
+                password=values.pop("password", PASSWORD), is_admin=is_admin,
+                must_change_password=values.pop("must_change_password", False),
+                memberships=[(commune.id, role) for commune, role in roles], **values)
+        if enrolled if enrolled is not None else access.requires_two_factor(user):
             user.recovery_codes_given = two_factor.enrol_with_known_secret(user, TOTP_SECRET)
         db.session.commit()
         return user
@@ -135,7 +167,10 @@ def case_input(**values) -> CaseInput:
     defaults = dict(village="Kola", conflict_type="land",
                     description="Deux familles revendiquent le même champ.",
                     reporter_name="Seydou Diallo", channel="in_person", parties=parties,
-                    facts_date=local_today() - timedelta(days=10))
+                    facts_date=local_today() - timedelta(days=10),
+                    # Tests make many cases alike on purpose: not asked "is it the same
+                    # conflict?" (tests/functional/test_duplicates.py asks it).
+                    another_conflict=True)
     defaults.update(values)
     return CaseInput(**defaults)
 
@@ -165,11 +200,20 @@ STATES = ("reported", "in_mediation", "resolved", "followed_up", "closed", "refe
           "not_admissible")
 
 
+def approved_days_ago(case, days: int) -> None:
+    """Move the approval of the case's agreement back to `days` days ago (never forward): a
+    planned visit is recorded once its day has come (NOTICE_DAYS early at most)."""
+    agreement = case.current_agreement
+    made, target = local(agreement.decided_at).date(), local_today() - timedelta(days=days)
+    if made > target:
+        agreement.decided_at -= made - target
+
+
 def advance(people: Commune_People, case, move: str) -> None:
     """Take one step of a PATHS route on `case`, as the person who does it in real life."""
     m, mayor, chief, coord = people.mediator, people.mayor, people.chief, people.coordinator
-    if move == "assign":
-        team.assign_team(m, case, [m.id])
+    if move == "assign":  # only the coordination sets the team of a confidential case
+        team.assign_team(coord if case.confidential else m, case, [m.id])
     elif move == "start":
         transitions.fire(m, case, "start_mediation")
     elif move == "step":
@@ -182,6 +226,7 @@ def advance(people: Commune_People, case, move: str) -> None:
     elif move == "chief_approves":
         signoffs.sign_off(chief, case.pending_proposal, "approve", "Accepté.")
     elif move in ("visit_30", "visit_90"):
+        approved_days_ago(case, int(move[-2:]) - NOTICE_DAYS)
         followups.record_follow_up(m, case, FollowUpInput(
             visit_date=local_today(), outcome="respected", milestone_days=int(move[-2:])))
     elif move == "close":
@@ -206,3 +251,4 @@ def make_case(people):
         db.session.commit()
         return case
     return make
+

@@ -10,7 +10,7 @@ from sqlalchemy import exists, func, select
 
 from casework.extensions import db
 from casework.models import Case, Event, Proposal
-from casework.workflow import workflow_of
+from casework.workflow_registry import workflow_of
 
 
 def trail_problems(session, case: Case) -> list[str]:
@@ -48,7 +48,7 @@ def proposal_problems(session, proposal: Proposal) -> list[str]:
     elif proposal.status == "approved":
         if set(roles) != set(proposal.required_roles) or decisions["reject"] or fired != 1:
             problems.append(f"{label}: signed by {dict(roles)}, fired {fired} times")
-    elif proposal.status in ("rejected", "cancelled"):
+    elif proposal.status in ("rejected", "cancelled", "withdrawn"):
         if fired or (proposal.status == "rejected") != bool(decisions["reject"]):
             problems.append(f"{label}: {dict(decisions)}, fired {fired} times")
     else:

@@ -8,14 +8,21 @@ from datetime import timedelta
 
 import pytest
 
+from casework.clock import local_today
 from casework.extensions import db
-from casework.models import (ActionPlan, ActivityFile, FfomAnalysis, Mechanism,
-                             MechanismActivity, MechanismMember, PlannedActivity)
+from casework.models import (
+    ActionPlan,
+    ActivityFile,
+    FfomAnalysis,
+    Mechanism,
+    MechanismActivity,
+    MechanismMember,
+    PlannedActivity,
+)
 from casework.services import action_plans, mechanism_activities, mechanisms
 from casework.services.action_plans import PlanInput, PlannedInput
 from casework.services.mechanism_activities import ActivityInput
 from casework.services.mechanisms import AnalysisInput, MemberInput
-from casework.timeutil import local_today
 
 
 def member_input(**values) -> MemberInput:
@@ -88,9 +95,10 @@ def make_mechanism(people):
             mediator, mechanism, activity_input(planned_id=item.id))
         stage = MechanismStage(mechanism, member, analysis, plan, item, activity)
         if with_file:
+            from casework.services.attachments import check_upload
             from tests import filesamples
             stage.file = mechanism_activities.add_file(
-                mediator, activity, io.BytesIO(filesamples.pdf()), "liste.pdf",
+                mediator, activity, check_upload(io.BytesIO(filesamples.pdf()), "liste.pdf", ""),
                 "attendance_sheet")
         db.session.commit()
         return stage

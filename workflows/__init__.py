@@ -1,6 +1,12 @@
 """The workflow engine and its definitions; a plain Python package that knows nothing of Flask."""
-from .engine import (Engine, StateDef, TransitionDef, TransitionNotAllowed, Workflow,
-                     WorkflowDefinitionError)
+from .engine import (
+                     Engine,
+                     StateDef,
+                     TransitionDef,
+                     TransitionNotAllowed,
+                     Workflow,
+                     WorkflowDefinitionError,
+)
 
 __all__ = ["Engine", "StateDef", "TransitionDef", "TransitionNotAllowed", "Workflow",
            "WorkflowDefinitionError"]

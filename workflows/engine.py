@@ -26,9 +26,10 @@ RESERVED_TRIGGERS = frozenset({"state", "subject", "trigger", "machine", "model"
 RESERVED_PREFIXES = ("to_", "may_", "is_")
 
 WORKFLOW_KEYS = {"workflow", "version", "title", "initial", "states", "transitions"}
-STATE_KEYS = {"fr", "en", "final", "sla_days", "follow_up_days", "allows", "help"}
+STATE_KEYS = {"fr", "en", "final", "sla_days", "warn_days", "idle_days", "follow_up_days",
+              "allows", "help"}
 TRANSITION_KEYS = {"trigger", "source", "dest", "by", "requires", "unless", "signoffs",
-                   "form", "automatic", "label"}
+                   "reminder_days", "escalation_days", "form", "automatic", "label"}
 
 
 class WorkflowDefinitionError(Exception):
@@ -57,6 +58,10 @@ class StateDef:
     labels: Mapping[str, str]
     final: bool = False
     sla_days: int | None = None
+    # Days in the state after which the case is near its time limit (below `sla_days`).
+    warn_days: int | None = None
+    # Days without a step logged (in a state that allows steps) after which the case is idle.
+    idle_days: int | None = None
     follow_up_days: tuple[int, ...] = ()
     allows: frozenset[str] = frozenset()
     help: Mapping[str, str] | None = None
@@ -79,6 +84,10 @@ class TransitionDef:
     requires: tuple[str, ...] = ()
     unless: tuple[str, ...] = ()
     signoffs: tuple[str, ...] = ()
+    # A proposal still unsigned after `reminder_days` reminds who must sign, once; after
+    # `escalation_days` the commune's coordinators are told.
+    reminder_days: int | None = None
+    escalation_days: int | None = None
     form: str | None = None
     automatic: bool = False
     labels: Mapping[str, str] | None = None
@@ -368,6 +377,14 @@ class _Validator:
                 self.fail(f"{where} lacks its {locale!r} label")
         return {locale: value[locale] for locale in LOCALES}
 
+    def _days(self, spec: dict, key: str, where: str) -> int | None:
+        """A whole number of days from 1, or None when the key is absent."""
+        value = spec.get(key)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool)
+                                  or value < 1):
+            self.fail(f"{where}: {key} must be a whole number of days from 1")
+        return value
+
     def _names(self, value: Any, where: str) -> tuple[str, ...]:
         if value is None:
             return ()
@@ -388,9 +405,11 @@ class _Validator:
             if not isinstance(spec, dict):
                 self.fail(f"{where} must be a mapping with its fr and en labels")
             self._keys(spec, STATE_KEYS, where)
-            sla = spec.get("sla_days")
-            if sla is not None and (not isinstance(sla, int) or isinstance(sla, bool) or sla < 1):
-                self.fail(f"{where}: sla_days must be a whole number of days from 1")
+            sla = self._days(spec, "sla_days", where)
+            warn = self._days(spec, "warn_days", where)
+            idle = self._days(spec, "idle_days", where)
+            if warn is not None and (sla is None or warn >= sla):
+                self.fail(f"{where}: warn_days must be fewer than the state's sla_days")
             days = spec.get("follow_up_days") or []
             if (not isinstance(days, list) or not all(isinstance(d, int) and d > 0 for d in days)
                     or days != sorted(set(days))):
@@ -403,10 +422,13 @@ class _Validator:
             final = spec.get("final", False)
             if not isinstance(final, bool):
                 self.fail(f"{where}: final must be true or false")
+            if idle is not None and "steps" not in allows:
+                self.fail(f"{where}: idle_days needs a state that allows steps")
             help_text = self._labels(spec["help"], f"{where}: help") if "help" in spec else None
             states[name] = StateDef(
                 name=name, labels=self._labels({k: spec.get(k) for k in LOCALES}, where),
-                final=final, sla_days=sla, follow_up_days=tuple(days),
+                final=final, sla_days=sla, warn_days=warn, idle_days=idle,
+                follow_up_days=tuple(days),
                 allows=frozenset(allows), help=help_text)
         return states
 
@@ -447,6 +469,12 @@ class _Validator:
                 if condition not in self.engine.conditions:
                     self.fail(f"{where}: unknown condition {condition!r}; known: "
                               f"{', '.join(sorted(self.engine.conditions))}")
+            reminder = self._days(spec, "reminder_days", where)
+            escalation = self._days(spec, "escalation_days", where)
+            if (reminder is not None or escalation is not None) and not signoffs:
+                self.fail(f"{where}: reminder_days and escalation_days need signoffs")
+            if reminder is not None and escalation is not None and escalation <= reminder:
+                self.fail(f"{where}: escalation_days must be more than reminder_days")
             form = spec.get("form")
             if form is not None and form not in self.engine.forms:
                 self.fail(f"{where}: unknown form {form!r}; known: "
@@ -464,7 +492,8 @@ class _Validator:
                 spec.get("label"), f"{where}: label")
             result.append(TransitionDef(
                 trigger=trigger, sources=sources, dest=spec["dest"], by=by, requires=requires,
-                unless=unless, signoffs=signoffs, form=form, automatic=automatic, labels=labels))
+                unless=unless, signoffs=signoffs, reminder_days=reminder,
+                escalation_days=escalation, form=form, automatic=automatic, labels=labels))
         return tuple(result)
 
     def _graph(self, initial: str, states: dict[str, StateDef],

@@ -33,9 +33,12 @@ class TriggerConverter(BaseConverter):
 def init_app(app: Flask) -> None:
     """Call before sessions.init_app: the API's requests must drop the cookie's user before
     the session gates read it."""
+    from .. import error_pages
     from . import auth
+    from .problems import answer
 
     app.before_request(auth.ignore_the_session_cookie)
+    error_pages.answer_some_requests(app, in_api, answer)
 
     @app.after_request
     def _never_cached(response):
@@ -48,8 +51,8 @@ def register_blueprints(app: Flask) -> None:
     from flask_smorest.spec.plugins import integerconverter2paramschema
 
     from ..extensions import csrf
-    from ..inputs import RowIdConverter
-    from . import cases, dashboard, tokens, workflows
+    from ..request_guards import RowIdConverter
+    from . import cases, corrections, dashboard, tokens, workflow_definitions
     from .spec import Api
 
     app.url_map.converters["reference"] = ReferenceConverter
@@ -66,6 +69,6 @@ def register_blueprints(app: Flask) -> None:
                                (TriggerConverter, TRIGGER_PATTERN)):
         api.register_converter(converter, lambda _c, pattern=pattern: {
             "type": "string", "pattern": f"^{pattern}$"})
-    for module in (tokens, cases, workflows, dashboard):
+    for module in (tokens, cases, corrections, workflow_definitions, dashboard):
         csrf.exempt(module.bp)  # no cookie is accepted, so no cross-site request can act
         api.register_blueprint(module.bp)

@@ -4,10 +4,12 @@ from __future__ import annotations
 from flask import g, request
 from flask_babel import lazy_gettext as _l
 
-from ..errors import Unauthenticated
+from .. import access, unit_of_work
+from ..errors import NotPermitted, Unauthenticated
 from ..extensions import db, login_manager
 from ..models import ApiToken, User
 from ..services import api_tokens
+from ..services.api_tokens import FIGURES_ONLY
 from .scope import in_api
 
 
@@ -34,9 +36,14 @@ def authenticate() -> User:
     if row is None:
         raise Unauthenticated(_l("This token does not work: it expired, was revoked, or its "
                                  "account changed. Ask for a new one."))
-    api_tokens.mark_used(row)
-    g.api_token_id, g.api_user_id = row.id, row.user_id
-    return row.user
+    token_id, user_id = row.id, row.user_id
+    if api_tokens.use_to_note(row):
+        unit_of_work.apart(lambda: api_tokens.mark_used(token_id))
+    g.api_token_id, g.api_user_id = token_id, user_id
+    user = db.session.get(User, user_id)
+    if access.figures_only(user):
+        raise NotPermitted(FIGURES_ONLY)
+    return user
 
 
 def user() -> User:

@@ -1,8 +1,9 @@
 """/api/v1/cases: list, report, read, what the caller may do now, and every action on a case.
 
 Each endpoint loads the case through access (404 for a case the caller may not see, another
-commune's included, with the denial logged), calls the same service as the case page, and
-commits once. A change carries the case's `version` as last read: a stale one answers 409.
+commune's included, with the denial logged) and calls the same service as the case page; the
+request's end commits (casework/unit_of_work.py). A change carries the case's `version` as
+last read: a stale one answers 409.
 """
 from __future__ import annotations
 
@@ -12,31 +13,40 @@ from flask_babel import lazy_gettext as _l
 from .. import access
 from ..errors import Conflict, InvalidInput, NotPermitted
 from ..extensions import db
+from ..lookup import case_or_404
 from ..models import Case, Commune, Proposal
 from ..queries import case_list
 from ..queries.filters import CaseFilters
-from ..services import cases, events, followups, signoffs, steps, team, transitions
+from ..services import audit, cases, followups, signoffs, steps, team, transitions
 from ..services.cases import CaseInput, PartyInput
 from ..services.followups import FollowUpInput
 from ..services.steps import StepInput
 from ..services.transitions import TransitionInput
-from ..views.common import case_or_404, collisions_as_conflict
-from ..workflow import state_labels, workflow_of
+from ..unit_of_work import collisions_as_conflict
+from ..workflow_registry import state_labels, workflow_of
 from . import auth, present
 from .blueprint import Blueprint
-from .inputs import (CaseIn, CaseQuery, FollowUpIn, ProposalIn, SignOffIn, StepIn, TeamIn,
-                     TransitionIn)
 from .outputs import ActionsOut, CaseOut, CasePageOut
+from .request_schemas import (
+    CaseIn,
+    CaseQuery,
+    FollowUpIn,
+    ProposalIn,
+    SignOffIn,
+    StepIn,
+    TeamIn,
+    TransitionIn,
+)
 
 bp = Blueprint("api_cases", __name__, url_prefix="/api/v1/cases",
                description="Conflict cases of the caller's communes, and what is done on them.")
 
 
 def _run(operation):
-    """Run one service call and commit; a concurrent change becomes a 409."""
+    """Run one service call; a collision with a concurrent change becomes a 409."""
     with collisions_as_conflict():
         result = operation()
-        db.session.commit()
+        db.session.flush()
     return result
 
 
@@ -88,12 +98,8 @@ def show(reference):
     """One case, as its page shows it to the caller."""
     user = auth.user()
     case = case_or_404(reference, user)
-    result = present.detail(user, case)
-    if case.confidential:  # who opened a confidential case is kept, as for its page
-        events.record("case.viewed", actor=user, case=case,
-                      identities=not result["identities_hidden"], via="api")
-        db.session.commit()
-    return result
+    audit.case_viewed(user, case, via="api")  # as for its page
+    return present.detail(user, case)
 
 
 @bp.get("/<reference:reference>/actions")

@@ -8,11 +8,11 @@ from .. import access
 from ..errors import InvalidInput, NotPermitted
 from ..queries import dashboard
 from ..queries.filters import CaseFilters
-from ..workflow import state_labels
+from ..workflow_registry import state_labels
 from . import auth, present
 from .blueprint import Blueprint
-from .inputs import DashboardQuery
 from .outputs import DashboardOut
+from .request_schemas import DashboardQuery
 
 bp = Blueprint("api_dashboard", __name__, url_prefix="/api/v1/dashboard",
                description="The programme's figures, as on the dashboard.")

@@ -1,44 +1,36 @@
 """Fields of the API's request bodies, with their checks in the reader's language."""
 from __future__ import annotations
 
-import re
 from datetime import date, timezone
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, validate
 
-from ..inputs import MAX_ROW_ID
+from .. import plaintext
+from ..request_guards import MAX_ROW_ID
 from ..services.validation import MAX_WHOLE
 
-# Text a person typed holds no control character but line breaks and tabs (PostgreSQL cannot
-# store NUL; no one types the others). Written into the OpenAPI description as a pattern.
-PLAIN_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Dates the API takes, as the case list's filters: far enough either side of any case.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)
 
 
 class Text(fields.String):
-    """A string of at most `max_length` characters, without control characters."""
+    """A string of at most `max_length` characters, in NFC, without control characters
+    (casework/plaintext.py; its rule is written into the OpenAPI description as a pattern)."""
 
     def __init__(self, max_length: int = 10_000, **kwargs):
         kwargs.setdefault("validate", [])
         kwargs["validate"] = [
             validate.Length(max=max_length, error=_l("At most {max} characters.")),
-            validate.Regexp(PLAIN_TEXT, error=_l("Remove the control characters.")),
+            validate.Regexp(plaintext.PATTERN, error=plaintext.REFUSED),
             *kwargs["validate"]]
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        try:
-            text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate ("\ud800"), which no database stores
-            raise ValidationError(_l("Remove the characters that are not valid text.")) \
-                from None
-        if _CONTROL.search(text):
-            raise ValidationError(_l("Remove the control characters."))
-        return text
+        if plaintext.has_control(text):  # a lone surrogate ("\ud800") too: no database stores it
+            raise ValidationError(plaintext.REFUSED)
+        return plaintext.normalised(text)
 
 
 def choice(vocabulary, **kwargs) -> fields.String:

@@ -166,6 +166,12 @@ class ActionsOut(Schema):
     record_follow_up = B(required=True)
     open_milestones = fields.List(Int(), required=True)
     assign_team = B(required=True)
+    correct = B(required=True, metadata={"description": "Whether the caller may correct the "
+                                                          "case, its steps and its visits."})
+    withdraw = fields.List(Int(), required=True, metadata={
+        "description": "Proposals the caller may withdraw (their own, pending)."})
+    move_to = fields.List(Int(), required=True, metadata={
+        "description": "Communes the caller may move the case to."})
 
 
 class StateDefOut(Schema):
@@ -173,6 +179,8 @@ class StateDefOut(Schema):
     labels = fields.Dict(keys=S(), values=S(), required=True)
     final = B(required=True)
     sla_days = Int(allow_none=True, required=True)
+    warn_days = Int(allow_none=True, required=True)
+    idle_days = Int(allow_none=True, required=True)
     follow_up_days = fields.List(Int(), required=True)
     allows = fields.List(S(), required=True)
 
@@ -186,6 +194,8 @@ class TransitionDefOut(Schema):
     requires = fields.List(S(), required=True)
     unless = fields.List(S(), required=True)
     signoffs = fields.List(S(), required=True)
+    reminder_days = Int(allow_none=True, required=True)
+    escalation_days = Int(allow_none=True, required=True)
     form = S(allow_none=True, required=True)
     automatic = B(required=True)
 

@@ -5,8 +5,8 @@ from .. import access
 from ..i18n import locale_code
 from ..models import Case, User
 from ..queries.case_page import next_steps
-from ..services.followups import milestones, open_milestones
-from ..workflow import workflow_of
+from ..queries.milestones import milestones, open_milestones
+from ..workflow_registry import workflow_of
 
 
 def commune(row) -> dict:
@@ -89,6 +89,10 @@ def actions(user: User, case: Case) -> dict:
         "open_milestones": (open_milestones(case)
                             if access.can(user, "record_follow_up", case) else []),
         "assign_team": access.can(user, "assign_team", case),
+        "correct": access.can(user, "correct", case),
+        "withdraw": [p.id for p in case.proposals
+                     if access.can(user, "withdraw_proposal", case, proposal=p)],
+        "move_to": [c.id for c in access.move_targets(user, case)],
     }
 
 
@@ -97,11 +101,13 @@ def workflow(definition) -> dict:
         "name": definition.name, "version": definition.version, "title": dict(definition.title),
         "initial": definition.initial,
         "states": [{"name": s.name, "labels": dict(s.labels), "final": s.final,
-                    "sla_days": s.sla_days, "follow_up_days": list(s.follow_up_days),
+                    "sla_days": s.sla_days, "warn_days": s.warn_days,
+                    "idle_days": s.idle_days, "follow_up_days": list(s.follow_up_days),
                     "allows": sorted(s.allows)} for s in definition.states.values()],
         "transitions": [{"trigger": t.trigger, "labels": dict(t.labels or {}),
                          "sources": list(t.sources), "dest": t.dest, "by": list(t.by),
                          "requires": list(t.requires), "unless": list(t.unless),
-                         "signoffs": list(t.signoffs), "form": t.form,
+                         "signoffs": list(t.signoffs), "reminder_days": t.reminder_days,
+                         "escalation_days": t.escalation_days, "form": t.form,
                          "automatic": t.automatic} for t in definition.transitions],
     }

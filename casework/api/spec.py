@@ -6,14 +6,15 @@ import http
 from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 
-from .errors import MEDIA_TYPE, Problem
+from .problems import MEDIA_TYPE, Problem
 
 
 class Api(SmorestApi):
     ERROR_SCHEMA = Problem
 
     def _register_error_handlers(self):
-        """None: casework.errorpages answers an API request's errors with a problem."""
+        """None: casework.api.problems answers an API request's errors with a problem (the app's
+        error handlers hand them over, see error_pages.answer_some_requests)."""
 
     def _register_responses(self):
         """Every error response (and the default one) is documented as a problem."""

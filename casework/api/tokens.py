@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import request
 
 from ..errors import SignInThrottled, Unauthenticated
-from ..extensions import db
 from ..services import api_tokens
+from ..unit_of_work import keep_record
 from . import auth
 from .blueprint import Blueprint
-from .inputs import TokenRequest
 from .outputs import TokenOut
+from .request_schemas import TokenRequest
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/api/v1/tokens", public=True,
                description="Bearer tokens: the API never accepts the browser's session cookie.")
@@ -23,16 +23,17 @@ def issue(body):
     """Sign in with a username and password (and the two-factor code where the account has
     one); the token is shown once.
 
-    Six failed attempts in 15 minutes for a name close it for 15 minutes (429), as on the
-    sign-in page.
+    Throttled as on the sign-in page (429, with Retry-After): after six failures in a row for
+    a name from one address, that name waits there a minute, then twice as long after each
+    further failure; an address that fails with many names waits for the names that have not
+    signed in from it lately.
     """
     try:
         row, token = api_tokens.issue(body["username"], body["password"], body.get("code"),
                                       address=request.remote_addr, name=body.get("name", ""))
     except (Unauthenticated, SignInThrottled):
-        db.session.commit()  # the failed attempt is an event: throttling counts it
+        keep_record()  # the failed attempt is an event: throttling counts it
         raise
-    db.session.commit()
     return {"token": token, "expires_at": row.expires_at, "name": row.name}
 
 
@@ -42,5 +43,4 @@ def revoke_current():
     """Revoke the token this request carries."""
     auth.authenticate()
     api_tokens.revoke(auth.user(), auth.token())
-    db.session.commit()
     return None

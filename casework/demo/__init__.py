@@ -11,18 +11,39 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import select
 
+from ..clock import clock_at, local_today
 from ..extensions import db
-from ..models import Commune, clock_at
-from ..services import (accounts, cases, communes, followups, signoffs, steps, team,
-                        transitions, two_factor)
+from ..models import CasePartner, Commune, Partner
+from ..services import (
+    accounts,
+    cases,
+    communes,
+    followups,
+    partners,
+    signoffs,
+    steps,
+    team,
+    transitions,
+    two_factor,
+)
 from ..services.cases import CaseInput
 from ..services.followups import FollowUpInput
 from ..services.steps import StepInput
 from ..services.transitions import TransitionInput
-from ..timeutil import local_today
 from . import mechanisms as demo_mechanisms
-from .people import (ADMIN, COMMUNES, COORDINATOR, DEMO_TOTP_SECRET, LOCAL_ROLES, PASSWORD,
-                     REGION, Staff, demo_usernames)
+from .people import (
+    ADMIN,
+    COMMUNES,
+    COORDINATOR,
+    DEMO_TOTP_SECRET,
+    DONOR,
+    LOCAL_ROLES,
+    PARTNERS,
+    PASSWORD,
+    REGION,
+    Staff,
+    demo_usernames,
+)
 from .scenarios import SCENARIOS, Move, Scenario
 
 __all__ = ["COMMUNES", "PASSWORD", "SCENARIOS", "DemoAlreadyLoaded", "load_demo"]
@@ -68,8 +89,11 @@ def _create_people() -> dict[str, Staff]:
     coordinator = _user(COORDINATOR[0], COORDINATOR[1:],
                         [(commune.id, "coordinator") for commune in created.values()])
     admin = _user(ADMIN[0], ADMIN[1:], is_admin=True)
-    for user in (coordinator, admin):
+    donor = _user(DONOR[0], DONOR[1:], [(commune.id, "donor") for commune in created.values()])
+    for user in (coordinator, admin, donor):
         two_factor.enrol_with_known_secret(user, DEMO_TOTP_SECRET)
+    for code, name in PARTNERS:
+        partners.create_partner(admin, code=code, name=name)
     staff = {}
     for c in COMMUNES:
         commune = created[c.code]
@@ -138,7 +162,7 @@ def _summary(opened, staff: dict[str, Staff]) -> str:
     return (f"Demo data loaded: {len(staff)} communes of the {REGION} region "
             f"({', '.join(people.commune.name for people in staff.values())}), "
             f"{len(demo_usernames())} accounts (password {PASSWORD}; try mediateur.bougouni, "
-            f"maire.bougouni, chef.bougouni, coordination, admin), {len(opened)} cases "
+            f"maire.bougouni, chef.bougouni, coordination, admin, bailleur), {len(opened)} cases "
             f"({by_state}), {step_count} mediation steps, {visit_count} follow-up visits, "
             f"{pending} proposal(s) waiting for sign-offs, and a conflict-prevention "
             f"mechanism in each commune.")
@@ -153,7 +177,7 @@ def load_demo() -> str:
     if found is not None:
         raise DemoAlreadyLoaded(f"The demo data is already loaded ({found} exists); "
                                 "nothing was changed.")
-    today = datetime.now(timezone.utc).date()
+    today = local_today()
     first = max(scenario.reported_days_ago for scenario in SCENARIOS)
     with clock_at(_moment(today, first + SETUP_LEAD_DAYS, 0)):
         staff = _create_people()
@@ -176,5 +200,16 @@ def load_demo() -> str:
                     _report(scenario, people)
             else:
                 _play(move, opened[number], people)
+    _credit_cases(list(opened.values()))
     db.session.flush()
     return _summary(list(opened.values()), staff)
+
+
+def _credit_cases(opened) -> None:
+    """Each commune's cases to one partner of the consortium, in turn."""
+    ids = dict(db.session.execute(select(Partner.code, Partner.id)).all())
+    order = [code for code, _name in PARTNERS]
+    communes_in_turn = [c.code for c in COMMUNES]
+    for case in opened:
+        code = order[communes_in_turn.index(case.commune.code) % len(order)]
+        db.session.add(CasePartner(case_id=case.id, partner_id=ids[code]))

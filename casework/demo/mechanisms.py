@@ -1,7 +1,7 @@
 """The demo's mechanisms: one per commune, with its members, one or two FFOM analyses, an
 action plan supporting two of the commune's conflicts, activities carried out and the
 appreciation of the mayor and the traditional leader. Everything here is user content, in
-French, in the spirit of the programme's own account (../shared/seed/).
+French, in the spirit of the PECIC programme's own account of its mechanisms.
 
 `timeline(today)` gives every act as (moment, function); `load_demo` plays them among the
 cases' moves, in time order, through the services, as the demo person who does it.
@@ -11,6 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Partner
 from ..services import action_plans, mechanism_activities, mechanisms
 from ..services.action_plans import PlanInput, PlannedInput
 from ..services.mechanism_activities import ActivityInput
@@ -120,6 +124,34 @@ PLAN_ITEMS = (
 )
 TRAINING_COST = 325_000  # the training cost less than planned; the others as planned
 
+# What the programme report reads of each kind of activity: the partner credited (the lead,
+# AMSS and ARGA, trains and pleads; CITRACO and CLUEDUCA accompany the women's sessions, in
+# turn by commune), whether it led or supported a women's group, the authorities present.
+REPORTED = {
+    "training": (("AMSS", "ARGA"), False, (("mayor", "M"), ("village_chief", "M"),
+                                          ("councillor", "F"))),
+    "awareness": (("CITRACO", "CLUEDUCA"), True, (("councillor", "F"),)),
+    "advocacy": (("ARGA", "AMSS"), True, (("mayor", "M"), ("councillor", "F"),
+                                          ("councillor", "M"), ("village_chief", "M"),
+                                          ("customary_leader", "M"))),
+}
+# The advocacy's outcome in the PDSEC, commune after commune, and the document that says so.
+ADVOCACY_OUTCOMES = ("yes", "partly")
+ADVOCACY_DOCUMENT = "Délibération du conseil communal adoptant le PDSEC"
+
+
+def _reported(kind: str, turn: int) -> dict:
+    if kind not in REPORTED:
+        return {}
+    codes, women_groups, authorities = REPORTED[kind]
+    partner = db.session.scalar(select(Partner.id).where(Partner.code == codes[turn % 2]))
+    values = dict(partner_id=partner, women_groups=women_groups,
+                  authorities=list(authorities))
+    if kind == "advocacy":
+        values.update(advocacy_outcome=ADVOCACY_OUTCOMES[turn % 2],
+                      advocacy_document=ADVOCACY_DOCUMENT)
+    return values
+
 
 def _moment(today: date, days_ago: int, minute: int = 0) -> datetime:
     """After the cases' moves of the same day (they start at 08:00, 20 minutes apart)."""
@@ -165,12 +197,12 @@ def timeline(today: date):
     """Every act of the demo mechanisms, as (moment, act(staff, cases)); `cases` maps
     (commune code, village) to the demo case, reported by then."""
     acts = []
-    for m in MECHANISMS:
-        acts += _acts(m, today)
+    for turn, m in enumerate(MECHANISMS):
+        acts += _acts(m, today, turn)
     return acts
 
 
-def _acts(m: DemoMechanism, today: date):
+def _acts(m: DemoMechanism, today: date, turn: int = 0):
     code = m.commune
     state: dict = {}
     start = _plan_start(today)
@@ -244,6 +276,7 @@ def _acts(m: DemoMechanism, today: date):
                     place=place, facilitators=facilitators, summary=summary,
                     planned_id=planned.id,
                     actual_cost=TRAINING_COST if item == 0 else None,
+                    **_reported(planned.kind, turn),
                     **dict(zip(("young_women", "women", "elder_women", "young_men", "men",
                                 "elder_men"), people_reached, strict=True))))
         return act

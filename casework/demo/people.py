@@ -37,10 +37,22 @@ COMMUNES = (
 )
 COORDINATOR = ("coordination", "Awa Keïta", "F")
 ADMIN = ("admin", "Ibrahim Maïga", "M")
+# The donor's programme officer: the programme report of every commune, nothing else.
+DONOR = ("bailleur", "Sarah Diarra", "F")
+# The programme's partners (the consortium the PECIC programme names).
+PARTNERS = (("AMSS", "Association Malienne pour la Survie au Sahel"),
+            ("ARGA", "ARGA-Mali"), ("CITRACO", "CITRACO"), ("CLUEDUCA", "CLUEDUCA"))
 # Coordinators and administrators sign in with a two-factor code: the demo coordinator and
 # administrator share this published secret (README, "Demo accounts"), so that anyone trying
 # the demo can add it to an authenticator app. Development only, like every demo account.
 DEMO_TOTP_SECRET = "PALABREDEMOSECRETKEYFORTOTPCODES"  # nosec B105  # published on purpose
+# The three accounts `flask setup` suggests trying first (username, what they do), in French
+# like the demo.
+SHOWCASE = (
+    ("mediateur.bougouni", "médiateur de Bougouni : signale, assure la médiation, propose"),
+    ("maire.bougouni", "maire de Bougouni : signe les accords"),
+    ("coordination", "coordination des 6 communes (code à deux facteurs : voir README.md)"),
+)
 # The demo person who does a move, as a `by` of the routes below.
 LOCAL_ROLES = {"mediator": "mediator", "mayor": "commune_authority",
                "chief": "traditional_leader"}
@@ -49,7 +61,7 @@ LOCAL_ROLES = {"mediator": "mediator", "mayor": "commune_authority",
 def demo_usernames() -> list[str]:
     names = [f"{prefix}.{c.slug}" for c in COMMUNES
              for prefix in ("mediateur", "maire", "chef")]
-    return names + [COORDINATOR[0], ADMIN[0]]
+    return names + [COORDINATOR[0], ADMIN[0], DONOR[0]]
 
 
 @dataclass

@@ -1,18 +1,36 @@
 """The case list as a table: what the screen lists, with the figures a donor report needs.
 
-Four queries whatever the number of cases: the cases, their parties, their steps' participants
-and their teams. A confidential case goes out without its parties' names.
+Six queries whatever the number of cases: the cases, their parties, their steps' participants,
+their teams, their agreements and their follow-up visits. A confidential case goes out without
+its parties' names.
 """
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import case as when, func, select
+from sqlalchemy import case as when
+from sqlalchemy import func, select
 
+from ..clock import local
 from ..extensions import db
-from ..models import PARTICIPANTS, Case, MediationStep, Party, TeamMember, User
-from ..timeutil import local
-from ..vocabulary import CONFLICT_TYPES, REFERRAL_TARGETS, URGENCIES, label
-from ..workflow import state_labels
+from ..models import (
+    PARTICIPANTS,
+    Case,
+    FollowUp,
+    MediationStep,
+    Party,
+    Proposal,
+    TeamMember,
+    User,
+)
+from ..vocabulary import (
+    CHANNELS,
+    CONFLICT_TYPES,
+    FOLLOW_UP_OUTCOMES,
+    REFERRAL_TARGETS,
+    URGENCIES,
+    label,
+)
+from ..workflow_registry import state_labels
 from .files import Table
 
 
@@ -21,7 +39,9 @@ def headers() -> list[str]:
             _("Reported on"), _("In this state since"), _("Urgency"), _("Violence"),
             _("Parties"), _("Number of parties"), _("Team members"), _("Women in the team"),
             _("Mediation steps"), _("Participants: women"), _("Participants: men"),
-            _("Participants: young women"), _("Participants: young men"), _("Referred to")]
+            _("Participants: young women"), _("Participants: young men"), _("Referred to"),
+            _("Date of the facts"), _("Channel"), _("Injured"), _("Dead"),
+            _("Agreement signed on"), _("Follow-up visits"), _("Last follow-up result")]
 
 
 def case_table(cases_query, title: str) -> Table:
@@ -37,6 +57,15 @@ def case_table(cases_query, title: str) -> Table:
         select(TeamMember.case_id, func.count(), func.sum(when((User.sex == "F", 1), else_=0)))
         .join(User, User.id == TeamMember.user_id)
         .where(TeamMember.case_id.in_(ids)).group_by(TeamMember.case_id))}
+    signed = dict(db.session.execute(
+        select(Proposal.case_id, func.max(Proposal.decided_at))
+        .where(Proposal.case_id.in_(ids), Proposal.status == "approved")
+        .group_by(Proposal.case_id)).all())
+    visits: dict[int, list[str]] = {}
+    for case_id, outcome in db.session.execute(
+            select(FollowUp.case_id, FollowUp.outcome).where(FollowUp.case_id.in_(ids))
+            .order_by(FollowUp.case_id, FollowUp.visit_date, FollowUp.id)):
+        visits.setdefault(case_id, []).append(outcome)
     states = state_labels()
     rows = []
     for case in cases:
@@ -51,6 +80,10 @@ def case_table(cases_query, title: str) -> Table:
             _("(confidential)") if case.confidential else "; ".join(parties),
             len(parties), size, women, step_count, *people,
             label(REFERRAL_TARGETS, case.referral_target),
+            case.facts_date, label(CHANNELS, case.channel), case.injuries, case.deaths,
+            local(signed[case.id]).date() if signed.get(case.id) else None,
+            len(visits.get(case.id, [])),
+            label(FOLLOW_UP_OUTCOMES, visits[case.id][-1]) if case.id in visits else "",
         ])
     return Table(title, headers(), rows)
 

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 
 from ..queries.dashboard import Dashboard, key_figures
 from ..vocabulary import AGE_GROUPS, CONFLICT_TYPES, ROLES, SEXES, label
-from ..workflow import state_labels
+from ..workflow_registry import state_labels
 from .files import Table
 
 

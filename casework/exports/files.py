@@ -1,8 +1,11 @@
-"""Tables to CSV (UTF-8 with a BOM, so that Excel reads accents) or XLSX, formula-safe.
+"""Tables to CSV (UTF-8 with a BOM, so that Excel reads accents; `;` between cells for French
+users, `,` for English ones, as their Excel splits them) or XLSX, formula-safe.
 
 A cell that a spreadsheet would run as a formula (text starting with = + - @, a tab or a
 carriage return) is written as text: in CSV behind a leading apostrophe, in XLSX as a
-string cell. Numbers and dates stay numbers and dates.
+string cell. Numbers and dates stay numbers and dates. Text loses its control characters
+(casework/plaintext.py) before either: an XLSX file cannot hold them, and a value stored
+before the rule may carry one.
 """
 from __future__ import annotations
 
@@ -13,6 +16,8 @@ from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+
+from .. import plaintext
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {
@@ -32,7 +37,7 @@ def _plain(value):
     """A value as a cell holds it: labels as text, aware datetimes as naive (Bamako = UTC)."""
     if value is None or isinstance(value, (bool, int, float, date)):
         return value.replace(tzinfo=None) if isinstance(value, datetime) else value
-    return str(value)
+    return plaintext.cleaned(str(value))
 
 
 def csv_cell(value) -> str:
@@ -48,10 +53,19 @@ def csv_cell(value) -> str:
     return "'" + text if isinstance(value, str) and text.startswith(FORMULA_STARTS) else text
 
 
-def to_csv(tables: list[Table]) -> bytes:
+# The separator Excel expects on opening a CSV file, by the language of the person who
+# exports it: a French Excel splits on semicolons (the comma is its decimal mark).
+SEPARATORS = {"fr": ";", "en": ","}
+
+
+def separator(language: str) -> str:
+    return SEPARATORS.get(language[:2], ",")
+
+
+def to_csv(tables: list[Table], delimiter: str = ",") -> bytes:
     """One table, or several one after the other, each under its title and a blank line."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     for index, table in enumerate(tables):
         if len(tables) > 1:
             if index:
@@ -64,7 +78,7 @@ def to_csv(tables: list[Table]) -> bytes:
 
 def _sheet_title(title: str, used: set[str]) -> str:
     """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
-    name = "".join(" " if c in "[]:*?/\\" else c for c in title)[:31].strip() or "Table"
+    name = "".join(" " if c in "[]:*?/\\" else c for c in _plain(title))[:31].strip() or "Table"
     base, n = name, 2
     while name in used:
         suffix = f" ({n})"
@@ -78,7 +92,7 @@ def to_xlsx(tables: list[Table]) -> bytes:
     used: set[str] = set()
     for table in tables:
         sheet = book.create_sheet(_sheet_title(table.title, used))
-        sheet.append([_text_cell(sheet, h) for h in table.headers])
+        sheet.append([_text_cell(sheet, _plain(h)) for h in table.headers])
         for row in table.rows:
             sheet.append([_xlsx_cell(sheet, v) for v in row])
     out = io.BytesIO()
@@ -97,5 +111,5 @@ def _xlsx_cell(sheet, value):
     return _text_cell(sheet, value) if isinstance(value, str) else value
 
 
-def render(fmt: str, tables: list[Table]) -> bytes:
-    return to_csv(tables) if fmt == "csv" else to_xlsx(tables)
+def render(fmt: str, tables: list[Table], language: str = "en") -> bytes:
+    return to_csv(tables, separator(language)) if fmt == "csv" else to_xlsx(tables)

@@ -1,8 +1,9 @@
 """Where attachment files live: ATTACHMENTS_DIR, under random names, written atomically.
 
 A file written during a unit of work is kept only if that unit of work commits: a rollback,
-a failed commit or a session closed without committing removes it, so the directory never
-holds a file that no row points to.
+a failed commit or a session closed without committing removes it. Only a process killed
+between the write and the commit leaves a file that no row points to: harmless (nothing serves
+a file without its row), and removed by `flask remove-orphan-files` (orphans below).
 """
 from __future__ import annotations
 
@@ -65,6 +66,18 @@ def _remove_uncommitted_files(session, transaction):
         return
     for path in session.info.pop(_PENDING, []):
         path.unlink(missing_ok=True)
+
+
+def orphans(known: set[str], written_before: float) -> list[Path]:
+    """Files of the directory that no row names (`known`) and temporary files, written before
+    `written_before` (a timestamp: an upload in progress may not have committed yet)."""
+    folder = directory()
+    if not folder.exists():
+        return []
+    return [path for path in folder.iterdir()
+            if path.is_file() and path.name not in known
+            and (STORED_NAME.match(path.name) or path.name.startswith(".upload-"))
+            and path.stat().st_mtime < written_before]
 
 
 def check_location(app: Flask) -> None:

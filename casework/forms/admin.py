@@ -1,19 +1,25 @@
 """Administration forms: a user's account and profile, their roles, a commune, plain buttons."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional,
-                                ValidationError)
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from .. import vocabulary as v
 from ..services.accounts import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from .base import TextForm
 from .fields import choices, options
 
 SEX_CHOICES = options([("F", v.SEXES["F"]), ("M", v.SEXES["M"])], blank=_l("Not given"))
 LANGUAGE_CHOICES = options([("fr", "Français"), ("en", "English")])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(TextForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=160)])
     sex = SelectField(_l("Sex"), choices=SEX_CHOICES, coerce=lambda x: x or "", default="")
     phone = StringField(_l("Phone (optional)"), validators=[Optional(), Length(max=40)],
@@ -42,7 +48,7 @@ class NewUserForm(ProfileForm):
                            default="fr")
 
 
-class RoleForm(FlaskForm):
+class RoleForm(TextForm):
     """Give one role in one commune; `held` is the set of (commune_id, role) already held."""
 
     commune_id = SelectField(_l("Commune"), coerce=int)
@@ -57,7 +63,7 @@ class RoleForm(FlaskForm):
             raise ValidationError(_l("This person already holds this role in this commune."))
 
 
-class CommuneForm(FlaskForm):
+class CommuneForm(TextForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     code = StringField(_l("Code (2 to 6 capital letters, used in case references)"),
                        validators=[DataRequired(), Length(max=6)],
@@ -70,5 +76,11 @@ class CommuneForm(FlaskForm):
         render_kw={"inputmode": "numeric", "min": 0})
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(TextForm):
     """A form that is only a button: remove a role, disable, enable, reset a password."""
+
+
+class PartnerForm(TextForm):
+    code = StringField(_l("Code (AMSS, ARGA...)"), validators=[DataRequired(), Length(max=16)],
+                       render_kw={"autocapitalize": "characters", "spellcheck": "false"})
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])

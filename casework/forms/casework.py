@@ -1,8 +1,13 @@
 """Forms on a case: team, mediation step, follow-up visit, sign-off, and each transition's form."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import (DateField, RadioField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (
+    DateField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -10,12 +15,13 @@ from .. import vocabulary as v
 from ..services.followups import FollowUpInput
 from ..services.steps import StepInput
 from ..services.transitions import TransitionInput
+from .base import TextForm
 from .fields import VersionField, choices, count_field
 
 TEXT = Length(max=10000)
 
 
-class CaseForm(FlaskForm):
+class CaseForm(TextForm):
     """Any form that changes a case carries the version it was opened on."""
 
     version = VersionField()
@@ -31,10 +37,11 @@ class StepForm(CaseForm):
     step_date = DateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind of step"), choices=choices(v.STEP_KINDS))
     place = StringField(_l("Place"), validators=[DataRequired(), Length(max=160)])
-    women = count_field(_l("Women"))
-    men = count_field(_l("Men"))
-    young_women = count_field(_l("Young women"))
-    young_men = count_field(_l("Young men"))
+    # Four separate counts: a young woman is counted once, under young women only.
+    women = count_field(_l("Women (over 35)"))
+    men = count_field(_l("Men (over 35)"))
+    young_women = count_field(_l("Young women (15-35)"))
+    young_men = count_field(_l("Young men (15-35)"))
     summary = TextAreaField(_l("What was said and done"), validators=[DataRequired(), TEXT])
     outcome = TextAreaField(_l("Outcome"), validators=[TEXT])
     next_step = TextAreaField(_l("Next step (optional)"), validators=[Optional(), TEXT])
@@ -77,9 +84,12 @@ class ConfirmForm(CaseForm):
 class AgreementForm(CaseForm):
     agreement_text = TextAreaField(_l("Terms of the agreement"),
                                    validators=[DataRequired(), TEXT])
+    witnesses = TextAreaField(_l("Witnesses (optional, one per line: name and village)"),
+                              validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
 
     def to_input(self) -> TransitionInput:
-        return TransitionInput(agreement_text=self.agreement_text.data)
+        return TransitionInput(agreement_text=self.agreement_text.data,
+                               witnesses=self.witnesses.data)
 
 
 class ReasonForm(CaseForm):

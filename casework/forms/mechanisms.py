@@ -1,10 +1,17 @@
 """Forms of a commune's mechanism: the mechanism, a member, an FFOM analysis, an action plan
 and its activities, an activity carried out, its files, and an authority's appreciation."""
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (DateField, IntegerField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -14,7 +21,8 @@ from ..services.action_plans import MAX_FCFA, PlanInput, PlannedInput
 from ..services.mechanism_activities import ActivityInput
 from ..services.mechanisms import AnalysisInput, MemberInput, lines
 from .attachments import ACCEPT
-from .fields import VersionField, choices, count_field
+from .base import TextForm
+from .fields import VersionField, choices, count_field, optional_count_field
 
 TEXT = Length(max=10000)
 
@@ -23,19 +31,23 @@ def _optional_id(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+def _text_or_blank(value) -> str:
+    return "" if value in (None, "None") else str(value)
+
+
 def fcfa_field(label, optional=False):
     return IntegerField(label, validators=[Optional() if optional else InputRequired(),
                                            NumberRange(min=0, max=MAX_FCFA)],
                         render_kw={"inputmode": "numeric", "min": 0})
 
 
-class MechanismForm(FlaskForm):
+class MechanismForm(TextForm):
     version = VersionField()
     name = StringField(_l("Name of the mechanism"), validators=[DataRequired(), Length(max=160)])
     set_up_on = DateField(_l("Date set up"), validators=[Optional()])
 
 
-class MemberForm(FlaskForm):
+class MemberForm(TextForm):
     version = VersionField()
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=160)])
     # No default: women's participation is counted, so nobody's sex is assumed.
@@ -57,7 +69,7 @@ class MemberForm(FlaskForm):
                            left_on=self.left_on.data)
 
 
-class AnalysisForm(FlaskForm):
+class AnalysisForm(TextForm):
     version = VersionField()
     analysed_on = DateField(_l("Date of the analysis"), validators=[InputRequired()])
     strengths = TextAreaField(v.FFOM_LIST_LABELS["strengths"], validators=[TEXT])
@@ -86,7 +98,7 @@ class AnalysisForm(FlaskForm):
         return cls(data=values)
 
 
-class PlanForm(FlaskForm):
+class PlanForm(TextForm):
     version = VersionField()
     title = StringField(_l("Title of the plan"), validators=[DataRequired(), Length(max=160)])
     starts_on = DateField(_l("Start of the period"), validators=[InputRequired()])
@@ -102,7 +114,7 @@ class PlanForm(FlaskForm):
                          case_ids=list(self.case_ids.data or []))
 
 
-class PlannedForm(FlaskForm):
+class PlannedForm(TextForm):
     version = VersionField()
     title = StringField(_l("Activity"), validators=[DataRequired(), Length(max=160)])
     kind = SelectField(_l("Kind of activity"), choices=choices(v.ACTIVITY_KINDS))
@@ -117,7 +129,7 @@ class PlannedForm(FlaskForm):
                             status=self.status.data, actual_cost=self.actual_cost.data)
 
 
-class ActivityForm(FlaskForm):
+class ActivityForm(TextForm):
     version = VersionField()
     planned_id = SelectField(_l("Activity of the action plan"), coerce=_optional_id)
     held_on = DateField(_l("Date"), validators=[InputRequired()])
@@ -135,6 +147,20 @@ class ActivityForm(FlaskForm):
     summary = TextAreaField(_l("What was done and said"), validators=[DataRequired(), TEXT])
     actual_cost = fcfa_field(_l("Actual cost (FCFA, optional: the planned budget otherwise)"),
                              optional=True)
+    # What the programme report counts (the choices of partners are set by the view).
+    partner_id = SelectField(_l("Partner credited with the activity"), coerce=_optional_id,
+                             choices=[])
+    women_groups = BooleanField(_l("Led by or supporting a women's group"))
+    advocacy_outcome = SelectField(
+        _l("Advocacy: the needs carried entered the PDSEC"),
+        choices=choices(v.ADVOCACY_OUTCOMES, blank=_l("Not an advocacy session, or not yet known")),
+        default="", coerce=_text_or_blank, validate_choice=False)  # checked by the service
+    advocacy_document = StringField(_l("Advocacy: the document that says so (optional)"),
+                                    validators=[Optional(), Length(max=300)])
+
+    def authority_counts(self) -> list[tuple[str, str]]:
+        return [(role, sex) for role, sex in AUTHORITY_FIELDS
+                for _n in range(getattr(self, authority_field(role, sex)).data or 0)]
 
     def to_input(self) -> ActivityInput:
         return ActivityInput(
@@ -143,7 +169,24 @@ class ActivityForm(FlaskForm):
             summary=self.summary.data,
             planned_id=self.planned_id.data if "planned_id" in self else None,
             actual_cost=self.actual_cost.data if "actual_cost" in self else None,
+            partner_id=self.partner_id.data, women_groups=bool(self.women_groups.data),
+            advocacy_outcome=self.advocacy_outcome.data or None,
+            advocacy_document=self.advocacy_document.data or "",
+            authorities=self.authority_counts(),
             **{name: getattr(self, name).data for name in v.REACHED})
+
+
+# The authorities present, counted by role and sex: one small number field each.
+AUTHORITY_FIELDS = [(role, sex) for role in v.AUTHORITY_ROLES for sex in v.MEMBER_SEXES]
+
+
+def authority_field(role: str, sex: str) -> str:
+    return f"authorities_{role}_{sex}"
+
+
+for _role, _sex in AUTHORITY_FIELDS:
+    setattr(ActivityForm, authority_field(_role, _sex), optional_count_field(
+        _l("%(role)s · %(sex)s", role=v.AUTHORITY_ROLES[_role], sex=v.MEMBER_SEXES[_sex])))
 
 
 class ActivityCorrectionForm(ActivityForm):
@@ -152,7 +195,7 @@ class ActivityCorrectionForm(ActivityForm):
     planned_id = None
 
 
-class ActivityFileForm(FlaskForm):
+class ActivityFileForm(TextForm):
     file = FileField(_l("File (PDF, JPEG or PNG, 10 MB at most)"),
                      validators=[FileRequired(_l("Choose a file."))], render_kw={"accept": ACCEPT})
     kind = SelectField(_l("What it is"), choices=choices(v.ACTIVITY_FILE_KINDS),
@@ -162,7 +205,7 @@ class ActivityFileForm(FlaskForm):
                               render_kw={"maxlength": 160})
 
 
-class AppreciationForm(FlaskForm):
+class AppreciationForm(TextForm):
     version = VersionField()
     rating = RadioField(_l("Your appreciation"), choices=choices(v.RATINGS),
                         coerce=int, validators=[InputRequired()])

@@ -16,7 +16,7 @@ from .. import vocabulary as v
 FORM_ID = "palabre_signalement_conflit"
 # Raise it whenever a question changes: KoboToolbox and ODK Central refuse a changed form that
 # keeps its version, and the submissions say which version they answered.
-FORM_VERSION = "2026112901"
+FORM_VERSION = "2026120401"
 FORM_TITLE = "Signalement de conflit (Palabre)"
 LANGUAGE = "French (fr)"
 OUTPUT = "forms/signalement_conflit.xlsx"

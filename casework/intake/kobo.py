@@ -1,5 +1,6 @@
 """Importing KoboToolbox / ODK submissions: each row becomes a reported case, all or nothing,
-once only (keyed by the submission's `_uuid`), through the same service as the intake screen."""
+once only (keyed by the submission's `_uuid`), through the same service as the intake screen.
+A whole file is imported as a job (intake/jobs.py), a few dozen rows per transaction."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -10,12 +11,14 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import CaseworkError, InvalidInput
+from .. import plaintext
+from ..errors import CaseworkError, InvalidInput, PossibleDuplicate
 from ..extensions import db
-from ..models import Case, Commune, IntakeRecord
+from ..models import Case, IntakeRecord
 from ..services import cases, events
 from ..services.cases import CaseInput, PartyInput
 from . import form_definition as form
+from .communes import Communes, named
 
 SOURCE = "kobo"
 MAX_ID = 80
@@ -49,7 +52,7 @@ def question_labels() -> dict[str, str]:
 @dataclass
 class Submission:
     external_id: str
-    commune_code: str
+    commune: str  # as the file gives it: a code, a name, or the list's "Name (CODE)"
     submitted_at: datetime | None
     submitted_by: str | None
     case: CaseInput
@@ -69,8 +72,10 @@ class Row:
         keys = [path] if path.startswith("parties/") else [path, path.rsplit("/", 1)[-1]]
         for key in keys:
             value = self.values.get(key)
+            if isinstance(value, str):  # nobody can retype a submission: controls go
+                value = plaintext.cleaned(value).strip()
             if value is not None and str(value).strip() != "":
-                return value.strip() if isinstance(value, str) else value
+                return value
         return default
 
     def text(self, path: str) -> str:
@@ -175,9 +180,13 @@ def parse(values: dict) -> Submission:
         urgency=_choice(row.get(FIELD_PATHS["urgency"], "normal"), lists["urgence"]),
         reporter_name=row.text(FIELD_PATHS["reporter_name"]),
         reporter_contact=row.text(FIELD_PATHS["reporter_contact"]) or None,
-        channel=SOURCE, parties=parties)
+        channel=SOURCE, parties=parties,
+        # The day it was reported in the field: when the form was filled on the phone (its
+        # end, else its start), else when it reached the server; never the day of the import.
+        reported_at=_moment(row.get("end") or row.get("start") or row.get("_submission_time")
+                            or row.get("SubmissionDate")))
     return Submission(
-        external_id=_external_id(row), commune_code=row.text(FIELD_PATHS["commune"]).upper(),
+        external_id=_external_id(row), commune=row.text(FIELD_PATHS["commune"]),
         submitted_at=_moment(row.get("_submission_time") or row.get("SubmissionDate")),
         submitted_by=(row.text("_submitted_by") or row.text("SubmitterName") or None),
         case=data, party_groups=groups)
@@ -194,7 +203,8 @@ class Rejection:
 @dataclass
 class ImportReport:
     total: int = 0
-    created: list[tuple[int, str]] = field(default_factory=list)  # (row, reference)
+    # (row, reference); no reference in a trial run, whose cases are taken back chunk by chunk
+    created: list[tuple[int, str | None]] = field(default_factory=list)
     already: list[tuple[int, str]] = field(default_factory=list)  # (row, reference)
     rejected: list[Rejection] = field(default_factory=list)
     dry_run: bool = False
@@ -230,15 +240,28 @@ def _already(external_id: str) -> str | None:
 
 
 def record(actor, case, submission: Submission) -> IntakeRecord:
+    # An enumerator's form is checked like an SMS before the case counts in the figures.
     intake = IntakeRecord(source=SOURCE, external_id=submission.external_id, case=case,
                           submitted_at=submission.submitted_at,
-                          submitted_by=submission.submitted_by, imported_by_id=actor.id)
+                          submitted_by=submission.submitted_by, imported_by_id=actor.id,
+                          to_verify=True)
     db.session.add(intake)
     db.session.flush()
     return intake
 
 
-def _import_one(actor, number: int, values: dict, communes: dict, report: ImportReport):
+def _unknown_commune(given: str, communes: Communes) -> InvalidInput:
+    nearest = communes.nearest(given)
+    if nearest:
+        return InvalidInput(_l("No commune has the code or the name %(given)s. Did you mean: "
+                               "%(nearest)s?", given=given[:30], nearest=named(nearest)),
+                            field="commune")
+    return InvalidInput(_l("No commune has the code %(code)s.", code=given[:20] or "—"),
+                        field="commune")
+
+
+def import_one(actor, number: int, values: dict, communes: Communes, report: ImportReport):
+    """Take in one row, or say why not, in `report`; the row's savepoint takes back all of it."""
     submission = None
     try:
         submission = parse(values)
@@ -246,14 +269,18 @@ def _import_one(actor, number: int, values: dict, communes: dict, report: Import
         if reference is not None:
             report.already.append((number, reference))
             return
-        commune = communes.get(submission.commune_code)
+        commune = communes.find(submission.commune)
         if commune is None:
-            raise InvalidInput(_l("No commune has the code %(code)s.",
-                                  code=submission.commune_code[:20] or "—"), field="commune")
+            raise _unknown_commune(submission.commune, communes)
         with db.session.begin_nested():  # the row's savepoint: a failure takes back all of it
             case = cases.report_case(actor, commune, submission.case)
             record(actor, case, submission)
         report.created.append((number, case.reference))
+    except PossibleDuplicate as alike:  # the same conflict, already reported (by form, SMS...)
+        report.rejected.append(Rejection(number, str(_l(
+            "This conflict looks like %(reference)s, reported in the same commune a short while "
+            "ago: it is not imported twice. If it is another conflict, report it with the "
+            "form.", reference=alike.reference or "—"))))
     except CaseworkError as error:
         report.rejected.append(Rejection(number, _reason(error, submission)))
     except IntegrityError:  # the same submission, imported at the same moment by someone else
@@ -267,9 +294,9 @@ def import_submissions(actor, rows: Iterable[tuple[int, dict]], *,
     """Take in every row that is right, report the others; flushes, never commits."""
     rows = list(rows)
     report = ImportReport(total=len(rows))
-    communes = {c.code: c for c in db.session.scalars(select(Commune))}
+    communes = Communes.load()
     for done, (number, values) in enumerate(rows, start=1):
-        _import_one(actor, number, values, communes, report)
+        import_one(actor, number, values, communes, report)
         if progress is not None:
             progress(done, len(rows))
     events.record("intake.kobo_imported", actor=actor, created=len(report.created),

@@ -21,6 +21,7 @@ def lines(report: ImportReport) -> list[str]:
         out.append(str(_l("Trial run: nothing was saved.")))
     out.append(str(_l("Report: %(summary)s", summary=summary(report))))
     out += [str(_l("Row %(row)d: created %(reference)s", row=row, reference=reference))
+            if reference else str(_l("Row %(row)d: can be imported", row=row))
             for row, reference in report.created]
     out += [str(_l("Row %(row)d: already imported as %(reference)s", row=row,
                    reference=reference)) for row, reference in report.already]

@@ -1,6 +1,7 @@
 """Writing the offline reporting form as an XLSForm workbook (sheets survey, choices, settings)."""
 from __future__ import annotations
 
+import io
 from dataclasses import fields
 from datetime import datetime
 from pathlib import Path
@@ -34,14 +35,21 @@ def sheets(communes=None) -> dict[str, list[list[str]]]:
 
 def build(destination: Path, communes=None) -> Path:
     """Write the form to `destination` (its folder is created)."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_bytes(workbook(communes))
+    return destination
+
+
+def workbook(communes=None) -> bytes:
+    """The form as XLSX bytes."""
+    book = Workbook()
+    book.remove(book.active)
     for title, rows in sheets(communes).items():
-        sheet = workbook.create_sheet(title)
+        sheet = book.create_sheet(title)
         for row in rows:
             sheet.append([cell or None for cell in row])
-    workbook.properties.creator = "Palabre"
-    workbook.properties.created = workbook.properties.modified = BUILT
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(destination)
-    return destination
+    book.properties.creator = "Palabre"
+    book.properties.created = book.properties.modified = BUILT
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

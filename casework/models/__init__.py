@@ -2,15 +2,25 @@
 from .action_plan import ActionPlan, PlannedActivity, action_plan_cases
 from .api_token import ApiToken
 from .attachment import Attachment
-from .base import clock_at, utcnow
 from .case import Case, CaseSearch, CaseStateEntry, TeamMember
 from .commune import Commune
 from .event import AppendOnlyError, Event
 from .followup import FollowUp
+from .former_reference import FormerReference
+from .import_job import ImportJob, ImportOutcome
 from .intake import IntakeRecord
+from .kept_form import KeptForm
 from .mechanism import FFOM_LISTS, FfomAnalysis, Mechanism, MechanismMember
-from .mechanism_activity import ActivityFile, Appreciation, MechanismActivity
-from .notification import Notification
+from .mechanism_activity import (
+    ActivityFile,
+    ActivityPartner,
+    Appreciation,
+    AuthorityPresent,
+    MechanismActivity,
+)
+from .notification import Notification, NotificationPreference
+from .offline_submission import OfflineSubmission
+from .partner import CasePartner, Partner
 from .party import Party
 from .signoff import Proposal, SignOff
 from .step import PARTICIPANTS, MediationStep
@@ -18,10 +28,13 @@ from .summary import ParticipationMonth
 from .user import Membership, RecoveryCode, User
 
 __all__ = [
-    "FFOM_LISTS", "PARTICIPANTS", "ActionPlan", "ActivityFile", "ApiToken", "AppendOnlyError",
-    "Appreciation", "Attachment", "Case", "CaseSearch", "CaseStateEntry", "Commune", "Event",
-    "FfomAnalysis", "FollowUp", "IntakeRecord", "Mechanism", "MechanismActivity",
-    "MechanismMember", "MediationStep", "Membership", "Notification", "ParticipationMonth",
-    "Party", "PlannedActivity", "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User",
-    "action_plan_cases", "clock_at", "utcnow",
+    "ActionPlan", "ActivityFile", "ActivityPartner", "ApiToken", "AppendOnlyError",
+    "Appreciation", "Attachment", "AuthorityPresent", "Case", "CasePartner", "CaseSearch",
+    "CaseStateEntry", "Commune", "Event", "FFOM_LISTS", "FfomAnalysis", "FollowUp",
+    "FormerReference", "ImportJob", "ImportOutcome", "IntakeRecord", "KeptForm", "Mechanism",
+    "MechanismActivity", "MechanismMember", "MediationStep", "Membership", "Notification",
+    "NotificationPreference", "OfflineSubmission", "PARTICIPANTS", "ParticipationMonth",
+    "Partner", "Party",
+    "PlannedActivity", "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User",
+    "action_plan_cases",
 ]

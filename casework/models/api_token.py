@@ -4,8 +4,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime
 
 
 class ApiToken(db.Model):

@@ -1,13 +1,25 @@
 """A conflict case, its workflow position, and its reconciliation team."""
 from datetime import date, datetime
 
-from sqlalchemy import (Boolean, Date, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint, event, inspect)
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    inspect,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
 from ..textsearch import case_text
-from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime
 
 
 class Case(db.Model):
@@ -177,9 +189,9 @@ class CaseStateEntry(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
-    # The case's commune (it never changes) and how long after the report the state was
-    # reached: copied here so that a figure by commune or a median time to resolution is read
-    # from this table alone.
+    # The case's commune (changed with it when a coordinator moves it) and how long after the
+    # report the state was reached: copied here so that a figure by commune or a median time
+    # to resolution is read from this table alone.
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     days_after_report: Mapped[float] = mapped_column(Float)
     state: Mapped[str] = mapped_column(String(64))

@@ -2,8 +2,9 @@
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..clock import utcnow
 from ..extensions import db
-from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime
 
 
 class Commune(db.Model):

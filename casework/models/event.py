@@ -4,8 +4,9 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime
 
 
 class AppendOnlyError(RuntimeError):

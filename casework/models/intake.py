@@ -5,8 +5,9 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime
 
 INTAKE_SOURCES = ("kobo", "sms")
 
@@ -27,7 +28,8 @@ class IntakeRecord(db.Model):
     submitted_by: Mapped[str | None] = mapped_column(String(160))
     imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # An SMS is a lead, not a report: a mediator checks the facts and names the parties.
+    # An SMS or a form filled in the field is a lead, not a report: a mediator checks the facts
+    # and names the parties; the figures count the case from then on.
     to_verify: Mapped[bool] = mapped_column(Boolean, default=False)
 
     case = relationship("Case")

@@ -1,14 +1,16 @@
 """The notification outbox: one message to one person on one channel, and where it stands."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime
 
 CHANNELS = ("email", "sms")
-KINDS = ("signoff_awaited", "follow_up_due", "past_time_limit")
+KINDS = ("signoff_awaited", "signoff_reminder", "signoff_escalated", "proposal_rejected",
+         "follow_up_due", "past_time_limit", "removed_from_team")
 # pending -> sending -> sent; a failed attempt goes back to pending (later), or to failed.
 STATUSES = ("pending", "sending", "sent", "failed")
 
@@ -51,3 +53,18 @@ class Notification(db.Model):
 
     def __repr__(self) -> str:
         return f"<Notification {self.id} {self.kind} {self.channel} {self.status}>"
+
+
+class NotificationPreference(db.Model):
+    """What one person chose about one kind of message on one channel. Without a row, they get
+    it (when they have the address); the in-app list "Mon travail" always shows everything."""
+
+    __tablename__ = "notification_preferences"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "channel"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    channel: Mapped[str] = mapped_column(String(8))
+    wanted: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

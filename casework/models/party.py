@@ -18,5 +18,9 @@ class Party(db.Model):
     age_group: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16))
     people_count: Mapped[int] = mapped_column(Integer, default=1)
+    # Optional, printed on the procès-verbal: where the party lives when it is not the case's
+    # village, and its role in the conflict ("plaignant", "représentant de la famille").
+    village: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    role: Mapped[str] = mapped_column(String(120), default="", server_default="")
 
     case = relationship("Case", back_populates="parties")

@@ -4,8 +4,9 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
+from .base import NEVER_REUSE_IDS, UTCDateTime
 
 
 class Proposal(db.Model):
@@ -26,6 +27,9 @@ class Proposal(db.Model):
     from_state: Mapped[str] = mapped_column(String(64))
     to_state: Mapped[str] = mapped_column(String(64))
     agreement_text: Mapped[str] = mapped_column(Text)
+    # Who witnessed the agreement, one per line (optional): people of the village with no
+    # account, printed on the procès-verbal with a place to sign.
+    witnesses: Mapped[str] = mapped_column(Text, default="", server_default="")
     required_roles: Mapped[list] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(16), default="pending")
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -41,6 +45,15 @@ class Proposal(db.Model):
     @property
     def signed_roles(self) -> set[str]:
         return {s.role for s in self.signoffs}
+
+    @property
+    def witness_names(self) -> list[str]:
+        return [line.strip() for line in (self.witnesses or "").splitlines() if line.strip()]
+
+    @property
+    def approved_at(self) -> datetime | None:
+        """When the last sign-off approved it (set then as `decided_at`): the agreement's date."""
+        return self.decided_at if self.status == "approved" else None
 
     @property
     def awaited_roles(self) -> list[str]:

@@ -4,9 +4,9 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..extensions import db
-from .base import NEVER_REUSE_IDS, UTCDateTime, utcnow
-
+from .base import NEVER_REUSE_IDS, UTCDateTime
 
 # The participant counts of a step, by sex and age group, as the programme reports them.
 PARTICIPANTS = ("women", "men", "young_women", "young_men")

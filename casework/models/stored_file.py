@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from .base import UTCDateTime, utcnow
+from ..clock import utcnow
+from .base import UTCDateTime
 
 
 class StoredFile:

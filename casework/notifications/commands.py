@@ -7,9 +7,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from ..clock import utcnow
 from ..database import write_intent
 from ..extensions import db
-from ..models import utcnow
 from . import outbox
 
 

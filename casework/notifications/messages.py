@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from ..i18n import short_date
 from ..models import Case
-from ..workflow import workflow_of
+from ..workflow_registry import workflow_of
 
 SMS_MAX = 160
 # Shorter than this, a name or a word could be found inside ordinary words ("Ali", "Bah").
@@ -58,6 +59,27 @@ def _what_to_do(kind: str, facts: Facts, link: str) -> tuple[str, str, str]:
                   "Read it, then approve or reject it: %(link)s", reference=ref, link=link),
                 _("Palabre: case %(reference)s awaits your sign-off. %(link)s",
                   reference=ref, link=link))
+    if kind == "signoff_reminder":
+        return (_("Palabre: reminder, case %(reference)s awaits your sign-off", reference=ref),
+                _("Reminder: an agreement proposed on case %(reference)s still awaits your "
+                  "sign-off. Read it, then approve or reject it: %(link)s",
+                  reference=ref, link=link),
+                _("Palabre: reminder, case %(reference)s awaits your sign-off. %(link)s",
+                  reference=ref, link=link))
+    if kind == "signoff_escalated":
+        return (_("Palabre: the agreement of case %(reference)s awaits a signature",
+                  reference=ref),
+                _("The agreement proposed on case %(reference)s has awaited a signature for "
+                  "more than %(days)s days. Call who must sign: %(link)s",
+                  reference=ref, days=facts.days, link=link),
+                _("Palabre: agreement of case %(reference)s unsigned for over %(days)s days. "
+                  "%(link)s", reference=ref, days=facts.days, link=link))
+    if kind == "proposal_rejected":
+        return (_("Palabre: the agreement of case %(reference)s was rejected", reference=ref),
+                _("The agreement proposed for case %(reference)s was rejected: open the case "
+                  "to revise it or propose another. %(link)s", reference=ref, link=link),
+                _("Palabre: the agreement proposed for case %(reference)s was rejected: open "
+                  "the case. %(link)s", reference=ref, link=link))
     if kind == "follow_up_due":
         return (_("Palabre: follow-up visit due for case %(reference)s", reference=ref),
                 _("The %(days)s-day follow-up visit of case %(reference)s is due on %(date)s. "
@@ -72,13 +94,21 @@ def _what_to_do(kind: str, facts: Facts, link: str) -> tuple[str, str, str]:
                   "%(link)s", reference=ref, state=facts.state, date=when, link=link),
                 _("Palabre: case %(reference)s past its time limit since %(date)s. %(link)s",
                   reference=ref, date=when, link=link))
+    if kind == "removed_from_team":
+        return (_("Palabre: you are no longer on the team of case %(reference)s",
+                  reference=ref),
+                _("You are no longer on the reconciliation team of case %(reference)s. If this "
+                  "is a mistake, speak to the coordination of the commune: %(link)s",
+                  reference=ref, link=link),
+                _("Palabre: you are no longer on the team of case %(reference)s. %(link)s",
+                  reference=ref, link=link))
     raise ValueError(f"unknown notification kind {kind!r}")
 
 
 def facts_of(kind: str, case: Case, *, proposal_id: int | None = None, due: date | None = None,
              days: str = "", language: str = "fr") -> Facts:
     """The case's reference and the page where the person acts; nothing a person typed."""
-    if kind == "signoff_awaited":
+    if kind in ("signoff_awaited", "signoff_reminder"):
         path = _path("cases.sign_off", reference=case.reference, proposal_id=proposal_id)
     else:
         path = _path("cases.show", reference=case.reference)

@@ -1,8 +1,9 @@
-"""The Redis list that wakes the notification worker (REDIS_URL): outbox ids, nothing else.
+"""The Redis lists that wake the worker (REDIS_URL): outbox ids, and Kobo import job ids.
 
-The outbox table stays the truth: an id in the list only says "look at this row"; the worker
-claims the row as `send-notifications` does (a duplicate id is sent once), and its periodic
-sweep (collect, then queue every row due) finds whatever a lost Redis message left behind.
+The tables stay the truth: an id in a list only says "look at this row"; the worker claims
+the row as `send-notifications` does (a duplicate id is sent once; a job is run by whoever
+claims it first), and its periodic sweep (collect, then queue every row due and every import
+that waits or stalled) finds whatever a lost Redis message left behind.
 """
 from __future__ import annotations
 
@@ -14,16 +15,14 @@ from datetime import datetime
 import redis
 from flask import current_app
 
+from ..clock import utcnow
 from ..extensions import db
-from ..models import utcnow
+from ..intake import jobs
+from ..redis_link import connect
 from . import outbox
 
 DEFAULT_KEY = "palabre:notifications"
 log = logging.getLogger(__name__)
-
-
-def connect() -> redis.Redis:
-    return redis.Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=30)
 
 
 def key() -> str:
@@ -43,8 +42,11 @@ def sweep(client: redis.Redis, now: datetime) -> int:
     db.session.commit()
     outbox.mark_interrupted(now)
     due = outbox.due_ids(now)
+    imports = jobs.waiting_ids()
     db.session.commit()
     push(client, due)
+    if imports:
+        client.lpush(jobs.queue_key(), *[str(i) for i in imports])
     return len(due)
 
 
@@ -62,14 +64,18 @@ def work(*, max_iterations: int | None = None, block_seconds: int = 5,
         if last_sweep is None or time.monotonic() - last_sweep >= sweep_seconds:
             totals["queued"] += sweep(client, clock())
             last_sweep = time.monotonic()
-        item = client.brpop([key()], timeout=block_seconds)
+        item = client.brpop([key(), jobs.queue_key()], timeout=block_seconds)
         if item is None:
             continue
         try:
-            notification_id = int(item[1])
+            item_id = int(item[1])
         except ValueError:
-            log.warning("notification queue: an item that is not an id was dropped")
+            log.warning("worker queue: an item that is not an id was dropped")
             continue
+        if item[0].decode() == jobs.queue_key():
+            jobs.run(item_id)
+            continue
+        notification_id = item_id
         result = outbox.deliver_one(notification_id, clock())
         totals[result] += 1
         if report:

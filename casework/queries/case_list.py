@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 from .. import access
 from ..extensions import db
 from ..models import Case
-from ..workflow import state_labels
+from ..workflow_registry import state_labels
 from .filters import CaseFilters
+from .worklist import SOURCES
 
 
 def state_choices() -> list[tuple[str, str]]:
@@ -18,8 +19,10 @@ def state_choices() -> list[tuple[str, str]]:
 
 def matching(user, filters: CaseFilters):
     """The cases `user` may see that the filters select, newest first."""
-    return (select(Case).where(*filters.case_conditions(access.commune_ids(user)))
-            .order_by(Case.created_at.desc(), Case.id.desc()))
+    conditions = filters.case_conditions(access.commune_ids(user))
+    if filters.waiting:
+        conditions.append(SOURCES[filters.waiting].cases(user))
+    return (select(Case).where(*conditions).order_by(Case.created_at.desc(), Case.id.desc()))
 
 
 class CountedPagination(SelectPagination):

@@ -1,20 +1,23 @@
 """Everything the case page shows: state, what happens next, actions, log, proposals, history."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import select
 
 from .. import access
-from ..diagrams import describe, drawing
 from ..extensions import db
-from ..i18n import locale_code
-from ..models import Case, Event, IntakeRecord
 from ..files.content import TYPE_LABELS
-from ..services.attachments import attachments_of
-from ..services.followups import milestones
-from ..vocabulary import FOLLOW_UP_OUTCOMES, ROLES, STEP_KINDS, label
-from ..workflow import condition_hint, workflow_of
+from ..i18n import locale_code, short_date
+from ..models import Attachment, Case, Event, IntakeRecord
+from ..vocabulary import CONFLICT_TYPES, FOLLOW_UP_OUTCOMES, ROLES, STEP_KINDS, label
+from ..workflow_diagrams import describe, drawing
+from ..workflow_registry import condition_hint, workflow_of
+from .milestones import milestones, open_milestones
+
 
 def next_steps(case: Case) -> list[str]:
     """Plain sentences saying what the case waits for, from the definition itself."""
@@ -32,6 +35,53 @@ def next_steps(case: Case) -> list[str]:
     return lines
 
 
+@dataclass(frozen=True)
+class PageAction:
+    """A button of the case page: `lead` ones (what to do now) are filled and come first;
+    the others (rarer, or ending the case early) are outlined and grouped after them."""
+
+    label: str
+    endpoint: str
+    args: dict = field(default_factory=dict)
+    lead: bool = True
+
+
+def _goes_on(workflow, case: Case) -> bool:
+    """Whether the case can still go on from here to a state that is not final (possibly
+    once a condition is met): then a transition to a final state is a rarer way out."""
+    return any(not t.automatic and not workflow.state(t.dest).final
+               and not any(u.startswith("not:") for u in workflow.unmet(t, case))
+               for t in workflow.outgoing(case.status))
+
+
+def actions_now(user, case: Case, intake: IntakeRecord | None = None) -> list[PageAction]:
+    """What `user` may do on the case now, the one or two usual next steps first."""
+    workflow, locale, ref = workflow_of(case), locale_code(), {"reference": case.reference}
+    found = [PageAction(str(_l("Sign off the agreement")), "cases.sign_off",
+                        {**ref, "proposal_id": p.id})
+             for p in case.proposals if access.signable_roles(user, p)]
+    if intake is not None and intake.to_verify and access.can(user, "verify_report", case):
+        found.append(PageAction(str(_l("Check the report")), "cases.verify", ref))
+    if access.can(user, "assign_team", case):
+        found.append(PageAction(str(_l("Assign the team")), "cases.assign_team", ref,
+                                lead=not case.team))
+    goes_on = _goes_on(workflow, case)
+    found += [PageAction(t.label(locale), "cases.transition", {**ref, "trigger": t.trigger},
+                         lead=not (goes_on and workflow.state(t.dest).final))
+              for t in access.offered_transitions(user, case)]
+    if access.can(user, "log_step", case):
+        found.append(PageAction(str(_l("Log a mediation step")), "cases.log_step", ref))
+    if access.can(user, "record_follow_up", case):  # leads while a planned visit is due
+        found.append(PageAction(str(_l("Record a follow-up visit")), "cases.record_follow_up",
+                                ref, lead=bool(open_milestones(case))))
+    return sorted(found, key=lambda action: not action.lead)  # stable: leads first
+
+
+def attachments_of(case: Case) -> list[Attachment]:
+    return list(db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)
+                                   .order_by(Attachment.created_at, Attachment.id)))
+
+
 # Events of a case that changed nothing in it (a download, a confidential case opened): kept in
 # the log for the audit, not told in its history, which they would crowd out.
 NOT_IN_HISTORY = ("case.attachment_downloaded", "case.viewed")
@@ -47,6 +97,7 @@ def history(case: Case) -> list[Event]:
 def context(user, case: Case) -> dict:
     workflow = workflow_of(case)
     locale = locale_code()
+    intake = db.session.scalar(select(IntakeRecord).where(IntakeRecord.case_id == case.id))
     return {
         "case": case,
         "workflow": workflow,
@@ -55,6 +106,8 @@ def context(user, case: Case) -> dict:
         "actions": access.offered_transitions(user, case),
         "next_steps": next_steps(case),
         "sees_identities": access.sees_identities(user, case),
+        "may_correct": access.can(user, "correct", case),
+        "may_move": bool(access.move_targets(user, case)),
         "milestones": milestones(case),
         "history": history(case),
         "signable": {p.id: access.signable_roles(user, p) for p in case.proposals},
@@ -66,9 +119,40 @@ def context(user, case: Case) -> dict:
         "diagram_description": describe(workflow, locale),
         "visited_states": {entry.state for entry in case.state_entries},
         # A KoboToolbox submission or an SMS: where the case came from (casework/intake).
-        "intake": db.session.scalar(select(IntakeRecord)
-                                    .where(IntakeRecord.case_id == case.id)),
+        "intake": intake,
+        "page_actions": actions_now(user, case, intake),
     }
+
+
+CORRECTIONS = {"case.corrected": _l("corrected the case: %(fields)s"),
+               "case.step_corrected": _l("corrected a mediation step: %(fields)s"),
+               "case.follow_up_corrected": _l("corrected a follow-up visit: %(fields)s")}
+FIELD_NAMES = {"village": _l("village"), "conflict_type": _l("type of conflict"),
+               "facts_date": _l("date of the facts"), "description": _l("what happened"),
+               "parties": _l("parties"), "step_date": _l("date"), "kind": _l("kind of step"),
+               "place": _l("place"), "women": _l("women"), "men": _l("men"),
+               "young_women": _l("young women"), "young_men": _l("young men"),
+               "summary": _l("what was said and done"), "outcome": _l("outcome"),
+               "next_step": _l("next step"), "next_step_date": _l("date of the next step"),
+               "visit_date": _l("date of the visit"), "notes": _l("notes")}
+
+
+def _correction_line(kind: str, data: dict) -> str:
+    """Which fields a correction changed; a non-confidential case's village, type and date
+    with their former and new values (the event keeps no other value)."""
+    told = []
+    for name in data.get("fields", []):
+        text = str(FIELD_NAMES.get(name, name))
+        if name in (data.get("values") or {}):
+            old, new = data["values"][name]
+            if name == "conflict_type":
+                old, new = label(CONFLICT_TYPES, old), label(CONFLICT_TYPES, new)
+            elif name == "facts_date":
+                old, new = (short_date(date.fromisoformat(v)) if v else None
+                            for v in (old, new))
+            text += " " + str(_l("(%(old)s → %(new)s)", old=old or "—", new=new or "—"))
+        told.append(text)
+    return str(CORRECTIONS[kind]) % {"fields": ", ".join(told)}
 
 
 def describe_event(event: Event, workflow, locale: str) -> str:
@@ -95,6 +179,14 @@ def describe_event(event: Event, workflow, locale: str) -> str:
     if kind == "case.follow_up_recorded":
         return str(_l("recorded a follow-up visit: %(outcome)s",
                       outcome=label(FOLLOW_UP_OUTCOMES, data.get("outcome"))))
+    if kind in CORRECTIONS:
+        return _correction_line(kind, data)
+    if kind == "case.proposal_withdrawn":
+        return str(_l("withdrew the proposed agreement"))
+    if kind == "case.commune_moved":
+        return str(_l("moved the case from %(old)s to %(new)s: %(former)s is now %(reference)s",
+                      old=data.get("from_commune"), new=data.get("to_commune"),
+                      former=data.get("former_reference"), reference=data.get("reference")))
     if kind == "case.attachment_added":
         return str(_l("attached a file (%(type)s)",
                       type=TYPE_LABELS.get(data.get("content_type"), "?")))

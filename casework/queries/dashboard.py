@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..access import communes_in, in_communes
 from ..models import Case, Proposal
-from ..workflow import open_states
+from ..workflow_registry import open_states
 from . import figures
 from .filters import CaseFilters
 
@@ -127,8 +127,9 @@ class Dashboard:
 def build(commune_ids, filters: CaseFilters) -> Dashboard:
     """Every figure for the cases of `commune_ids` (the user's) that `filters` select."""
     scope = filters.scope(commune_ids)
-    reported = filters.case_conditions(scope)  # cases reported in the period
-    selected = filters.case_conditions(scope, reported_in_period=False)  # any report date
+    # Cases reported in the period, and whatever their report date; never one still to check.
+    reported = figures.counted(filters.case_conditions(scope))
+    selected = figures.counted(filters.case_conditions(scope, reported_in_period=False))
     rows = {c.id: CommuneRow(c) for c in communes_in(scope)}
     for commune_id, status, count, late in figures.open_cases(reported):
         rows[commune_id].open_by_state[status] = count

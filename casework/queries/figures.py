@@ -1,43 +1,67 @@
 """The dashboard's figures, one aggregate query each over the cases the filters select.
 
 Each function takes the WHERE conditions on cases (`reported`: reported in the period;
-`selected`: whatever the report date) and returns plain numbers, so that the number of
-queries never grows with the data. Where a figure has a faster way than reading every row
-(running totals, counts by index range), the plain query stays here too and the tests
-check that both agree.
+`selected`: whatever the report date), made by `counted`, and returns plain numbers, so that
+the number of queries never grows with the data. Where a figure has a faster way than reading
+every row (running totals, counts by index range), the plain query stays here too and the
+tests check that both agree.
 """
 from __future__ import annotations
 
 from datetime import date, timedelta
 from itertools import pairwise
 
-from sqlalchemy import and_, case as when, exists, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.orm import aliased, contains_eager
 
 from ..access import in_communes
+from ..clock import day_start, local_today, utcnow
 from ..extensions import db
-from ..models import (PARTICIPANTS, Case, CaseStateEntry, FollowUp, MediationStep,
-                      ParticipationMonth, Party, Proposal, SignOff, TeamMember, User, utcnow)
-from ..timeutil import day_start, local_today
-from ..workflow import engine, open_states, state_labels
+from ..models import (
+    PARTICIPANTS,
+    Case,
+    CaseStateEntry,
+    FollowUp,
+    MediationStep,
+    ParticipationMonth,
+    Party,
+    Proposal,
+    SignOff,
+    TeamMember,
+    User,
+)
+from ..workflow_registry import engine, open_states, state_labels
+from .checked import CHECKED, MEDIATION_STATE, TO_CHECK
 from .filters import CaseFilters
 from .sql import month_of
 
 # States whose first entry is counted "in the period", in the order shown.
 FLOW_STATES = ("resolved", "referred", "closed", "not_admissible")
-MEDIATION_STATE = "in_mediation"
 RESOLVED_STATE = "resolved"
 OLDEST_PROPOSALS_SHOWN = 10
 MONTHS_SHOWN = 12
 
 
+def counted(conditions: list) -> list:
+    """The conditions on cases of every figure: `conditions` (the filters'), less the cases
+    still to check."""
+    return [*conditions, CHECKED]
+
+
+def _filtering(conditions) -> list:
+    """The conditions but CHECKED: what a figure read from another table needs the cases for."""
+    return [condition for condition in conditions if condition is not CHECKED]
+
+
 def of_cases(query, case_id, conditions):
     """`query` on a table that points at cases, kept to the cases `conditions` select.
 
-    With no condition (a coordinator of every commune, no filter) the join is left out: the
-    figure is then one scan of that table, not a lookup of every case.
+    With no condition but CHECKED (a coordinator of every commune, no filter) the join is left
+    out: the figure is then one scan of that table, not a lookup of every case.
     """
-    if not conditions:
+    query = query.where(case_id.not_in(TO_CHECK))
+    if not _filtering(conditions):
         return query
     return query.join(Case, Case.id == case_id).where(*conditions)
 
@@ -178,7 +202,8 @@ def participants(scope, selected, filters: CaseFilters) -> dict[str, int]:
     """People who took part in the mediation steps of the period, by sex and age.
 
     Summed from the running totals per commune and month when the filters allow it (whole
-    months, no filter on the cases themselves), else from the steps.
+    months, no filter on the cases themselves), else from the steps. The totals need not leave
+    out the cases still to check: a case with steps started its mediation, so it counts.
     """
     months = filters.whole_months()
     if months is None or filters.selects_cases:
@@ -209,9 +234,10 @@ def teams(reported) -> dict:
     Over every case: the distinct cases of the (user, case) index. Over some: each of those
     cases looked up in its team (the other way round, SQLite would read every woman's cases).
     """
-    if not reported:
+    if not _filtering(reported):
         def distinct_cases(*members) -> int:
-            cases = select(TeamMember.case_id).where(*members).distinct().subquery()
+            cases = (select(TeamMember.case_id).where(TeamMember.case_id.not_in(TO_CHECK),
+                                                      *members).distinct().subquery())
             return db.session.scalar(select(func.count()).select_from(cases))
         women = select(User.id).where(User.sex == "F")
         return {"cases_with_team": distinct_cases(),
@@ -264,8 +290,8 @@ def months_by_range(filters: CaseFilters, starts: list[date]) -> dict[str, dict[
         for status in states:
             cells.append((first.strftime("%Y-%m"), status))
             counts.append(select(func.count()).select_from(Case).where(
-                Case.status == status, Case.created_at >= low, Case.created_at < high)
-                .scalar_subquery())
+                Case.status == status, Case.created_at >= low, Case.created_at < high,
+                CHECKED).scalar_subquery())
     months: dict[str, dict[str, int]] = {}
     row = db.session.execute(select(*counts)).one()
     for (key, status), count in zip(cells, row, strict=True):

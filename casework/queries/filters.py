@@ -12,11 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..access import in_communes
+from ..clock import day_start
 from ..models import Case, CaseSearch
 from ..textsearch import words
-from ..timeutil import day_start
 from ..vocabulary import CONFLICT_TYPES
-from ..workflow import state_labels
+from ..workflow_registry import state_labels
+from .worklist import SOURCES
 
 # Dates a filter may name: far enough either side of any case, near enough for the date
 # arithmetic of a period (a day after 31/12/9999 does not exist).
@@ -32,6 +33,8 @@ class CaseFilters:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    # One kind of "Mon travail" (a source of queries/worklist.py): the cases waiting for it.
+    waiting: str | None = None
     page: int = 1
     errors: tuple = field(default=(), compare=False)
 
@@ -65,6 +68,9 @@ class CaseFilters:
                 return None
             return found
 
+        waiting = args.get("waiting") or None
+        if waiting not in SOURCES or SOURCES[waiting].cases is None:
+            waiting = None
         status = args.get("status") or None
         conflict_type = args.get("type") or None
         date_from, date_to = day("from"), day("to")
@@ -75,14 +81,14 @@ class CaseFilters:
                    status=status if status in state_labels() else None,
                    conflict_type=conflict_type if conflict_type in CONFLICT_TYPES else None,
                    date_from=date_from, date_to=date_to, q=args.get("q", "").strip()[:100],
-                   page=integer("page", 1), errors=tuple(errors))
+                   waiting=waiting, page=integer("page", 1), errors=tuple(errors))
 
     def query_args(self, **changes) -> dict:
         """The filters as URL parameters (for url_for), without the empty ones."""
         values = {"commune": self.commune_id, "status": self.status, "type": self.conflict_type,
                   "from": self.date_from and self.date_from.isoformat(),
                   "to": self.date_to and self.date_to.isoformat(), "q": self.q,
-                  "page": self.page if self.page > 1 else None}
+                  "waiting": self.waiting, "page": self.page if self.page > 1 else None}
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
 

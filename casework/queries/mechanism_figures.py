@@ -18,12 +18,21 @@ from datetime import date
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case as when, func, select
+from sqlalchemy import and_, func, select
+from sqlalchemy import case as when
 
 from ..access import communes_in, in_communes
 from ..extensions import db
-from ..models import (FFOM_LISTS, ActionPlan, Appreciation, FfomAnalysis, Mechanism,
-                      MechanismActivity, MechanismMember, PlannedActivity)
+from ..models import (
+    FFOM_LISTS,
+    ActionPlan,
+    Appreciation,
+    FfomAnalysis,
+    Mechanism,
+    MechanismActivity,
+    MechanismMember,
+    PlannedActivity,
+)
 from ..vocabulary import REACHED, REACHED_ELDERS, REACHED_WOMEN, REACHED_YOUTH
 from .dashboard import share
 from .filters import CaseFilters

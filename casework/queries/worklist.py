@@ -1,150 +1,769 @@
-"""'Mon travail': what waits for this user now, across the cases they work on."""
+"""'Mon travail': what waits for whom, as registered *sources*, in this one module.
+
+A source is one kind of thing that waits (a sign-off, a rejected proposal, a case near its time
+limit...). It gives, for a user:
+- `count(user)`: a SELECT of one number, plain SQL, so that the menu counts every source in
+  one statement (`waiting_counts`); the page and the menu read the same counts;
+- `items(user, limit)`: the most urgent items first, each saying why it waits, since when,
+  what to do and where (one tap);
+- for a kind about cases, `cases(user)`: the WHERE clause on cases, so that "see all" opens the
+  case list filtered on it (`/cases?waiting=<name>`).
+`applies(user)` says, from the roles alone (no SQL), whether the source can hold anything for
+the user. A new kind (referrals, items not yet sent from a phone) is a new `register(...)`.
+The numbers a wait depends on (time limits, idle days, reminders) come from the workflow
+definitions, never from here.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, false, or_, select
-from sqlalchemy.orm import selectinload
+from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy import and_, exists, false, func, or_, select, true
+from sqlalchemy.orm import aliased, selectinload
 
 from .. import access
+from ..clock import day_start, local, local_today, utcnow
 from ..extensions import db
-from ..models import Case, Proposal, TeamMember, utcnow
-from ..services.followups import milestones
-from ..timeutil import local_today
-from ..workflow import engine, workflow_of
+from ..i18n import locale_code, short_date
+from ..models import (
+    Appreciation,
+    Case,
+    CaseStateEntry,
+    Commune,
+    Event,
+    FollowUp,
+    ImportJob,
+    IntakeRecord,
+    Mechanism,
+    MechanismActivity,
+    MediationStep,
+    Membership,
+    Notification,
+    Proposal,
+    User,
+)
+from ..vocabulary import ROLES, label
+from ..workflow_registry import engine, workflow_of
+from .checked import CHECKED
+from .milestones import NOTICE_DAYS, milestones
 
-LIMIT = 50
+# Items shown per kind on the page; the rest are one tap away, on the filtered case list.
+SHOWN = 10
 STEP_NOTICE_DAYS = 3
-FOLLOW_UP_NOTICE_DAYS = 7
+FOLLOW_UP_NOTICE_DAYS = NOTICE_DAYS
+# Activities of the mechanism that a mayor or a chief is asked to appreciate: recent ones.
+APPRECIATE_WITHIN_DAYS = 90
+# Failed messages stay on the list this long (then the outbox keeps them for the record).
+FAILED_SHOWN_DAYS = 14
+# Someone who must use two-factor authentication and has not set it up this long after their
+# account was made.
+TWO_FACTOR_DAYS = 7
+LOGIN_FAILURES = ("auth.login_failed", "auth.mfa_failed")  # as services/throttling.py counts
+MEDIATION_STATE = "in_mediation"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing that waits: what (`title`, `place`), why (`reason`), since when, by when
+    (`due`, what orders the list), what to do (`action`) and where (`url`)."""
+
+    source: str
+    title: str
+    place: str
+    reason: str
+    since: date | datetime | None
+    action: str
+    url: str
+    due: date | None = None
+    detail: str = ""  # what someone wrote about it (a rejection's comment)
+    case: Case | None = None
+    key: str = ""  # what, in the case, waits (a proposal, a stay): messages are keyed on it
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    title: object  # a lazy string: the heading of its section
+    applies: Callable[[User], bool]
+    count: Callable[[User], object]
+    items: Callable[[User, int], list[Item]]
+    cases: Callable[[User], object] | None = None
+    all_url: Callable[[User], str] | None = None
+
+    def list_url(self, user: User) -> str:
+        if self.cases is not None:
+            return _url("cases.index", waiting=self.name)
+        return self.all_url(user) if self.all_url else ""
+
+
+SOURCES: dict[str, Source] = {}
+
+
+def register(source: Source) -> Source:
+    SOURCES[source.name] = source
+    return source
+
+
+def _url(endpoint: str, **values) -> str:
+    """The path of a page, in a request or out of one (the messages of `collect`)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    return current_app.url_map.bind("palabre").build(endpoint, values)
+
+
+# -- who: audiences, from the roles alone -----------------------------------------------------
+
+def _holds(*roles: str) -> Callable[[User], bool]:
+    return lambda user: bool(access.commune_ids(user, roles))
+
+
+def _admin(user: User) -> bool:
+    return access.can(user, "administer")
+
+
+REPORTING = (access.MEDIATOR, access.COORDINATOR)
+team = _holds(access.MEDIATOR)
+signers = _holds(*access.SIGNING_ROLES)
+coordinators = _holds(access.COORDINATOR)
+reporters = _holds(*REPORTING)
+
+
+# -- the workflow's numbers, as SQL ------------------------------------------------------------
+
+def _in_version(workflow):
+    return and_(Case.workflow == workflow.name, Case.workflow_version == workflow.version)
+
+
+def _states_where(test: Callable, clause: Callable):
+    """OR of `clause(workflow, name, state)` over every state where `test(state)` holds."""
+    found = [and_(_in_version(w), Case.status == name, clause(w, name, state))
+             for w in engine().workflows() for name, state in w.states.items() if test(state)]
+    return or_(false(), *found)
+
+
+def _in_state_since(days_of: Callable):
+    """Cases in a state for longer than `days_of(state)` days."""
+    now = utcnow()
+    return _states_where(lambda s: days_of(s), lambda w, n, s: Case.status_changed_at
+                         < now - timedelta(days=days_of(s)))
+
+
+def past_limit_clause():
+    """Cases past their state's time limit; never a report still to check (it waits in its
+    own source), so that a flood of messages fills no list and no menu."""
+    return and_(_in_state_since(lambda s: s.sla_days), CHECKED)
+
+
+def _near_limit_clause():
+    now = utcnow()
+    return and_(_states_where(lambda s: s.warn_days, lambda w, n, s: and_(
+        Case.status_changed_at < now - timedelta(days=s.warn_days),
+        Case.status_changed_at >= now - timedelta(days=s.sla_days))), CHECKED)
+
+
+def _states_allowing(activity: str):
+    return _states_where(lambda s: activity in s.allows, lambda w, n, s: true())
+
+
+def _limit_date(case: Case, days: int | None) -> date | None:
+    return local(case.status_changed_at + timedelta(days=days)).date() if days else None
+
+
+# -- sources about cases -----------------------------------------------------------------------
+
+def case_source(name: str, title, applies: Callable[[User], bool], where: Callable,
+                describe: Callable[[Case, User], Item | None], order: Callable = None,
+                load=()) -> Source:
+    """A source whose items are cases: `where(user)` selects them (within what the user sees),
+    `order()` puts the most urgent first, `describe(case, user)` says why each waits; `load` are
+    the relationships `describe` reads, loaded for all the items at once."""
+
+    def clause(user):
+        # Within the user's communes (`visible_cases_clause` without its count of communes:
+        # the menu asks every source on every page).
+        return and_(Case.commune_id.in_(sorted(access.commune_ids(user))), where(user))
+
+    def count(user):
+        return select(func.count(Case.id)).where(clause(user))
+
+    def items(user, limit):
+        query = (select(Case).where(clause(user))
+                 .order_by(*(order() if order else (Case.status_changed_at,)), Case.id)
+                 .options(*(selectinload(relation) for relation in load)).limit(limit))
+        found = (describe(case, user) for case in db.session.scalars(query))
+        return [item for item in found if item is not None]
+
+    return register(Source(name, title, applies, count, items, cases=clause))
+
+
+def _case_item(case: Case, source: str, reason: str, since, action: str, url: str = "",
+               **values) -> Item:
+    return Item(source=source, title=case.reference, place=case.village, reason=reason,
+                since=since, action=action,
+                url=url or _url("cases.show", reference=case.reference), case=case, **values)
+
+
+# Sign-offs awaited: the mayor and the traditional leaders.
+
+def _pending(case: Case) -> Proposal | None:
+    return case.pending_proposal
+
+
+def _signoff_awaited(case, user):
+    proposal = _pending(case)
+    if proposal is None:
+        return None
+    reminder = workflow_of(case).transition(proposal.trigger).reminder_days
+    return _case_item(
+        case, "signoff_awaited",
+        _("Agreement proposed by %(name)s, awaiting your sign-off",
+          name=proposal.proposed_by.full_name),
+        proposal.proposed_at, _("Read it, then approve or reject it"),
+        _url("cases.sign_off", reference=case.reference, proposal_id=proposal.id),
+        due=local(proposal.proposed_at + timedelta(days=reminder or 0)).date(),
+        key=f"p{proposal.id}")
+
+
+def _pending_since():
+    return (select(Proposal.proposed_at).where(Proposal.case_id == Case.id,
+                                               Proposal.status == "pending")
+            .scalar_subquery())
+
+
+case_source(
+    "signoff_awaited", _l("Sign-offs awaiting me"), signers,
+    lambda user: Case.id.in_(access.awaiting_my_signoff(user).order_by(None)
+                             .with_only_columns(Proposal.case_id)),
+    _signoff_awaited, order=lambda: (_pending_since(),), load=(Case.proposals,))
+
+
+# A proposal rejected: the team revises or replaces it.
+
+def _last_proposal_rejected():
+    later = aliased(Proposal)
+    return exists().where(
+        Proposal.case_id == Case.id, Proposal.status == "rejected",
+        Proposal.from_state == Case.status,
+        ~exists().where(later.case_id == Case.id, later.id > Proposal.id))
+
+
+def _rejected(case, _user):
+    proposal = case.proposals[-1] if case.proposals else None
+    if proposal is None or proposal.status != "rejected":
+        return None
+    refusal = next((s for s in proposal.signoffs if s.decision == "reject"), None)
+    who = refusal.user.full_name if refusal else ""
+    return _case_item(
+        case, "proposal_rejected", _("Agreement rejected by %(name)s", name=who),
+        proposal.decided_at, _("Revise the agreement or propose another"),
+        _url("cases.transition", reference=case.reference, trigger=proposal.trigger),
+        due=local(proposal.decided_at).date(), detail=refusal.comment if refusal else "",
+        key=f"p{proposal.id}")
+
+
+def _decided_at():
+    return (select(func.max(Proposal.decided_at)).where(Proposal.case_id == Case.id)
+            .scalar_subquery())
+
+
+case_source("proposal_rejected", _l("Agreements rejected"), team,
+            lambda user: and_(access.team_work_clause(user), _last_proposal_rejected()),
+            _rejected, order=lambda: (_decided_at(),), load=(Case.proposals,))
+
+
+# Reported cases: without a team yet (for whoever may give it one), and those reported by SMS
+# whose facts are to check (the commune's mediators and coordinators).
+
+def _reported(source: str, reason, action, endpoint: str):
+    def describe(case, _user):
+        return _case_item(case, source, str(reason), case.created_at, str(action),
+                          _url(endpoint, reference=case.reference),
+                          due=local(case.created_at).date())
+    return describe
+
+
+def _initial_state():
+    return Case.status.in_({w.initial for w in engine().workflows()})
+
+
+case_source("unassigned", _l("Reported cases without a team"), reporters,
+            lambda user: and_(access.team_to_set_clause(user), _initial_state(), CHECKED),
+            _reported("unassigned", _l("Reported without a reconciliation team"),
+                      _l("Assign a team"), "cases.assign_team"),
+            order=lambda: (Case.created_at,))
+
+case_source("report_to_verify", _l("Reports to check"), reporters,
+            lambda user: and_(Case.commune_id.in_(access.commune_ids(user, REPORTING)),
+                              _initial_state(),
+                              exists().where(IntakeRecord.case_id == Case.id,
+                                             IntakeRecord.to_verify.is_(True))),
+            _reported("report_to_verify",
+                      _l("Reported by SMS or KoboToolbox: the facts are to check"),
+                      _l("Call the sender, then name the parties"), "cases.verify"),
+            order=lambda: (Case.created_at,))
+
+
+# Past the time limit: the team, and the commune's coordinators.
+
+def _past_limit(case, _user):
+    limit = _limit_date(case, workflow_of(case).state(case.status).sla_days)
+    return _case_item(case, "past_time_limit",
+                      _("Past its time limit in \"%(state)s\" since %(date)s",
+                        state=_state_label(case), date=_short(limit)),
+                      case.status_changed_at, _("Take the next step, or note why it waits"),
+                      due=limit, key=f"{case.status}@{case.status_changed_at:%Y%m%d%H%M%S}")
+
+
+def _team_or_coordination(user):
+    coordinated = access.commune_ids(user, (access.COORDINATOR,))
+    return or_(access.team_work_clause(user),
+               Case.commune_id.in_(coordinated) if coordinated else false())
+
+
+case_source("past_time_limit", _l("Cases past their time limit"),
+            lambda user: team(user) or coordinators(user),
+            lambda user: and_(_team_or_coordination(user), past_limit_clause()),
+            _past_limit)
+
+
+# Near the time limit (the state's `warn_days`): the team.
+
+def _near_limit(case, _user):
+    limit = _limit_date(case, workflow_of(case).state(case.status).sla_days)
+    return _case_item(case, "near_time_limit",
+                      _("%(days)s days in \"%(state)s\": its time limit is on %(date)s",
+                        days=case.days_in_state(), state=_state_label(case),
+                        date=_short(limit)),
+                      case.status_changed_at, _("Take the next step before the limit"),
+                      due=limit)
+
+
+case_source("near_time_limit", _l("Cases near their time limit"), team,
+            lambda user: and_(access.team_work_clause(user), _near_limit_clause()),
+            _near_limit)
+
+
+# No step logged for the state's `idle_days`: the team.
+
+def _idle_clause():
+    today = local_today()
+    return _states_where(lambda s: s.idle_days and "steps" in s.allows, lambda w, n, s: and_(
+        Case.status_changed_at < day_start(today - timedelta(days=s.idle_days)),
+        ~exists().where(MediationStep.case_id == Case.id,
+                        MediationStep.step_date > today - timedelta(days=s.idle_days))))
+
+
+def _idle(case, _user):
+    idle_days = workflow_of(case).state(case.status).idle_days
+    last = max((s.step_date for s in case.steps), default=None)
+    since = max(filter(None, (last, local(case.status_changed_at).date())))
+    reason = (_("No step logged since %(date)s", date=_short(last)) if last
+              else _("No step logged since the mediation began"))
+    return _case_item(case, "idle", reason, since, _("Log a step, or say why it waits"),
+                      _url("cases.log_step", reference=case.reference),
+                      due=since + timedelta(days=idle_days))
+
+
+def _last_step_date():
+    return (select(func.max(MediationStep.step_date)).where(MediationStep.case_id == Case.id)
+            .scalar_subquery())
+
+
+case_source("idle", _l("Mediations with no recent step"), team,
+            lambda user: and_(access.team_work_clause(user), _idle_clause()), _idle,
+            order=lambda: (_last_step_date(), Case.status_changed_at), load=(Case.steps,))
+
+
+# A next step planned soon (or past): the team.
+
+def _latest_step_planned_by(day: date):
+    later = aliased(MediationStep)
+    return exists().where(
+        MediationStep.case_id == Case.id, MediationStep.next_step_date <= day,
+        ~exists().where(later.case_id == Case.id, or_(
+            later.step_date > MediationStep.step_date,
+            and_(later.step_date == MediationStep.step_date, later.id > MediationStep.id))))
+
+
+def _step_planned(case, _user):
+    last = case.steps[-1] if case.steps else None
+    if last is None or last.next_step_date is None:
+        return None
+    reason = _("Next step planned for %(date)s", date=_short(last.next_step_date))
+    return _case_item(case, "step_planned", reason, last.step_date, _("Log the step once held"),
+                      _url("cases.log_step", reference=case.reference),
+                      due=last.next_step_date, detail=last.next_step or "")
+
+
+case_source("step_planned", _l("Mediation steps due"), team,
+            lambda user: and_(access.team_work_clause(user), _states_allowing("steps"),
+                              _latest_step_planned_by(local_today()
+                                                      + timedelta(STEP_NOTICE_DAYS))),
+            _step_planned, order=lambda: (_last_step_date(),), load=(Case.steps,))
+
+
+# A follow-up visit due (or late): the team.
+
+def _follow_up_due_clause(within_days: int):
+    """Cases whose current agreement (last approved proposal) has a planned visit due within
+    `within_days` and not made: `milestones` in SQL."""
+    later = aliased(Proposal)
+    newer_agreement = exists().where(later.case_id == Proposal.case_id,
+                                     later.status == "approved", later.id > Proposal.id)
+    today, due = local_today(), []
+    for workflow in engine().workflows():
+        for name, state in workflow.states.items():
+            for days in state.follow_up_days:
+                # Due on (local day of the decision) + days <= today + within_days.
+                limit = day_start(today + timedelta(days=within_days - days + 1))
+                visit = exists().where(FollowUp.proposal_id == Proposal.id,
+                                       FollowUp.milestone_days == days)
+                due.append(and_(_in_version(workflow), Proposal.to_state == name,
+                                Proposal.decided_at < limit, ~visit))
+    return and_(_states_allowing("follow_ups"), Case.id.in_(select(Proposal.case_id).where(
+        Proposal.status == "approved", Proposal.decided_at.is_not(None), ~newer_agreement,
+        or_(false(), *due))))
+
+
+def _follow_up(case, _user):
+    milestone = next((m for m in milestones(case) if m.visit is None), None)
+    if milestone is None:
+        return None
+    agreement = case.current_agreement
+    return _case_item(case, "follow_up_due",
+                      _("Visit at %(days)s days, due on %(date)s", days=milestone.days,
+                        date=_short(milestone.due)),
+                      agreement.decided_at, _("Make the visit, then record it"),
+                      _url("cases.record_follow_up", reference=case.reference),
+                      due=milestone.due, key=f"a{agreement.id}d{milestone.days}")
+
+
+case_source("follow_up_due", _l("Follow-up visits due"), team,
+            lambda user: and_(access.team_work_clause(user),
+                              _follow_up_due_clause(FOLLOW_UP_NOTICE_DAYS)),
+            _follow_up, order=lambda: (Case.status_changed_at,),
+            load=(Case.proposals, Case.follow_ups))
+
+
+# A proposal unsigned past its transition's `escalation_days`: the commune's coordinators.
+
+def _signoff_late_clause():
+    now, late = utcnow(), []
+    for workflow in engine().workflows():
+        for t in workflow.transitions:
+            if t.escalation_days:
+                late.append(and_(_in_version(workflow), Proposal.trigger == t.trigger,
+                                 Proposal.proposed_at < now - timedelta(days=t.escalation_days)))
+    return exists().where(Proposal.case_id == Case.id, Proposal.status == "pending",
+                          or_(false(), *late))
+
+
+def _signoff_late(case, _user):
+    proposal = _pending(case)
+    if proposal is None:
+        return None
+    awaited = ", ".join(_role_label(role) for role in proposal.awaited_roles)
+    days = workflow_of(case).transition(proposal.trigger).escalation_days
+    return _case_item(case, "signoff_late",
+                      _("Proposed on %(date)s, still awaiting: %(roles)s",
+                        date=_short(local(proposal.proposed_at).date()), roles=awaited),
+                      proposal.proposed_at, _("Call who must sign"),
+                      due=local(proposal.proposed_at + timedelta(days=days)).date(),
+                      key=f"p{proposal.id}")
+
+
+case_source("signoff_late", _l("Agreements long awaiting a signature"), coordinators,
+            lambda user: and_(Case.commune_id.in_(access.commune_ids(user,
+                                                                     (access.COORDINATOR,))),
+                              _signoff_late_clause()),
+            _signoff_late, order=lambda: (_pending_since(),), load=(Case.proposals,))
+
+
+# -- sources about other things ----------------------------------------------------------------
+
+# Activities of their mechanism to appreciate: the mayor and the traditional leaders.
+
+def _to_appreciate(user):
+    since = local_today() - timedelta(days=APPRECIATE_WITHIN_DAYS)
+    mine = exists().where(Appreciation.activity_id == MechanismActivity.id,
+                          Appreciation.user_id == user.id)
+    return (select(MechanismActivity).join(MechanismActivity.mechanism)
+            .where(Mechanism.commune_id.in_(access.commune_ids(user, access.SIGNING_ROLES)),
+                   MechanismActivity.held_on >= since, ~mine))
+
+
+def _appreciations(user, limit):
+    query = _to_appreciate(user).order_by(MechanismActivity.held_on, MechanismActivity.id)
+    return [Item(source="activity_to_appreciate", title=activity.title,
+                 place=activity.mechanism.commune.name,
+                 reason=_("Activity held on %(date)s", date=_short(activity.held_on)),
+                 since=activity.held_on, action=_("Give your appreciation"),
+                 url=_url("activities.appreciate", code=activity.mechanism.commune.code,
+                             activity_id=activity.id),
+                 due=activity.held_on)
+            for activity in db.session.scalars(query.limit(limit))]
+
+
+register(Source("activity_to_appreciate", _l("Activities to appreciate"), signers,
+                lambda user: select(func.count()).select_from(_to_appreciate(user).subquery()),
+                _appreciations, all_url=lambda user: _url("mechanisms.index")))
+
+
+# Communes below their target of conflicts taken on this year: their coordinators.
+
+def _taken_on():
+    start = day_start(local_today().replace(month=1, day=1))
+    return (select(func.count(CaseStateEntry.id))
+            .where(CaseStateEntry.commune_id == Commune.id,
+                   CaseStateEntry.state == MEDIATION_STATE, CaseStateEntry.entered_at >= start)
+            .scalar_subquery())
+
+
+def _below_target(user):
+    return (select(Commune.id, Commune.code, Commune.name, Commune.case_target,
+                   _taken_on().label("taken"))
+            .where(Commune.id.in_(access.commune_ids(user, (access.COORDINATOR,))),
+                   _taken_on() < Commune.case_target))
+
+
+def _communes_below(user, limit):
+    year_start = local_today().replace(month=1, day=1)
+    rows = db.session.execute(_below_target(user).order_by(_taken_on(), Commune.name)
+                              .limit(limit))
+    return [Item(source="commune_below_target", title=row.name, place=row.code,
+                 reason=_("%(taken)s of %(target)s conflicts taken on this year",
+                          taken=row.taken, target=row.case_target),
+                 since=year_start, action=_("See its figures"),
+                 url=_url("dashboard.index", commune=row.id), due=None)
+            for row in rows]
+
+
+register(Source("commune_below_target", _l("Communes below their target"), coordinators,
+                lambda user: select(func.count()).select_from(_below_target(user).subquery()),
+                _communes_below, all_url=lambda user: _url("dashboard.index")))
+
+
+# Messages that failed to send: the coordinators of the case's commune, and administrators.
+
+def _failed(user):
+    since = utcnow() - timedelta(days=FAILED_SHOWN_DAYS)
+    query = (select(Notification).join(Notification.case)
+             .where(Notification.status == "failed", Notification.created_at >= since))
+    if not _admin(user):
+        query = query.where(Case.commune_id.in_(access.commune_ids(user,
+                                                                   (access.COORDINATOR,))))
+    return query
+
+
+def _failed_items(user, limit):
+    query = (_failed(user).options(selectinload(Notification.user))
+             .order_by(Notification.created_at, Notification.id).limit(limit))
+    admin = _admin(user)
+    return [Item(source="message_failed", title=row.case.reference, place=row.user.full_name,
+                 reason=_("A message to %(name)s could not be sent (%(error)s)",
+                          name=row.user.full_name, error=row.last_error or ""),
+                 since=row.created_at,
+                 action=(_("Check the person's e-mail address and phone number") if admin
+                         else _("Tell the person, or ask the administrator")),
+                 url=(_url("admin.user", user_id=row.user_id, _anchor="messages") if admin
+                      else _url("cases.show", reference=row.case.reference)),
+                 due=local(row.created_at).date())
+            for row in db.session.scalars(query)]
+
+
+register(Source("message_failed", _l("Messages not sent"),
+                lambda user: coordinators(user) or _admin(user),
+                lambda user: select(func.count()).select_from(_failed(user).subquery()),
+                _failed_items))
+
+
+# KoboToolbox / ODK imports with rejected rows: the coordinator who started the import. The
+# rows are corrected in the export, then the file imported again: the item is the person's
+# latest import (of the last FAILED_SHOWN_DAYS), and goes once one brings no rejected row.
+
+def _imports_with_rejections(user):
+    since = utcnow() - timedelta(days=FAILED_SHOWN_DAYS)
+    latest = (select(func.max(ImportJob.id))
+              .where(ImportJob.started_by_id == user.id, ImportJob.dry_run.is_(False),
+                     ImportJob.finished_at.is_not(None)).scalar_subquery())
+    return select(ImportJob).where(ImportJob.id == latest, ImportJob.rejected > 0,
+                                   ImportJob.finished_at >= since)
+
+
+def _import_items(user, limit):
+    query = (_imports_with_rejections(user)
+             .order_by(ImportJob.finished_at.desc(), ImportJob.id.desc()).limit(limit))
+    return [Item(source="import_rejected_rows", title=job.filename, place="",
+                 reason=ngettext("%(num)d row of this file was rejected",
+                                 "%(num)d rows of this file were rejected", job.rejected),
+                 since=job.finished_at,
+                 action=_("Correct them in the export, then import the file again"),
+                 url=_url("intake.kobo_job", job_id=job.id), due=local(job.finished_at).date())
+            for job in db.session.scalars(query)]
+
+
+register(Source("import_rejected_rows", _l("Imports with rejected rows"), coordinators,
+                lambda user: select(func.count()).select_from(
+                    _imports_with_rejections(user).subquery()),
+                _import_items, all_url=lambda user: _url("intake.kobo_import")))
+
+
+# Administrators: two-factor set-up overdue, names closed by throttling, workflow versions.
+
+def _two_factor_missing():
+    coordinating = exists().where(Membership.user_id == User.id,
+                                  Membership.role == access.COORDINATOR)
+    return select(User).where(User.active.is_(True), User.totp_confirmed_at.is_(None),
+                              or_(User.is_admin.is_(True), coordinating),
+                              User.created_at < utcnow() - timedelta(days=TWO_FACTOR_DAYS))
+
+
+def _two_factor_items(_user, limit):
+    query = _two_factor_missing().order_by(User.created_at, User.id).limit(limit)
+    return [Item(source="two_factor_overdue", title=person.full_name, place=person.username,
+                 reason=_("Must use two-factor authentication: not set up since %(date)s",
+                          date=_short(local(person.created_at).date())),
+                 since=person.created_at, action=_("Call them to set it up"),
+                 url=_url("admin.user", user_id=person.id),
+                 due=local(person.created_at).date() + timedelta(days=TWO_FACTOR_DAYS))
+            for person in db.session.scalars(query)]
+
+
+register(Source("two_factor_overdue", _l("Two-factor set-up overdue"), _admin,
+                lambda user: select(func.count()).select_from(
+                    _two_factor_missing().subquery()),
+                _two_factor_items, all_url=lambda user: _url("admin.users")))
+
+
+def _closed_names():
+    config = current_app.config
+    window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
+    name = Event.data["username"].as_string()
+    return (select(name.label("username"), func.max(Event.created_at).label("last"))
+            .where(Event.kind.in_(LOGIN_FAILURES), Event.created_at >= utcnow() - window)
+            .group_by(name).having(func.count() >= config["LOGIN_MAX_FAILURES"]))
+
+
+def _closed_items(_user, limit):
+    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    rows = db.session.execute(_closed_names().order_by(func.max(Event.created_at).desc())
+                              .limit(limit))
+    return [Item(source="sign_in_closed", title=row.username or "", place="",
+                 reason=_("Sign-in closed after repeated failures, until %(time)s",
+                          time=local(row.last + window).strftime("%H:%M")),
+                 since=row.last, action=_("If it is not the person, look at the sign-in log"),
+                 url=_url("admin.users"), due=None)
+            for row in rows]
+
+
+register(Source("sign_in_closed", _l("Names closed by sign-in throttling"), _admin,
+                lambda user: select(func.count()).select_from(_closed_names().subquery()),
+                _closed_items, all_url=lambda user: _url("admin.users")))
+
+
+def _not_loaded():
+    loaded = [_in_version(w) for w in engine().workflows()]
+    return (select(Case.workflow, Case.workflow_version, func.count(Case.id).label("cases"))
+            .where(~or_(false(), *loaded)).group_by(Case.workflow, Case.workflow_version))
+
+
+def _version_items(_user, limit):
+    return [Item(source="workflow_version_missing", title=f"{row.workflow} v{row.workflow_version}",
+                 place="", reason=_("%(count)s cases follow a workflow version that is not "
+                                    "loaded: they cannot be opened", count=row.cases),
+                 since=None, action=_("Put its definition back, or move the cases"),
+                 url=_url("admin.workflows"), due=None)
+            for row in db.session.execute(_not_loaded().limit(limit))]
+
+
+register(Source("workflow_version_missing", _l("Workflow versions waiting"), _admin,
+                lambda user: select(func.count()).select_from(_not_loaded().subquery()),
+                _version_items, all_url=lambda user: _url("admin.workflows")))
+
+
+# -- reading the sources -----------------------------------------------------------------------
+
+def _short(day) -> str:
+    return short_date(day) if day else ""
+
+
+def _state_label(case: Case) -> str:
+    return workflow_of(case).state(case.status).label(locale_code())
+
+
+def _role_label(role: str) -> str:
+    return str(label(ROLES, role))
+
+
+def sources_for(user: User) -> list[Source]:
+    if not (user.is_authenticated and user.active):
+        return []
+    return [source for source in SOURCES.values() if source.applies(user)]
+
+
+def waiting_counts(user: User) -> dict[str, int]:
+    """How many items each source holds for `user`, in one statement (none when no source
+    applies)."""
+    sources = sources_for(user)
+    if not sources:
+        return {}
+    row = db.session.execute(select(*(source.count(user).scalar_subquery().label(source.name)
+                                      for source in sources))).one()
+    return {source.name: value or 0 for source, value in zip(sources, row, strict=True)}
+
+
+def waiting_count(user: User) -> int:
+    """The number beside "Mon travail" in the menu: every item of every source."""
+    return sum(waiting_counts(user).values())
+
+
+def items_of(name: str, user: User, limit: int | None = None) -> list[Item]:
+    source = SOURCES[name]
+    return source.items(user, limit or SHOWN) if source.applies(user) else []
 
 
 @dataclass
-class Due:
-    case: Case
-    due: date | None
-    what: str = ""
+class Section:
+    source: Source
+    count: int
+    items: list[Item]
+    more_url: str = ""
+
+    @property
+    def name(self) -> str:
+        return self.source.name
 
 
 @dataclass
 class WorkList:
-    signoffs: list[tuple[Proposal, list[str]]] = field(default_factory=list)
-    unassigned: list[Case] = field(default_factory=list)
-    steps_due: list[Due] = field(default_factory=list)
-    follow_ups_due: list[Due] = field(default_factory=list)
-    overdue: list[Due] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(section.count for section in self.sections)
 
     @property
     def empty(self) -> bool:
-        return not (self.signoffs or self.unassigned or self.steps_due or self.follow_ups_due
-                    or self.overdue)
+        return not self.sections
+
+    def section(self, name: str) -> Section | None:
+        return next((s for s in self.sections if s.name == name), None)
 
 
-def _my_cases_clause(user):
-    """Cases this user works on: a mediator's team cases (and cases with no team yet in their
-    communes); every visible case for authorities and coordinators."""
-    overseen = access.commune_ids(user, ("coordinator", "commune_authority",
-                                         "traditional_leader"))
-    mediated = access.commune_ids(user, ("mediator",))
-    clauses = []
-    if overseen:
-        clauses.append(Case.commune_id.in_(overseen))
-    if mediated:
-        clauses.append(and_(Case.commune_id.in_(mediated),
-                            or_(Case.team.any(TeamMember.user_id == user.id), ~Case.team.any())))
-    return or_(*clauses) if clauses else false()
-
-
-def _overdue_clause():
-    now = utcnow()
-    clauses = []
-    for workflow in engine().workflows():
-        for state in workflow.states.values():
-            if state.sla_days:
-                clauses.append(and_(Case.workflow == workflow.name,
-                                    Case.workflow_version == workflow.version,
-                                    Case.status == state.name,
-                                    Case.status_changed_at < now - timedelta(days=state.sla_days)))
-    return or_(*clauses) if clauses else false()
-
-
-def _states_allowing(activity: str):
-    clauses = []
-    for workflow in engine().workflows():
-        names = [name for name, state in workflow.states.items() if activity in state.allows]
-        if names:
-            clauses.append(and_(Case.workflow == workflow.name,
-                                Case.workflow_version == workflow.version,
-                                Case.status.in_(names)))
-    return or_(*clauses) if clauses else false()
-
-
-def _team_cases(user, activity: str, limit: int = LIMIT * 4) -> list[Case]:
-    coordinated = access.commune_ids(user, ("coordinator",))
-    mine = or_(Case.team.any(TeamMember.user_id == user.id),
-               Case.commune_id.in_(coordinated) if coordinated else false())
-    return list(db.session.scalars(
-        select(Case).where(access.visible_cases_clause(user), mine, _states_allowing(activity))
-        .options(selectinload(Case.steps), selectinload(Case.follow_ups),
-                 selectinload(Case.proposals))
-        .order_by(Case.status_changed_at).limit(limit)))
-
-
-def signoffs_awaiting(user, limit: int = LIMIT) -> list[tuple[Proposal, list[str]]]:
-    """Pending proposals this user may sign now, with the roles they would sign in."""
-    found = []
-    for proposal in db.session.scalars(access.awaiting_my_signoff(user).limit(limit)):
-        roles = access.signable_roles(user, proposal)
-        if roles:
-            found.append((proposal, roles))
-    return found
-
-
-def follow_ups_due(user, within_days: int = FOLLOW_UP_NOTICE_DAYS,
-                   limit: int = LIMIT * 4) -> list[Due]:
-    """The first open planned visit of each of the user's cases, if due within `within_days`
-    (or already late)."""
-    today, found = local_today(), []
-    for case in _team_cases(user, "follow_ups", limit):
-        for milestone in milestones(case):
-            if milestone.visit is None and milestone.due <= today + timedelta(within_days):
-                found.append(Due(case, milestone.due, str(milestone.days)))
-                break
-    return found
-
-
-def past_time_limit(user, limit: int = LIMIT) -> list[Due]:
-    """The user's cases that stay in a state longer than its `sla_days`, and when it ran out."""
-    found = []
-    for case in db.session.scalars(
-            select(Case).where(access.visible_cases_clause(user), _my_cases_clause(user),
-                               _overdue_clause())
-            .order_by(Case.status_changed_at).limit(limit)):
-        sla = workflow_of(case).state(case.status).sla_days
-        found.append(Due(case, (case.status_changed_at + timedelta(days=sla)).date()))
-    return found
-
-
-def my_work(user) -> WorkList:
+def my_work(user: User, shown: int | None = None) -> WorkList:
+    """Every source holding something for `user`, with its true count and its most urgent
+    items; a link to all of them when there are more."""
     work = WorkList()
-    today = local_today()
-    work.signoffs = signoffs_awaiting(user)
-
-    mediated = access.commune_ids(user, ("mediator", "coordinator"))
-    if mediated:
-        initial_states = {w.initial for w in engine().workflows()}
-        work.unassigned = list(db.session.scalars(
-            select(Case).where(Case.commune_id.in_(mediated), ~Case.team.any(),
-                               Case.status.in_(initial_states))
-            .order_by(Case.created_at).limit(LIMIT)))
-
-    for case in _team_cases(user, "steps"):
-        last = case.steps[-1] if case.steps else None
-        if last is None:
-            work.steps_due.append(Due(case, None))
-        elif last.next_step_date and last.next_step_date <= today + timedelta(STEP_NOTICE_DAYS):
-            work.steps_due.append(Due(case, last.next_step_date, last.next_step or ""))
-
-    work.follow_ups_due = follow_ups_due(user)
-    work.overdue = past_time_limit(user)
+    for name, count in waiting_counts(user).items():
+        if not count:
+            continue
+        source = SOURCES[name]
+        items = source.items(user, shown or SHOWN)
+        more = source.list_url(user) if count > len(items) else ""
+        work.sections.append(Section(source, count, items, more))
     return work

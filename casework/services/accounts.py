@@ -8,13 +8,14 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .. import access
-from ..errors import InvalidInput, NotPermitted, SignInThrottled
+from ..clock import utcnow
+from ..errors import InvalidInput, NotPermitted
 from ..extensions import db
-from ..models import Commune, Membership, User, utcnow
+from ..models import ApiToken, Commune, Membership, User
 from ..vocabulary import ROLES
 from . import events, throttling
 from .validation import require_choice, require_text
@@ -90,13 +91,13 @@ def authenticate(username: str, password: str, address: str | None = None) -> Us
 
     A user with two-factor authentication on is not signed in yet: the caller asks for a code
     (services/two_factor.verify), then calls `complete_sign_in`.
-    Raises SignInThrottled while too many attempts failed for this name or address.
+    Raises SignInThrottled while this name waits at this address (services/throttling.py).
     """
     global _DUMMY_HASH
     typed = (username or "").strip().lower()[:80]
-    if throttling.locked_until(typed, address) is not None:
+    if (waiting := throttling.wait(typed, address)) is not None:
         events.record("auth.login_throttled", username=typed, address=address)
-        raise SignInThrottled(_l("Too many failed attempts: wait 15 minutes, then try again."))
+        raise throttling.refusal(waiting)
     user = find_user(typed) if typed else None
     if user is None:
         _DUMMY_HASH = _DUMMY_HASH or hash_password(secrets.token_hex(8))
@@ -110,17 +111,26 @@ def authenticate(username: str, password: str, address: str | None = None) -> Us
     if user.has_two_factor:
         events.record("auth.mfa_challenged", actor=user, address=address)
     else:
-        complete_sign_in(user)
+        complete_sign_in(user, address=address)
     return user
 
 
-def complete_sign_in(user: User, second_factor: str | None = None) -> None:
-    """The sign-in is complete (password, and the code when one is asked): the login event."""
+def sign_out(user: User) -> None:
+    """End every session of the user: a copy of this cookie, on this phone or another, is
+    refused from now on."""
+    user.end_sessions()
+    events.record("auth.logout", actor=user)
+
+
+def complete_sign_in(user: User, second_factor: str | None = None, *,
+                     address: str | None = None) -> None:
+    """The sign-in is complete (password, and the code when one is asked): the login event,
+    with the address it came from (throttling lets this name through there)."""
     user.last_login_at = utcnow()
     if second_factor:
-        events.record("auth.login", actor=user, second_factor=second_factor)
+        events.record("auth.login", actor=user, second_factor=second_factor, address=address)
     else:
-        events.record("auth.login", actor=user)
+        events.record("auth.login", actor=user, address=address)
 
 
 def create_user(actor, *, username: str, full_name: str, password: str, sex: str | None = None,
@@ -135,7 +145,8 @@ def create_user(actor, *, username: str, full_name: str, password: str, sex: str
                 password_hash=hash_password(check_new_password(password)),
                 sex=_sex(sex), phone=_phone(phone), email=_email(email),
                 language=require_choice(language, LANGUAGES, "language"), is_admin=is_admin,
-                must_change_password=must_change_password, is_demo=is_demo, active=True)
+                must_change_password=must_change_password, is_demo=is_demo, active=True,
+                memberships=[])  # known empty: set_memberships need not load it
     db.session.add(user)
     db.session.flush()
     events.record("admin.user_created", actor=actor, user_id=user.id, username=username,
@@ -177,7 +188,7 @@ def set_active(actor, user: User, active: bool) -> None:
     user.active = active
     user.end_sessions()
     if not active:
-        _revoke_api_tokens(actor, user, "disabled")
+        revoke_api_tokens(actor, user, "disabled")
     events.record("admin.user_enabled" if active else "admin.user_disabled", actor=actor,
                   user_id=user.id)
     db.session.flush()
@@ -190,7 +201,7 @@ def reset_password(actor, user: User) -> str:
     user.password_hash = hash_password(temporary)
     user.must_change_password = True
     user.end_sessions()
-    _revoke_api_tokens(actor, user, "password_reset")
+    revoke_api_tokens(actor, user, "password_reset")
     events.record("admin.password_reset", actor=actor, user_id=user.id)
     db.session.flush()
     return temporary
@@ -206,7 +217,7 @@ def change_password(user: User, current: str, new: str) -> None:
     user.password_hash = hash_password(new)
     user.must_change_password = False
     user.end_sessions()
-    _revoke_api_tokens(user, user, "password_changed")
+    revoke_api_tokens(user, user, "password_changed")
     events.record("auth.password_changed", actor=user)
     db.session.flush()
 
@@ -235,7 +246,14 @@ def update_profile(actor, user: User, *, full_name: str, sex: str | None, phone:
     db.session.flush()
 
 
-def _revoke_api_tokens(actor, user: User, reason: str) -> None:
-    """New credentials end the API's tokens too, not only the browser's sessions."""
-    from .api_tokens import revoke_all  # it signs in through this module
-    revoke_all(actor, user, reason)
+def revoke_api_tokens(actor: User | None, user: User, reason: str) -> int:
+    """Revoke every live API token of `user` (password changed or reset, account disabled,
+    second factor reset: new credentials end the API's tokens too, not only the browser's
+    sessions), as `actor` (None: a command at the server); returns how many."""
+    revoked = db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+    if revoked:
+        events.record("auth.tokens_revoked", actor=actor, user_id=user.id, count=revoked,
+                      reason=reason)
+    return revoked

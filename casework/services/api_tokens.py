@@ -1,5 +1,6 @@
 """Bearer tokens of the JSON API: issued for a password (and the code where two-factor is on),
-found by their hash, revoked one by one or all at once when the account's credentials change.
+found by their hash, revoked one by one (all at once when the account's credentials change:
+accounts.revoke_api_tokens).
 
 A token is 32 random bytes, shown once; only its SHA-256 is stored. It works until it expires
 (API_TOKEN_DAYS), is revoked, or its owner is disabled, must change their password, or must
@@ -15,9 +16,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
+from .. import access
+from ..clock import utcnow
 from ..errors import NotPermitted, Unauthenticated
 from ..extensions import db
-from ..models import ApiToken, User, utcnow
+from ..models import ApiToken, User
 from . import accounts, events, two_factor
 
 TOKEN_BYTES = 32
@@ -32,10 +35,14 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+# A donor reads the programme report on its page: the API serves the case work only.
+FIGURES_ONLY = _l("Your account shows the programme report only: the API is not open to it.")
+
+
 def usable(user: User) -> bool:
     """Whether `user` may work through the API now (the browser's gates, as a yes or no)."""
     return (user.active and not user.must_change_password
-            and (user.has_two_factor or not two_factor.requires_two_factor(user)))
+            and (user.has_two_factor or not access.requires_two_factor(user)))
 
 
 def issue(username: str, password: str, code: str | None, *, address: str | None = None,
@@ -56,10 +63,12 @@ def issue(username: str, password: str, code: str | None, *, address: str | None
         method = two_factor.verify(user, code, address, purpose="api_token")
         if method is None:
             raise Unauthenticated(_l("This code is not valid. Type the code the app shows now."))
-        accounts.complete_sign_in(user, method)
+        accounts.complete_sign_in(user, method, address=address)
     if user.must_change_password:
         raise NotPermitted(_l("Change your password on the sign-in page first; a token is "
                               "given after that."))
+    if access.figures_only(user):
+        raise NotPermitted(FIGURES_ONLY)
     if not usable(user):
         raise NotPermitted(_l("Your role requires two-factor authentication: set it up on the "
                               "sign-in page first; a token is given after that."))
@@ -85,18 +94,20 @@ def find(token: str | None) -> ApiToken | None:
     return row
 
 
-def mark_used(row: ApiToken) -> None:
-    """Note when the token was last used (to the minute), in a transaction of its own."""
+def use_to_note(row: ApiToken) -> bool:
+    """Whether this use of the token is to be written down: last_used_at is kept to the
+    minute, sparing a write on every request."""
+    return row.last_used_at is None or utcnow() - row.last_used_at >= USE_RESOLUTION
+
+
+def mark_used(token_id: int) -> None:
+    """Note that the token is used now (unless a concurrent request just did). The caller runs
+    it apart from the request (unit_of_work.apart): the request's failure does not undo it."""
     now = utcnow()
-    if row.last_used_at is not None and now - row.last_used_at < USE_RESOLUTION:
-        return
-    token_id = row.id
-    db.session.commit()  # ends the reading transaction: the write below then queues for its lock
     db.session.execute(update(ApiToken).where(
         ApiToken.id == token_id,
         or_(ApiToken.last_used_at.is_(None), ApiToken.last_used_at < now - USE_RESOLUTION))
         .values(last_used_at=now).execution_options(synchronize_session=False))
-    db.session.commit()
 
 
 def revoke(actor: User, row: ApiToken) -> None:
@@ -104,15 +115,3 @@ def revoke(actor: User, row: ApiToken) -> None:
         row.revoked_at = utcnow()
         events.record("auth.token_revoked", actor=actor, token_id=row.id)
         db.session.flush()
-
-
-def revoke_all(actor: User | None, user: User, reason: str) -> int:
-    """Revoke every live token of `user` (password changed or reset, account disabled, second
-    factor reset), as `actor` (None: a command at the server); returns how many."""
-    revoked = db.session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow()).execution_options(synchronize_session=False)).rowcount
-    if revoked:
-        events.record("auth.tokens_revoked", actor=actor, user_id=user.id, count=revoked,
-                      reason=reason)
-    return revoked

@@ -1,16 +1,16 @@
 """Attaching a file to a case, and handing it out: who may, what is accepted, what is logged.
 
 The checks are here, not in the view: the size (read with a limit, never in full), the type
-(from the content), the name (sanitised). The event log gets the id, type and size, never the
-file's name, which may carry a party's name.
+(from the content), the name (sanitised), all before any row is written. The event log gets
+the id, type and size, never the file's name, which may carry a party's name.
 """
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from .. import access
 from ..errors import InvalidInput, NotPermitted, TooLarge
@@ -34,10 +34,20 @@ def _read(stream: BinaryIO) -> bytes:
     return data
 
 
-def store_upload(row, actor, stream: BinaryIO | None, filename: str | None, description: str):
-    """Fill `row` (a case attachment, an activity file) from an uploaded file and store its
-    bytes: the type read from the content, images re-encoded, the name sanitised, the bytes
-    under a random name; the row and the file stand or fall together."""
+@dataclass(frozen=True)
+class CheckedFile:
+    """An uploaded file once read and checked, before anything is written: its cleaned bytes
+    (images re-encoded), its type read from them, its sanitised name and its description."""
+    content_type: str
+    data: bytes
+    display_name: str
+    description: str
+
+
+def check_upload(stream: BinaryIO | None, filename: str | None,
+                 description: str) -> CheckedFile:
+    """Read (with a limit, never in full) and check an uploaded file; touches no database, so
+    that the seconds a photo takes to decode hold no transaction (views/uploads.py)."""
     description = " ".join((description or "").split())
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput(_l("At most %(n)d characters.", n=MAX_DESCRIPTION),
@@ -45,31 +55,36 @@ def store_upload(row, actor, stream: BinaryIO | None, filename: str | None, desc
     if stream is None:
         raise InvalidInput(_l("Choose a file."), field="file")
     cleaned = content.clean(_read(stream))
-    row.display_name = names.display_name(filename, cleaned.content_type)
-    row.description, row.content_type = description, cleaned.content_type
-    row.size, row.sha256 = len(cleaned.data), hashlib.sha256(cleaned.data).hexdigest()
+    return CheckedFile(cleaned.content_type, cleaned.data,
+                       names.display_name(filename, cleaned.content_type), description)
+
+
+def store_upload(row, actor, upload: CheckedFile):
+    """Fill `row` (a case attachment, an activity file) from a checked file and store its bytes
+    under a random name; the row and the file stand or fall together."""
+    row.display_name, row.description = upload.display_name, upload.description
+    row.content_type, row.size = upload.content_type, len(upload.data)
+    row.sha256 = hashlib.sha256(upload.data).hexdigest()
     row.uploaded_by_id = actor.id
-    row.stored_name = store.write(db.session(), cleaned.data)
+    row.stored_name = store.write(db.session(), upload.data)
     db.session.add(row)
     db.session.flush()
     return row
 
 
-def add_attachment(actor, case: Case, stream: BinaryIO, filename: str | None,
-                   description: str = "") -> Attachment:
-    """Check, clean and store one uploaded file; the row and the file stand or fall together."""
+def require_attach(actor, case: Case) -> None:
     if not access.can(actor, "attach", case):
         raise NotPermitted(_l("Only the case's team and its coordinators can add a file, "
                               "while the case is open."))
-    attachment = store_upload(Attachment(case=case), actor, stream, filename, description)
+
+
+def add_attachment(actor, case: Case, upload: CheckedFile) -> Attachment:
+    """Store one checked file on the case; the row and the file stand or fall together."""
+    require_attach(actor, case)
+    attachment = store_upload(Attachment(case=case), actor, upload)
     events.record("case.attachment_added", actor=actor, case=case, attachment_id=attachment.id,
                   content_type=attachment.content_type, size=attachment.size)
     return attachment
-
-
-def attachments_of(case: Case) -> list[Attachment]:
-    return list(db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)
-                                   .order_by(Attachment.created_at, Attachment.id)))
 
 
 def record_download(actor, attachment: Attachment) -> None:

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .. import access
-from ..errors import Conflict, InvalidInput, NotPermitted
+from ..clock import local_today, utcnow
+from ..errors import Conflict, InvalidInput, NotPermitted, PossibleDuplicate
 from ..extensions import db
-from ..models import Case, Commune, Event, Party, utcnow
-from ..timeutil import local_today
-from ..vocabulary import (AGE_GROUPS, CHANNELS, CONFLICT_TYPES, GBV, PARTY_KINDS, SEXES,
-                          URGENCIES)
-from ..workflow import engine
+from ..models import Case, Commune, Event, FormerReference, Party
+from ..queries import duplicates
+from ..vocabulary import AGE_GROUPS, CHANNELS, CONFLICT_TYPES, GBV, PARTY_KINDS, SEXES, URGENCIES
+from ..workflow_registry import engine
 from . import events
 from .progress import enter_state
 from .validation import require_choice, require_text, require_whole
@@ -28,6 +28,8 @@ class PartyInput:
     age_group: str
     kind: str = "person"
     people_count: int = 1
+    village: str = ""
+    role: str = ""
 
 
 @dataclass
@@ -47,9 +49,15 @@ class CaseInput:
     # The one-time token of the intake form: the same form sent twice (a double click, a
     # phone that sends again on a slow network) reports the conflict once.
     submission: str | None = None
+    # The person was asked "is it the same conflict as ...?" and answered that it is another.
+    another_conflict: bool = False
+    # When the conflict was reported in the field, when the intake knows it (a KoboToolbox
+    # form filled days before it was imported): the case is dated by it, so that the figures
+    # count it in the month it was reported. Now when not given; never later than now.
+    reported_at: datetime | None = None
 
 
-def _validate(data: CaseInput) -> None:
+def validate_case(data: CaseInput) -> None:
     require_text(data.village, "village")
     require_choice(data.conflict_type, CONFLICT_TYPES, "conflict_type")
     require_text(data.description, "description")
@@ -58,11 +66,15 @@ def _validate(data: CaseInput) -> None:
     require_choice(data.urgency, URGENCIES, "urgency")
     require_whole(data.injuries, "injuries")
     require_whole(data.deaths, "deaths")
-    if data.facts_date and data.facts_date > local_today():
-        raise InvalidInput(_l("The date of the facts cannot be in the future."),
-                           field="facts_date")
+    validate_facts_date(data.facts_date)
     # An SMS names no party: the case waits for a mediator to check it (casework/intake/sms.py).
     validate_parties(data.parties, required=data.channel != "sms")
+
+
+def validate_facts_date(facts_date: date | None) -> None:
+    if facts_date and facts_date > local_today():
+        raise InvalidInput(_l("The date of the facts cannot be in the future."),
+                           field="facts_date")
 
 
 def validate_parties(parties: list[PartyInput], *, required: bool = True) -> None:
@@ -75,21 +87,31 @@ def validate_parties(parties: list[PartyInput], *, required: bool = True) -> Non
         require_choice(party.age_group, AGE_GROUPS, prefix + "age_group")
         require_choice(party.kind, PARTY_KINDS, prefix + "kind")
         require_whole(party.people_count, prefix + "people_count", minimum=1)
+        if len((party.village or "").strip()) > 160:
+            raise InvalidInput(_l("At most %(n)d characters.", n=160), field=prefix + "village")
+        if len((party.role or "").strip()) > 120:
+            raise InvalidInput(_l("At most %(n)d characters.", n=120), field=prefix + "role")
 
 
 def build_parties(parties: list[PartyInput]) -> list[Party]:
     return [Party(position=index, name=p.name.strip(), sex=p.sex, age_group=p.age_group,
-                  kind=p.kind, people_count=p.people_count)
+                  kind=p.kind, people_count=p.people_count,
+                  village=(p.village or "").strip(), role=(p.role or "").strip())
             for index, p in enumerate(parties)]
 
 
-def _next_sequence(commune: Commune, year: int) -> int:
+def next_sequence(commune: Commune, year: int) -> int:
+    """The next number of the commune's series of the year: after its cases' numbers and the
+    numbers of the cases that moved away (their former references stay taken)."""
     # Lock the commune row (PostgreSQL) so that two reports in one commune never share a number;
     # SQLite already holds the write lock (the transaction began IMMEDIATE).
     db.session.execute(select(Commune.id).where(Commune.id == commune.id).with_for_update())
     last = db.session.scalar(select(func.max(Case.sequence))
                              .where(Case.commune_id == commune.id, Case.year == year))
-    return (last or 0) + 1
+    moved = db.session.scalar(select(func.max(FormerReference.sequence))
+                              .where(FormerReference.commune_id == commune.id,
+                                     FormerReference.year == year))
+    return max(last or 0, moved or 0) + 1
 
 
 def _refuse_second_submission(actor, submission: str) -> None:
@@ -103,23 +125,43 @@ def _refuse_second_submission(actor, submission: str) -> None:
                           "list of cases.", reference=reference))
 
 
+def _ask_about_look_alike(actor, commune: Commune, data: CaseInput) -> str | None:
+    """409 with a question when a case reported in the commune a short while ago looks like
+    this one (casework/queries/duplicates.py), unless the person answered that it is another
+    conflict: then the reference of the look-alike, for the event."""
+    alike = duplicates.look_alike(commune.id, data.village, [p.name for p in data.parties],
+                                  data.description)
+    if alike is None:
+        return None
+    if data.another_conflict:
+        return alike.reference
+    if access.names_look_alike(actor, alike):
+        raise PossibleDuplicate(_l("Is this the same conflict as %(reference)s? It was "
+                                   "reported in this commune a short while ago.",
+                                   reference=alike.reference), reference=alike.reference,
+                                case=alike)
+    raise PossibleDuplicate(_l("A report that looks like this one was made in this commune a "
+                               "short while ago. Is it the same conflict?"), case=alike)
+
+
 def report_case(actor, commune: Commune, data: CaseInput) -> Case:
     """Open a case in `commune` at the initial state of the default workflow."""
     if not access.can(actor, "report", commune_id=commune.id):
         raise NotPermitted(_l("You cannot report a conflict in this commune."))
-    return open_case(actor, commune, data)
+    return report_case_unchecked(actor, commune, data)
 
 
-def open_case(actor, commune: Commune, data: CaseInput) -> Case:
+def report_case_unchecked(actor, commune: Commune, data: CaseInput) -> Case:
     """report_case without the access check, for an intake whose caller already authenticated
     the sender in its own way (the SMS gateway's shared secret); `actor` is then a system
     account that holds no role."""
-    _validate(data)
+    validate_case(data)
     workflow = engine().latest(current_app.config["DEFAULT_WORKFLOW"])
     year = local_today().year
-    sequence = _next_sequence(commune, year)  # locks the commune: the check below is serial
+    sequence = next_sequence(commune, year)  # locks the commune: the check below is serial
     if data.submission:
         _refuse_second_submission(actor, data.submission)
+    distinct_from = _ask_about_look_alike(actor, commune, data)
     case = Case(
         reference=f"{commune.code}-{year}-{sequence:04d}", commune=commune, year=year,
         sequence=sequence, village=data.village.strip(), conflict_type=data.conflict_type,
@@ -133,12 +175,14 @@ def open_case(actor, commune: Commune, data: CaseInput) -> Case:
         created_by_id=actor.id,
     )
     case.parties = build_parties(data.parties)
-    case.status_changed_at = case.created_at = utcnow()
+    now = utcnow()
+    case.status_changed_at = case.created_at = min(data.reported_at or now, now)
     enter_state(case, case.status)
     db.session.add(case)
     events.record("case.reported", actor=actor, case=case, reference=case.reference,
                   status=case.status, workflow=workflow.name,
                   workflow_version=workflow.version, parties=len(case.parties),
-                  submission=data.submission)
+                  submission=data.submission,
+                  **({"distinct_from": distinct_from} if distinct_from else {}))
     db.session.flush()
     return case

@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
 from .. import access
+from ..clock import local, local_today
 from ..errors import InvalidInput, NotPermitted
 from ..extensions import db
-from ..models import Case, FollowUp, Proposal
-from ..timeutil import local, local_today
+from ..i18n import short_date
+from ..models import Case, FollowUp
+from ..queries.milestones import milestones, open_milestones
 from ..vocabulary import FOLLOW_UP_OUTCOMES
-from ..workflow import workflow_of
 from . import events
 from .progress import expect_version, run_automatic, touch
 from .validation import require_choice
@@ -24,28 +25,6 @@ class FollowUpInput:
     outcome: str
     milestone_days: int | None = None
     notes: str = ""
-
-
-@dataclass(frozen=True)
-class Milestone:
-    days: int
-    due: date
-    visit: FollowUp | None
-
-
-def milestones(case: Case, agreement: Proposal | None = None) -> list[Milestone]:
-    """The planned visits of the case's current agreement, their due date, and the visit if made."""
-    agreement = agreement or case.current_agreement
-    if agreement is None or agreement.decided_at is None:
-        return []
-    start = local(agreement.decided_at).date()
-    days = workflow_of(case).state(agreement.to_state).follow_up_days
-    visits = {f.milestone_days: f for f in case.follow_ups if f.proposal_id == agreement.id}
-    return [Milestone(d, start + timedelta(days=d), visits.get(d)) for d in days]
-
-
-def open_milestones(case: Case) -> list[int]:
-    return [m.days for m in milestones(case) if m.visit is None]
 
 
 def record_follow_up(actor, case: Case, data: FollowUpInput, *,
@@ -64,6 +43,12 @@ def record_follow_up(actor, case: Case, data: FollowUpInput, *,
                            field="visit_date")
     if data.visit_date < local(agreement.decided_at).date():
         raise InvalidInput(_l("A follow-up visit comes after the agreement."), field="visit_date")
+    planned = next((m for m in milestones(case) if m.days == data.milestone_days), None)
+    if planned is not None and data.visit_date < planned.opens:
+        raise InvalidInput(_l(
+            "The %(days)d-day visit is due on %(due)s: it can be recorded from %(opens)s. An "
+            "earlier visit is an additional visit.", days=planned.days,
+            due=short_date(planned.due), opens=short_date(planned.opens)), field="visit_date")
     notes = (data.notes or "").strip()
     if data.outcome != "respected" and not notes:
         raise InvalidInput(_l("Say what was found on the ground."), field="notes")

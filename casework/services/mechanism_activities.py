@@ -3,9 +3,8 @@ group, its files (checked and stored by casework/files, like case attachments), 
 appreciation of the mayor and the traditional leaders."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -14,12 +13,27 @@ from sqlalchemy.orm.attributes import flag_modified
 from .. import access
 from ..errors import Conflict, InvalidInput, NotPermitted
 from ..extensions import db
-from ..models import (ActivityFile, Appreciation, Mechanism, MechanismActivity,
-                      PlannedActivity)
-from ..vocabulary import ACTIVITY_FILE_KINDS, ACTIVITY_KINDS, RATINGS, REACHED
+from ..models import (
+    ActivityFile,
+    Appreciation,
+    AuthorityPresent,
+    Mechanism,
+    MechanismActivity,
+    Partner,
+    PlannedActivity,
+)
+from ..vocabulary import (
+    ACTIVITY_FILE_KINDS,
+    ACTIVITY_KINDS,
+    ADVOCACY_OUTCOMES,
+    AUTHORITY_ROLES,
+    MEMBER_SEXES,
+    RATINGS,
+    REACHED,
+)
 from . import events
 from .action_plans import MAX_FCFA
-from .attachments import store_upload
+from .attachments import CheckedFile, store_upload
 from .mechanisms import expect_version, require_past, require_recording
 from .validation import require_choice, require_text, require_whole
 
@@ -45,6 +59,14 @@ class ActivityInput:
     elder_men: int = 0
     planned_id: int | None = None
     actual_cost: int | None = None
+    # What the programme report counts: the partner credited, a women's group led or
+    # supported, an advocacy session's outcome and its document, the authorities present
+    # (role, sex) — never their names.
+    partner_id: int | None = None
+    women_groups: bool = False
+    advocacy_outcome: str | None = None
+    advocacy_document: str = ""
+    authorities: list[tuple[str, str]] = field(default_factory=list)
 
 
 def open_planned(mechanism: Mechanism) -> list[PlannedActivity]:
@@ -70,6 +92,23 @@ def _check_fields(data: ActivityInput) -> None:
         raise InvalidInput(_l("Count the people the activity reached."), field="young_women")
     if data.actual_cost is not None:
         require_whole(data.actual_cost, "actual_cost", maximum=MAX_FCFA)
+    if data.partner_id is not None:
+        partner = db.session.get(Partner, data.partner_id)
+        if partner is None or not partner.active:
+            raise InvalidInput(_l("Choose one of the values offered."), field="partner_id")
+    if data.advocacy_outcome:
+        require_choice(data.advocacy_outcome, ADVOCACY_OUTCOMES, "advocacy_outcome")
+        if data.kind != "advocacy":
+            raise InvalidInput(_l("An outcome in the PDSEC is given only for an advocacy "
+                                  "session."), field="advocacy_outcome")
+    data.advocacy_outcome = data.advocacy_outcome or None
+    data.advocacy_document = (require_text(data.advocacy_document, "advocacy_document",
+                                           max_length=300)
+                              if data.advocacy_document and data.advocacy_document.strip()
+                              else "")
+    for role, sex in data.authorities:
+        require_choice(role, AUTHORITY_ROLES, "authorities")
+        require_choice(sex, MEMBER_SEXES, "authorities")
 
 
 def _check(mechanism: Mechanism, data: ActivityInput) -> PlannedActivity | None:
@@ -96,7 +135,10 @@ def record_activity(actor, mechanism: Mechanism, data: ActivityInput) -> Mechani
         mechanism=mechanism, planned=planned, held_on=data.held_on, kind=data.kind,
         title=data.title, place=data.place, facilitators=data.facilitators,
         summary=data.summary, created_by_id=actor.id,
-        **{name: getattr(data, name) for name in REACHED})
+        **{name: getattr(data, name) for name in (*REACHED, *REPORTED_FIELDS)})
+    activity.advocacy_document = data.advocacy_document or None
+    activity.authorities = [AuthorityPresent(role=role, sex=sex)
+                            for role, sex in data.authorities]
     db.session.add(activity)
     if planned is not None:
         planned.status, planned.actual_cost = "done", data.actual_cost
@@ -107,7 +149,10 @@ def record_activity(actor, mechanism: Mechanism, data: ActivityInput) -> Mechani
     return activity
 
 
-ACTIVITY_FIELDS = ("held_on", "kind", "title", "place", "facilitators", "summary", *REACHED)
+# What the programme report reads of an activity, beside the people reached.
+REPORTED_FIELDS = ("partner_id", "women_groups", "advocacy_outcome")
+ACTIVITY_FIELDS = ("held_on", "kind", "title", "place", "facilitators", "summary", *REACHED,
+                   *REPORTED_FIELDS)
 
 
 def update_activity(actor, activity: MechanismActivity, data: ActivityInput, *,
@@ -127,6 +172,14 @@ def update_activity(actor, activity: MechanismActivity, data: ActivityInput, *,
                if getattr(activity, name) != getattr(data, name)]
     for name in ACTIVITY_FIELDS:
         setattr(activity, name, getattr(data, name))
+    if (activity.advocacy_document or "") != data.advocacy_document:
+        changed.append("advocacy_document")
+        activity.advocacy_document = data.advocacy_document or None
+    present = sorted((a.role, a.sex) for a in activity.authorities)
+    if present != sorted(data.authorities):
+        changed.append("authorities")
+        activity.authorities = [AuthorityPresent(role=role, sex=sex)
+                                for role, sex in data.authorities]
     if planned is not None and planned.actual_cost != data.actual_cost:
         changed.append("actual_cost")
         planned.actual_cost = data.actual_cost
@@ -142,14 +195,18 @@ def update_activity(actor, activity: MechanismActivity, data: ActivityInput, *,
 
 # -- files -----------------------------------------------------------------------------------
 
-def add_file(actor, activity: MechanismActivity, stream: BinaryIO | None,
-             filename: str | None, kind: str, description: str = "") -> ActivityFile:
-    """A photo, an attendance sheet or a report: its type read from its content, images
-    re-encoded without their metadata (the phone's position), the bytes under a random name."""
+def require_adding_file(actor, activity: MechanismActivity, kind: str) -> None:
     require_recording(actor, activity.mechanism.commune_id)
     require_choice(kind, ACTIVITY_FILE_KINDS, "kind")
-    file = store_upload(ActivityFile(activity=activity, kind=kind), actor, stream, filename,
-                        description)
+
+
+def add_file(actor, activity: MechanismActivity, upload: CheckedFile,
+             kind: str) -> ActivityFile:
+    """A photo, an attendance sheet or a report, checked already (services/attachments.py:
+    its type read from its content, images re-encoded without the phone's position): the bytes
+    under a random name, and the row."""
+    require_adding_file(actor, activity, kind)
+    file = store_upload(ActivityFile(activity=activity, kind=kind), actor, upload)
     _record("mechanism.file_added", actor, activity, file_id=file.id, kind=kind,
             content_type=file.content_type, size=file.size)
     return file

@@ -12,11 +12,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from .. import access
+from ..clock import local_today
 from ..errors import Conflict, InvalidInput, NotPermitted
 from ..extensions import db
-from ..models import (FFOM_LISTS, Commune, FfomAnalysis, Mechanism, MechanismMember,
-                      Membership, User)
-from ..timeutil import local_today
+from ..models import FFOM_LISTS, Commune, FfomAnalysis, Mechanism, MechanismMember, Membership, User
 from ..vocabulary import MECHANISM_AGE_GROUPS, MEMBER_FUNCTIONS, MEMBER_SEXES
 from . import events
 from .validation import require_choice, require_text, require_whole

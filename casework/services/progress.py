@@ -5,10 +5,11 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
+from ..clock import utcnow
 from ..errors import Conflict
 from ..extensions import db
-from ..models import Case, CaseStateEntry, utcnow
-from ..workflow import workflow_of
+from ..models import Case, CaseStateEntry
+from ..workflow_registry import workflow_of
 from . import events
 
 # A definition could chain automatic transitions; never follow more than this many in one go.

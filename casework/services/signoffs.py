@@ -7,12 +7,13 @@ from sqlalchemy import select
 from workflows import TransitionNotAllowed
 
 from .. import access
+from ..clock import utcnow
 from ..errors import Conflict, InvalidInput, NotPermitted
 from ..extensions import db
-from ..models import Case, Event, Proposal, SignOff, utcnow
+from ..models import Case, Event, Proposal, SignOff
 from ..vocabulary import SIGNOFF_DECISIONS
-from ..workflow import workflow_of
-from . import events
+from ..workflow_registry import workflow_of
+from . import events, notifications
 from .progress import expect_version, move, run_automatic, touch
 from .transitions import refusal
 from .validation import require_choice
@@ -48,6 +49,7 @@ def sign_off(actor, proposal: Proposal, decision: str, comment: str = "", *,
         proposal.status = "rejected"
         proposal.decided_at = utcnow()
         events.record("case.proposal_rejected", actor=actor, case=case, proposal_id=proposal.id)
+        notifications.tell_proposal_rejected(proposal)
     elif not proposal.awaited_roles:
         _complete(actor, proposal)
     run_automatic(actor, case)

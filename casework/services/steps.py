@@ -7,10 +7,10 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 
 from .. import access
+from ..clock import local_today
 from ..errors import InvalidInput, NotPermitted
 from ..extensions import db
 from ..models import Case, MediationStep
-from ..timeutil import local_today
 from ..vocabulary import STEP_KINDS
 from . import events, summaries
 from .progress import expect_version, run_automatic, touch
@@ -32,7 +32,7 @@ class StepInput:
     next_step_date: date | None = None
 
 
-def _validate(data: StepInput) -> None:
+def validate_step(data: StepInput) -> None:
     if data.step_date is None:
         raise InvalidInput(_l("This field is required."), field="step_date")
     if data.step_date > local_today():
@@ -53,7 +53,7 @@ def log_step(actor, case: Case, data: StepInput, *, version: int | None = None) 
     if not access.can(actor, "log_step", case):
         raise NotPermitted(_l("Only the case's team can log a step, while it is in mediation."))
     expect_version(case, version)
-    _validate(data)
+    validate_step(data)
     step = MediationStep(
         case=case, step_date=data.step_date, kind=data.kind, place=data.place.strip(),
         women=data.women, men=data.men, young_women=data.young_women, young_men=data.young_men,

@@ -1,24 +1,22 @@
-"""Assigning a case's reconciliation team: mediators of the case's commune."""
+"""Assigning a case's reconciliation team: mediators of the case's commune, chosen by its
+coordinators or its own team (never by an outsider, who would take the case over); the team
+of a confidential case by its coordinators only, and no one puts themself on it. Whoever is
+taken off the team is told."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from .. import access
 from ..errors import InvalidInput, NotPermitted
 from ..extensions import db
-from ..models import Case, Membership, TeamMember, User
-from . import events
+from ..models import Case, TeamMember, User
+from . import events, notifications
 from .progress import expect_version, touch
 
 
 def eligible_mediators(case: Case) -> list[User]:
     """Active mediators of the case's commune, the people a team is made of."""
-    return list(db.session.scalars(
-        select(User).join(Membership)
-        .where(Membership.commune_id == case.commune_id, Membership.role == "mediator",
-               User.active.is_(True))
-        .order_by(User.full_name)))
+    return list(db.session.scalars(access.team_candidates(case).order_by(User.full_name)))
 
 
 def assign_team(actor, case: Case, user_ids: list[int], *, version: int | None = None) -> None:
@@ -38,11 +36,16 @@ def assign_team(actor, case: Case, user_ids: list[int], *, version: int | None =
     removed = sorted(set(current) - wanted)
     if not added and not removed:
         return
+    if case.confidential and actor.id in added:
+        raise NotPermitted(_l("No one puts themself on the team of a confidential case: its "
+                              "coordination chooses the team."), field="members")
     for user_id in removed:
         case.team.remove(current[user_id])
     for user_id in added:
         case.team.append(TeamMember(user_id=user_id, assigned_by_id=actor.id))
     touch(case)
-    events.record("case.team_assigned", actor=actor, case=case, added=added, removed=removed,
-                  team=sorted(wanted))
+    change = events.record("case.team_assigned", actor=actor, case=case, added=added,
+                           removed=removed, team=sorted(wanted))
     db.session.flush()
+    notifications.tell_removed_from_team(case, [current[user_id].user for user_id in removed],
+                                         change.id)

@@ -12,8 +12,8 @@ from ..errors import Conflict, NotPermitted
 from ..extensions import db
 from ..models import Case, Proposal
 from ..vocabulary import REFERRAL_TARGETS
-from ..workflow import workflow_of
-from . import events
+from ..workflow_registry import workflow_of
+from . import events, verification
 from .progress import cancel_pending, expect_version, move, run_automatic, touch
 from .validation import require_choice, require_text
 
@@ -21,6 +21,7 @@ from .validation import require_choice, require_text
 @dataclass
 class TransitionInput:
     agreement_text: str | None = None
+    witnesses: str | None = None
     note: str | None = None
     referral_target: str | None = None
 
@@ -28,7 +29,9 @@ class TransitionInput:
 def _details(form: str | None, data: TransitionInput) -> dict:
     """What the transition's form must carry, checked; stored on the event (and the case)."""
     if form == "agreement":
-        return {"agreement_text": require_text(data.agreement_text, "agreement_text")}
+        return {"agreement_text": require_text(data.agreement_text, "agreement_text"),
+                "witnesses": "\n".join(line.strip() for line in (data.witnesses or "").splitlines()
+                                       if line.strip())}
     if form == "reason":
         return {"note": require_text(data.note, "note")}
     if form == "referral":
@@ -46,6 +49,15 @@ def refusal(error: TransitionNotAllowed):
     return Conflict(_l("This action is no longer possible on this case in its current state."))
 
 
+def _refuse_unchecked_work(case: Case, workflow, transition) -> None:
+    """A report by SMS or KoboToolbox still to check may be closed (not admissible, referred),
+    but the work on it starts once it is checked: until then the figures leave it out."""
+    if case.status == workflow.initial and not workflow.state(transition.dest).final \
+            and verification.waiting_check(case) is not None:
+        raise Conflict(_l("Check the report first (the button at the top of the case): the "
+                          "mediation starts on facts confirmed with the person who sent them."))
+
+
 def fire(actor, case: Case, trigger: str, data: TransitionInput | None = None, *,
          version: int | None = None) -> Proposal | None:
     """Fire `trigger` on `case` for `actor`; returns the proposal when it needs sign-offs."""
@@ -58,6 +70,7 @@ def fire(actor, case: Case, trigger: str, data: TransitionInput | None = None, *
     roles = access.case_roles(actor, case)
     try:
         transition = workflow.check(case, case.status, trigger, roles)
+        _refuse_unchecked_work(case, workflow, transition)
         details = _details(transition.form, data)
         if transition.needs_signoffs:
             return _propose(actor, case, transition, details)
@@ -77,7 +90,8 @@ def fire(actor, case: Case, trigger: str, data: TransitionInput | None = None, *
 def _propose(actor, case: Case, transition, details: dict) -> Proposal:
     proposal = Proposal(
         case=case, trigger=transition.trigger, from_state=case.status, to_state=transition.dest,
-        agreement_text=details.get("agreement_text", ""), required_roles=list(transition.signoffs),
+        agreement_text=details.get("agreement_text", ""),
+        witnesses=details.get("witnesses", ""), required_roles=list(transition.signoffs),
         proposed_by_id=actor.id)
     db.session.add(proposal)
     touch(case)

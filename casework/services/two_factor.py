@@ -22,11 +22,12 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import access
-from ..errors import InvalidInput, NotPermitted, SignInThrottled, WrongCode
+from ..clock import utcnow
+from ..errors import InvalidInput, NotPermitted, WrongCode
 from ..extensions import db
-from ..models import RecoveryCode, User, utcnow
+from ..models import RecoveryCode, User
 from . import events, throttling
-from .accounts import require_admin
+from .accounts import require_admin, revoke_api_tokens
 
 ISSUER = "Palabre"
 STEP_SECONDS = 30
@@ -37,11 +38,6 @@ RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RECOVERY_GROUPS, RECOVERY_GROUP_SIZE = 4, 4  # 16 characters: about 79 bits
 _SEPARATORS = str.maketrans("", "", " -_\t\n\r")
-
-
-def requires_two_factor(user: User) -> bool:
-    """Administrators, and coordinators of any commune, must use a second factor."""
-    return bool(user.is_admin or access.commune_ids(user, (access.COORDINATOR,)))
 
 
 def normalise(code: str | None) -> str:
@@ -184,10 +180,10 @@ def verify(user: User, code: str, address: str | None = None, *,
     """
     if not user.has_two_factor:
         return None
-    if throttling.locked_until(user.username, address) is not None:
+    if (waiting := throttling.wait(user.username, address, code_step=True)) is not None:
         events.record("auth.login_throttled", actor=user, username=user.username,
                       address=address, stage="code")
-        raise SignInThrottled(_l("Too many failed attempts: wait 15 minutes, then try again."))
+        raise throttling.refusal(waiting)
     typed = normalise(code)
     if _accept_totp(user, typed) is not None:
         return "totp"
@@ -247,7 +243,7 @@ def _clear(user: User) -> None:
 
 def disable(user: User, code: str, address: str | None = None) -> None:
     """Turn two-factor authentication off, for someone who does not require it, with a code."""
-    if requires_two_factor(user):
+    if access.requires_two_factor(user):
         raise NotPermitted(_l("Your role requires two-factor authentication: it cannot be "
                               "turned off."))
     if not user.has_two_factor:
@@ -265,7 +261,6 @@ def reset(actor, user: User) -> None:
     had = user.totp_secret is not None
     _clear(user)
     user.end_sessions()
-    from .api_tokens import revoke_all  # it signs in through this module
-    revoke_all(actor, user, "mfa_reset")
+    revoke_api_tokens(actor, user, "mfa_reset")
     events.record("admin.mfa_reset", actor=actor, user_id=user.id, was_enrolled=had)
     db.session.flush()

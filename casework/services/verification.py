@@ -1,5 +1,8 @@
-"""Checking a conflict reported by SMS: a mediator of the commune (or its coordinator) confirms
-the facts with the sender, names the parties, and the case loses its "to check" mark."""
+"""Checking a conflict reported by SMS or a KoboToolbox form: a mediator of the commune (or its
+coordinator) confirms the facts with the sender, names the parties, and the case loses its "to
+check" mark. An SMS sender's number, shown on the check page to call them back, is erased then:
+the case keeps only that it came by SMS. Until then the figures leave it out
+(queries/figures.py, `counted`): a flood of messages never moves the dashboard."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,6 +20,9 @@ from .cases import PartyInput, build_parties, validate_parties
 from .progress import expect_version, touch
 from .validation import require_choice, require_text
 
+# Who reported a case by SMS, once the sender's number is erased.
+SMS_SENDER_ERASED = "Expéditeur SMS"
+
 
 @dataclass
 class VerifiedReport:
@@ -27,10 +33,9 @@ class VerifiedReport:
 
 
 def waiting_check(case: Case) -> IntakeRecord | None:
-    """The SMS that opened `case`, while nobody has checked it yet."""
+    """The SMS or submission that opened `case`, while nobody has checked it yet."""
     return db.session.scalar(select(IntakeRecord).where(
-        IntakeRecord.case_id == case.id, IntakeRecord.source == "sms",
-        IntakeRecord.to_verify.is_(True)))
+        IntakeRecord.case_id == case.id, IntakeRecord.to_verify.is_(True)))
 
 
 def verify_report(actor, case: Case, data: VerifiedReport, *, version: int | None = None) -> None:
@@ -51,7 +56,10 @@ def verify_report(actor, case: Case, data: VerifiedReport, *, version: int | Non
     case.description = data.description.strip()
     case.parties = build_parties(data.parties)
     record.to_verify = False
+    erased = record.source == "sms" and case.reporter_contact is not None
+    if record.source == "sms":
+        case.reporter_name, case.reporter_contact = SMS_SENDER_ERASED, None
     touch(case)
     events.record("case.verified", actor=actor, case=case, conflict_type=data.conflict_type,
-                  parties=len(data.parties))
+                  parties=len(data.parties), **({"sender_erased": True} if erased else {}))
     db.session.flush()

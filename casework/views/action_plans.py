@@ -55,13 +55,12 @@ def new(code):
     mechanism = mechanism_or_404(code)
     opening(access.can(current_user, "edit_plan", commune_id=mechanism.commune_id), NOT_YOURS)
     form = _plan_form(mechanism)
-    created = []
-    status = handle_form(form, lambda: created.append(action_plans.create_plan(
-        current_user, mechanism, form.to_input())))
-    if status is None:
-        return _to_plan(created[0], _l("The action plan is saved."))
+    outcome = handle_form(form, lambda: action_plans.create_plan(
+        current_user, mechanism, form.to_input()))
+    if outcome.done:
+        return _to_plan(outcome.result, _l("The action plan is saved."))
     return render_template("mechanisms/plan_form.html", mechanism=mechanism, form=form,
-                           plan=None), status
+                           plan=None), outcome.status
 
 
 @bp.route("/<code>/plans/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -70,12 +69,12 @@ def edit(code, plan_id):
     plan = _plan(mechanism, plan_id)
     opening(access.can(current_user, "edit_plan", commune_id=mechanism.commune_id), NOT_YOURS)
     form = _plan_form(mechanism, plan)
-    status = handle_form(form, lambda: action_plans.update_plan(
+    outcome = handle_form(form, lambda: action_plans.update_plan(
         current_user, plan, form.to_input(), version=form.version.data))
-    if status is None:
+    if outcome.done:
         return _to_plan(plan, _l("The action plan is saved."))
     return render_template("mechanisms/plan_form.html", mechanism=mechanism, form=form,
-                           plan=plan), status
+                           plan=plan), outcome.status
 
 
 @bp.route("/<code>/plans/<int:plan_id>/activities/new", methods=["GET", "POST"])
@@ -86,12 +85,12 @@ def add_item(code, plan_id):
     form = PlannedForm()
     if not form.is_submitted():
         form.planned_on.data = plan.starts_on
-    status = handle_form(form, lambda: action_plans.add_planned_activity(
+    outcome = handle_form(form, lambda: action_plans.add_planned_activity(
         current_user, plan, form.to_input()))
-    if status is None:
+    if outcome.done:
         return _to_plan(plan, _l("The activity is added to the plan."))
     return render_template("mechanisms/planned_form.html", mechanism=mechanism, plan=plan,
-                           form=form, item=None), status
+                           form=form, item=None), outcome.status
 
 
 @bp.route("/<code>/plans/<int:plan_id>/activities/<int:item_id>", methods=["GET", "POST"])
@@ -101,9 +100,9 @@ def edit_item(code, plan_id, item_id):
     item = row_of(PlannedActivity, item_id, lambda a: a.plan_id == plan.id)
     opening(access.can(current_user, "edit_plan", commune_id=mechanism.commune_id), NOT_YOURS)
     form = PlannedForm(obj=item)
-    status = handle_form(form, lambda: action_plans.update_planned_activity(
+    outcome = handle_form(form, lambda: action_plans.update_planned_activity(
         current_user, item, form.to_input(), version=form.version.data))
-    if status is None:
+    if outcome.done:
         return _to_plan(plan, _l("The activity of the plan is saved."))
     return render_template("mechanisms/planned_form.html", mechanism=mechanism, plan=plan,
-                           form=form, item=item), status
+                           form=form, item=item), outcome.status

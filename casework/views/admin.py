@@ -10,11 +10,19 @@ from sqlalchemy.orm import selectinload
 from .. import access
 from ..errors import NotPermitted
 from ..extensions import db
-from ..forms.admin import ButtonForm, CommuneForm, NewUserForm, ProfileForm, RoleForm
-from ..models import Case, Commune, Membership, User
-from ..services import accounts, communes, events, two_factor
-from ..workflow import engine
+from ..forms.admin import (
+    ButtonForm,
+    CommuneForm,
+    NewUserForm,
+    PartnerForm,
+    ProfileForm,
+    RoleForm,
+)
 from ..forms.fields import options
+from ..models import Case, Commune, Membership, Notification, Partner, User
+from ..services import accounts, audit, communes, notifications, partners, two_factor
+from ..unit_of_work import keep_record
+from ..workflow_registry import engine
 from .common import handle_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -24,8 +32,8 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 @login_required
 def _administrators_only():
     if not access.can(current_user, "administer"):
-        events.record("access.denied", actor=current_user, path=request.path)
-        db.session.commit()
+        audit.access_denied(current_user, path=request.path)
+        keep_record()
         raise NotPermitted(_l("Only an administrator can open this page."))
 
 
@@ -84,18 +92,17 @@ def users():
 @bp.route("/users/new", methods=["GET", "POST"])
 def new_user():
     form = NewUserForm()
-    created = []
-    status = handle_form(form, lambda: created.append(accounts.create_user(
+    outcome = handle_form(form, lambda: accounts.create_user(
         current_user, username=form.username.data, full_name=form.full_name.data,
         password=form.password.data, sex=form.sex.data, phone=form.phone.data,
         email=form.email.data,
-        language=form.language.data, is_admin=form.is_admin.data)))
-    if status is None:
-        user = created[0]
+        language=form.language.data, is_admin=form.is_admin.data))
+    if outcome.done:
+        user = outcome.result
         flash(_l("The account %(username)s is created. Now give it its roles.",
                  username=user.username), "success")
         return redirect(url_for("admin.user", user_id=user.id))
-    return render_template("admin/user_new.html", form=form), status
+    return render_template("admin/user_new.html", form=form), outcome.status
 
 
 def _held(user: User) -> set[tuple[int, str]]:
@@ -115,9 +122,11 @@ def _user_page(user: User, status: int = 200, *, profile: ProfileForm | None = N
     # One query for the communes named below (a coordinator may hold hundreds of roles).
     names = {c.id: c.name for c in access.communes_in({m.commune_id for m in user.memberships})}
     memberships = sorted(user.memberships, key=lambda m: (m.role, names[m.commune_id]))
+    failed = db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.status == "failed"))
     return render_template(
-        "admin/user.html", user=user, memberships=memberships,
-        requires_two_factor=two_factor.requires_two_factor(user),
+        "admin/user.html", user=user, memberships=memberships, failed_messages=failed,
+        requires_two_factor=access.requires_two_factor(user),
         profile=profile or ProfileForm(obj=user, formdata=None),
         role_form=role_form or _role_form(user, formdata=None),
         button=button or ButtonForm(formdata=None)), status
@@ -127,13 +136,13 @@ def _user_page(user: User, status: int = 200, *, profile: ProfileForm | None = N
 def user(user_id):
     user = _get_or_404(User, user_id)
     profile = ProfileForm(obj=user)
-    status = handle_form(profile, lambda: accounts.update_profile(
+    outcome = handle_form(profile, lambda: accounts.update_profile(
         current_user, user, full_name=profile.full_name.data, sex=profile.sex.data,
         phone=profile.phone.data, email=profile.email.data, is_admin=profile.is_admin.data))
-    if status is None:
+    if outcome.done:
         flash(_l("The profile is saved."), "success")
         return redirect(url_for("admin.user", user_id=user.id))
-    return _user_page(user, status, profile=profile)
+    return _user_page(user, outcome.status, profile=profile)
 
 
 @bp.post("/users/<int:user_id>/roles")
@@ -141,11 +150,11 @@ def add_role(user_id):
     user = _get_or_404(User, user_id)
     form = _role_form(user)
     wanted = _held(user) | {(form.commune_id.data, form.role.data)}
-    status = handle_form(form, lambda: accounts.set_memberships(current_user, user, wanted))
-    if status is None:
+    outcome = handle_form(form, lambda: accounts.set_memberships(current_user, user, wanted))
+    if outcome.done:
         flash(_l("The role is given."), "success")
         return redirect(url_for("admin.user", user_id=user.id))
-    return _user_page(user, status, role_form=form)
+    return _user_page(user, outcome.status, role_form=form)
 
 
 @bp.post("/users/<int:user_id>/roles/<int:membership_id>/remove")
@@ -157,23 +166,23 @@ def remove_role(user_id, membership_id):
         return redirect(url_for("admin.user", user_id=user.id))
     form = ButtonForm()
     wanted = _held(user) - {(membership.commune_id, membership.role)}
-    status = handle_form(form, lambda: accounts.set_memberships(current_user, user, wanted))
-    if status is None:
+    outcome = handle_form(form, lambda: accounts.set_memberships(current_user, user, wanted))
+    if outcome.done:
         flash(_l("The role is removed."), "success")
         return redirect(url_for("admin.user", user_id=user.id))
-    return _user_page(user, status, button=form)
+    return _user_page(user, outcome.status, button=form)
 
 
 def _set_active(user_id: int, active: bool):
     user = _get_or_404(User, user_id)
     form = ButtonForm()
-    status = handle_form(form, lambda: accounts.set_active(current_user, user, active))
-    if status is None:
+    outcome = handle_form(form, lambda: accounts.set_active(current_user, user, active))
+    if outcome.done:
         flash(_l("The account is enabled.") if active else
               _l("The account is disabled: its sessions are ended and it can no longer "
                  "sign in."), "success")
         return redirect(url_for("admin.user", user_id=user.id))
-    return _user_page(user, status, button=form)
+    return _user_page(user, outcome.status, button=form)
 
 
 @bp.post("/users/<int:user_id>/disable")
@@ -191,12 +200,10 @@ def reset_password(user_id):
     """Shown once, on this answer only: the temporary password is nowhere else afterwards."""
     user = _get_or_404(User, user_id)
     form = ButtonForm()
-    temporary = []
-    status = handle_form(form, lambda: temporary.append(
-        accounts.reset_password(current_user, user)))
-    if status is not None:
-        return _user_page(user, status, button=form)
-    return render_template("admin/password_reset.html", user=user, password=temporary[0])
+    outcome = handle_form(form, lambda: accounts.reset_password(current_user, user))
+    if not outcome.done:
+        return _user_page(user, outcome.status, button=form)
+    return render_template("admin/password_reset.html", user=user, password=outcome.result)
 
 
 @bp.post("/users/<int:user_id>/two-factor/reset")
@@ -205,13 +212,25 @@ def reset_two_factor(user_id):
     requires it sets it up again at the next sign-in."""
     user = _get_or_404(User, user_id)
     form = ButtonForm()
-    status = handle_form(form, lambda: two_factor.reset(current_user, user))
-    if status is None:
+    outcome = handle_form(form, lambda: two_factor.reset(current_user, user))
+    if outcome.done:
         flash(_l("Two-factor authentication of %(username)s is reset: their sessions are "
                  "ended, and they set it up again with a new phone.", username=user.username),
               "success")
         return redirect(url_for("admin.user", user_id=user.id))
-    return _user_page(user, status, button=form)
+    return _user_page(user, outcome.status, button=form)
+
+
+@bp.post("/users/<int:user_id>/messages/send-again")
+def send_messages_again(user_id):
+    """The messages to this person that failed, sent again once their address is corrected."""
+    user = _get_or_404(User, user_id)
+    form = ButtonForm()
+    outcome = handle_form(form, lambda: notifications.send_failed_again(current_user, user))
+    if outcome.done:
+        flash(_l("%(count)s message(s) will be sent again.", count=outcome.result), "success")
+        return redirect(url_for("admin.user", user_id=user.id))
+    return _user_page(user, outcome.status, button=form)
 
 
 # -- communes ------------------------------------------------------------------------------
@@ -227,25 +246,38 @@ def communes_list():
 @bp.route("/communes/new", methods=["GET", "POST"])
 def new_commune():
     form = CommuneForm()
-    created = []
-    status = handle_form(form, lambda: created.append(communes.create_commune(
+    outcome = handle_form(form, lambda: communes.create_commune(
         current_user, code=form.code.data, name=form.name.data, cercle=form.cercle.data,
-        region=form.region.data, case_target=form.case_target.data)))
-    if status is None:
-        flash(_l("The commune %(name)s is added.", name=created[0].name), "success")
+        region=form.region.data, case_target=form.case_target.data))
+    if outcome.done:
+        flash(_l("The commune %(name)s is added.", name=outcome.result.name), "success")
         return redirect(url_for("admin.communes_list"))
-    return render_template("admin/commune.html", form=form, commune=None), status
+    return render_template("admin/commune.html", form=form, commune=None), outcome.status
 
 
 @bp.route("/communes/<int:commune_id>", methods=["GET", "POST"])
 def commune(commune_id):
     commune = _get_or_404(Commune, commune_id)
     form = CommuneForm(obj=commune)
-    status = handle_form(form, lambda: communes.update_commune(
+    outcome = handle_form(form, lambda: communes.update_commune(
         current_user, commune, code=form.code.data, name=form.name.data,
         cercle=form.cercle.data, region=form.region.data, case_target=form.case_target.data))
-    if status is None:
+    if outcome.done:
         flash(_l("The commune %(name)s is saved.", name=commune.name), "success")
         return redirect(url_for("admin.communes_list"))
     return render_template("admin/commune.html", form=form, commune=commune,
-                           has_cases=communes.commune_has_cases(commune)), status
+                           has_cases=communes.commune_has_cases(commune)), outcome.status
+
+
+@bp.route("/partners", methods=["GET", "POST"])
+def partners_list():
+    """The programme's partners, and a form to add one."""
+    form = PartnerForm()
+    outcome = handle_form(form, lambda: partners.create_partner(
+        current_user, code=form.code.data, name=form.name.data))
+    if outcome.done:
+        flash(_l("The partner %(code)s is added.", code=outcome.result.code), "success")
+        return redirect(url_for("admin.partners_list"))
+    rows = db.session.scalars(select(Partner).order_by(Partner.code))
+    return render_template("admin/partners.html", partners=list(rows), form=form), \
+        outcome.status

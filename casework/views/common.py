@@ -1,93 +1,45 @@
-"""What every blueprint shares: load a case through access (else 404), commit once, map errors."""
+"""What every form of the pages shares: run its service, and show a refusal or a conflict next
+to what was typed (the request's end commits, see casework/unit_of_work.py)."""
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from contextlib import contextmanager
+from dataclasses import dataclass
 
-from flask import abort, request
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
+from flask import abort, flash, redirect, request, url_for
 
-from .. import access
-from ..errors import Conflict, InvalidInput, NotPermitted
+from ..errors import Conflict, InvalidInput, NotPermitted, PossibleDuplicate
 from ..extensions import db
+from ..lookup import case_or_404, refuse_as_missing
 from ..models import Case
-from ..services import events
-from ..sessions import SAFE_METHODS
+from ..unit_of_work import collisions_as_conflict
 
-REFERENCE = re.compile(r"^[A-Z]{2,6}-\d{4}-\d{4,6}$")
+__all__ = ["Outcome", "case_or_404", "handle_form", "opening", "perform", "refuse_as_missing"]
 
+@dataclass
+class Outcome:
+    """What became of a form: `done` with the operation's `result`, or the `status` to render
+    the form again with (200 when it was only opened)."""
 
-def case_or_404(reference: str, user=None) -> Case:
-    """The case if the signed-in user (or `user`: the API's caller) may see it; 404 otherwise,
-    with the denial logged.
+    status: int | None = None
+    result: object = None
 
-    A request that may change the case (any POST: transition, sign-off, step, follow-up, team)
-    loads it locked, so that two such requests on one case run one after the other and the
-    second sees what the first did (its service then answers with a precise 409).
-    """
-    user = current_user if user is None else user
-    if not REFERENCE.match(reference or ""):
-        abort(404)
-    case = access.find_case(user, reference, for_update=request.method not in SAFE_METHODS)
-    if case is None:
-        _log_denied(reference, user)
-        abort(404)
-    return case
+    @property
+    def done(self) -> bool:
+        return self.status is None
 
 
-def _log_denied(reference: str, user) -> None:
-    case_id = db.session.scalar(select(Case.id).where(Case.reference == reference))
-    if case_id is None:
-        return
-    db.session.rollback()
-    events.record("access.denied", actor=user, case=db.session.get(Case, case_id),
-                  reference=reference)
-    db.session.commit()
-
-
-def refuse_as_missing(case: Case, **details) -> None:
-    """404 for something of a visible case that this user may not see, with the denial logged."""
-    db.session.rollback()
-    events.record("access.denied", actor=current_user, case=case, reference=case.reference,
-                  **details)
-    db.session.commit()
-    abort(404)
-
-
-@contextmanager
-def collisions_as_conflict():
-    """A write that collided with a concurrent one (a stale version, a unique key), whether at
-    a flush inside the service or at the commit, becomes a 409, never an overwrite or a 500."""
-    try:
-        yield
-    except (StaleDataError, IntegrityError) as error:
-        db.session.rollback()
-        raise Conflict(_l("Someone else changed the same thing at the same moment. Check "
-                          "what is there now, then try again.")) from error
-
-
-def commit() -> None:
-    """Commit the request's unit of work; a concurrent change becomes a 409, never an overwrite."""
-    with collisions_as_conflict():
-        db.session.commit()
-
-
-def perform(form, operation: Callable[[], object], *, case: Case | None = None) -> int | None:
-    """Run a service and commit; None on success, else the status to re-render the form with.
+def perform(form, operation: Callable[[], object], *, case: Case | None = None) -> Outcome:
+    """Run a service (the request's end commits it): done, with what it returned, or the status
+    to render the form again with.
 
     A field error comes back next to its field (400); a conflict keeps everything typed and
     says what happened (409), with the form now pointing at the case's current version.
     """
     try:
         with collisions_as_conflict():
-            operation()
-            db.session.commit()
-        return None
+            result = operation()
+            db.session.flush()
+        return Outcome(result=result)
     except InvalidInput as error:
         db.session.rollback()
         field = getattr(form, error.field, None) if error.field else None
@@ -97,13 +49,16 @@ def perform(form, operation: Callable[[], object], *, case: Case | None = None) 
             field.errors = [*field.errors, error.message]
         else:
             form.form_errors.append(error.message)
-        return error.status  # 400, or 413 for a file over its limit
+        return Outcome(error.status)  # 400, or 413 for a file over its limit
+    except PossibleDuplicate as error:  # a question the page asks, with the error as result
+        db.session.rollback()
+        return Outcome(409, error)
     except Conflict as error:
         db.session.rollback()
         form.form_errors.append(error.message)
         if case is not None and hasattr(form, "version"):
             form.version.data = case.version
-        return 409
+        return Outcome(409)
 
 
 def _nested_field(form, name: str):
@@ -117,11 +72,11 @@ def _nested_field(form, name: str):
         return None
 
 
-def handle_form(form, operation: Callable[[], object], *, case: Case | None = None) -> int | None:
-    """None when a submitted form's operation succeeded; else the status to render the form with."""
+def handle_form(form, operation: Callable[[], object], *, case: Case | None = None) -> Outcome:
+    """A submitted, valid form's operation performed; else the status to render the form with."""
     if form.validate_on_submit():
         return perform(form, operation, case=case)
-    return 400 if form.is_submitted() else 200
+    return Outcome(400 if form.is_submitted() else 200)
 
 
 def opening(allowed: bool, message) -> None:
@@ -132,3 +87,19 @@ def opening(allowed: bool, message) -> None:
     """
     if request.method == "GET" and not allowed:
         raise NotPermitted(message)
+
+
+def to_case(case: Case, message=None):
+    """Back to the case page, with what was done said on it."""
+    if message:
+        flash(message, "success")
+    return redirect(url_for("cases.show", reference=case.reference))
+
+
+def one_of(items, item_id: int, keep: Callable[[object], bool] = lambda _item: True):
+    """The item of a case's `items` (its steps, visits, proposals) whose id is `item_id`, and
+    that `keep` accepts; 404 otherwise, so that another case's id answers as a missing one."""
+    found = next((item for item in items if item.id == item_id and keep(item)), None)
+    if found is None:
+        abort(404)
+    return found

@@ -3,25 +3,25 @@ traditional leaders for their own."""
 from __future__ import annotations
 
 import calendar
-from itertools import dropwhile
 from datetime import date
+from itertools import dropwhile
 
 from flask import Blueprint, flash, render_template, request
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import access
 from ..charts import bars, stacked_columns
+from ..clock import local_today
 from ..errors import NotPermitted
-from ..extensions import db
 from ..queries import dashboard, mechanism_figures
-from ..queries.figures import month_keys
 from ..queries.case_list import state_choices
+from ..queries.figures import month_keys
 from ..queries.filters import FIRST_DAY, LAST_DAY, CaseFilters
-from ..services import events
-from ..timeutil import local_today
+from ..services import audit
 from ..vocabulary import CONFLICT_TYPES, label
-from ..workflow import state_labels
+from ..workflow_registry import state_labels
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -98,13 +98,10 @@ def monthly():
     base = CaseFilters.from_args({"commune": request.args.get("commune", "")})
     filters = CaseFilters(commune_id=base.commune_id, date_from=first, date_to=last)
     d = dashboard.build(access.dashboard_communes(current_user), filters)
-    # Rendered before the commit, which would expire every row the page reads.
-    page = render_template("dashboard/monthly.html", d=d, filters=filters, month=first,
+    audit.exported("monthly_report", current_user, month=first.strftime("%Y-%m"),
+                   filters=filters.as_record(), rows=d.reported)
+    return render_template("dashboard/monthly.html", d=d, filters=filters, month=first,
                            figures=dashboard.key_figures(d), communes=communes())
-    events.record("export.monthly_report", actor=current_user, month=first.strftime("%Y-%m"),
-                  filters=filters.as_record(), rows=d.reported)
-    db.session.commit()
-    return page
 
 
 @bp.get("/mechanisms")

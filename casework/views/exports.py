@@ -3,11 +3,14 @@ and access rules; every export is written to the event log."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from .. import access
+from ..clock import local_today
 from ..errors import NotPermitted
 from ..exports.case_table import case_table
 from ..exports.dashboard_tables import dashboard_tables
@@ -16,8 +19,7 @@ from ..exports.mechanism_tables import mechanism_tables
 from ..extensions import db
 from ..queries import case_list, dashboard, mechanism_figures
 from ..queries.filters import CaseFilters
-from ..services import events
-from ..timeutil import local_today
+from ..services import audit
 
 bp = Blueprint("exports", __name__, url_prefix="/exports")
 
@@ -29,7 +31,7 @@ def _signed_in():
 
 
 def _file(fmt: str, name: str, tables) -> Response:
-    body = render(fmt, tables)
+    body = render(fmt, tables, str(get_locale() or "fr"))
     response = current_app.response_class(body, mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = (
         f'attachment; filename="palabre-{name}-{local_today().isoformat()}.{fmt}"')
@@ -58,9 +60,8 @@ def cases(fmt):
                 count=count, limit=limit), "error")
         return redirect(url_for("cases.index", **filters.query_args(page=None)))
     table = case_table(query, _("Cases"))
-    events.record("export.cases", actor=current_user, format=fmt,
-                  filters=filters.as_record(), rows=len(table.rows))
-    db.session.commit()
+    audit.exported("cases", current_user, format=fmt, filters=filters.as_record(),
+                   rows=len(table.rows))
     return _file(fmt, _("cases"), [table])
 
 
@@ -73,10 +74,8 @@ def dashboard_file(fmt):
     filters = CaseFilters.from_args(request.args).but(q="", page=1)
     d = dashboard.build(access.dashboard_communes(current_user), filters)
     tables = dashboard_tables(d)
-    events.record("export.dashboard", actor=current_user, format=fmt,
-                  filters=filters.as_record(), rows=sum(len(t.rows) for t in tables),
-                  cases=d.reported)
-    db.session.commit()
+    audit.exported("dashboard", current_user, format=fmt, filters=filters.as_record(),
+                   rows=sum(len(t.rows) for t in tables), cases=d.reported)
     return _file(fmt, _("dashboard"), tables)
 
 
@@ -89,8 +88,6 @@ def mechanisms_file(fmt):
     filters = mechanism_figures.filters_from(request.args)
     figures = mechanism_figures.build(access.dashboard_communes(current_user), filters)
     tables = mechanism_tables(figures, filters)
-    events.record("export.mechanisms", actor=current_user, format=fmt,
-                  filters=filters.as_record(), rows=sum(len(t.rows) for t in tables),
-                  communes=len(figures.rows))
-    db.session.commit()
+    audit.exported("mechanisms", current_user, format=fmt, filters=filters.as_record(),
+                   rows=sum(len(t.rows) for t in tables), communes=len(figures.rows))
     return _file(fmt, _("mechanisms"), tables)

@@ -10,4 +10,6 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @login_required
 def index():
-    return render_template("home/index.html", work=my_work(current_user))
+    work = my_work(current_user)
+    # The menu shows the page's own total: counted once, they cannot disagree.
+    return render_template("home/index.html", work=work, waiting_total=work.total)

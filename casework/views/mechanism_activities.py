@@ -2,18 +2,24 @@
 mediators, downloaded through an access check) and the authorities' appreciation."""
 from __future__ import annotations
 
-from flask import (Blueprint, flash, redirect, render_template, request, url_for)
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from .. import access
+from .. import access, unit_of_work
+from ..clock import local_today
 from ..files.content import TYPE_LABELS
 from ..forms.fields import options
-from ..forms.mechanisms import (ActivityCorrectionForm, ActivityFileForm, ActivityForm,
-                                   AppreciationForm)
+from ..forms.mechanisms import (
+    ActivityCorrectionForm,
+    ActivityFileForm,
+    ActivityForm,
+    AppreciationForm,
+    authority_field,
+)
 from ..models import ActivityFile, MechanismActivity
+from ..queries.programme_report import partners
 from ..services import attachments, mechanism_activities, mechanisms
-from ..timeutil import local_today
 from ..vocabulary import ACTIVITY_KINDS, label
 from .common import handle_form, opening
 from .mechanism_common import mechanism_or_404, row_of
@@ -30,6 +36,12 @@ allow_files(bp, {"activities.add_file"}, attachments.MAX_REQUEST_BYTES,
 @login_required
 def _signed_in():
     return None
+
+
+def _partner_choices(form) -> None:
+    form.partner_id.choices = options(
+        [("", _l("No partner")), *((p.id, f"{p.code} · {p.name}") for p in partners()
+                                   if p.active)])
 
 
 def _activity(mechanism, activity_id) -> MechanismActivity:
@@ -49,6 +61,7 @@ def new(code):
     opening(access.can(current_user, "record_mechanism", commune_id=mechanism.commune_id),
             mechanisms.NOT_YOURS)
     form = ActivityForm()
+    _partner_choices(form)
     planned = mechanism_activities.open_planned(mechanism)
     form.planned_id.choices = options(
         [("", _l("None: an activity outside the plan")),
@@ -60,14 +73,13 @@ def new(code):
         if chosen.isdigit() and any(p.id == int(chosen) for p in planned):
             item = next(p for p in planned if p.id == int(chosen))
             form.planned_id.data, form.kind.data, form.title.data = item.id, item.kind, item.title
-    created = []
-    status = handle_form(form, lambda: created.append(mechanism_activities.record_activity(
-        current_user, mechanism, form.to_input())))
-    if status is None:
+    outcome = handle_form(form, lambda: mechanism_activities.record_activity(
+        current_user, mechanism, form.to_input()))
+    if outcome.done:
         flash(_l("The activity is recorded."), "success")
-        return redirect(url_for("activities.show", code=code, activity_id=created[0].id))
+        return redirect(url_for("activities.show", code=code, activity_id=outcome.result.id))
     return render_template("mechanisms/activity_form.html", mechanism=mechanism,
-                           form=form, activity=None), status
+                           form=form, activity=None), outcome.status
 
 
 @bp.route("/<code>/activities/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -79,17 +91,23 @@ def edit(code, activity_id):
     opening(access.can(current_user, "record_mechanism", commune_id=mechanism.commune_id),
             mechanisms.NOT_YOURS)
     form = ActivityCorrectionForm(obj=activity)
+    _partner_choices(form)
+    if not form.is_submitted():
+        form.advocacy_outcome.data = activity.advocacy_outcome or ""
+        for a in activity.authorities:
+            counted = getattr(form, authority_field(a.role, a.sex))
+            counted.data = (counted.data or 0) + 1
     if activity.planned is None:
         del form.actual_cost  # an activity outside a plan has no cost of its own
     elif not form.is_submitted():
         form.actual_cost.data = activity.planned.actual_cost
-    status = handle_form(form, lambda: mechanism_activities.update_activity(
+    outcome = handle_form(form, lambda: mechanism_activities.update_activity(
         current_user, activity, form.to_input(), version=form.version.data))
-    if status is None:
+    if outcome.done:
         flash(_l("The activity is corrected."), "success")
         return redirect(url_for("activities.show", code=code, activity_id=activity.id))
     return render_template("mechanisms/activity_form.html", mechanism=mechanism, form=form,
-                           activity=activity), status
+                           activity=activity), outcome.status
 
 
 @bp.get("/<code>/activities/<int:activity_id>")
@@ -104,14 +122,19 @@ def add_file(code, activity_id):
     activity = _activity(mechanism, activity_id)
     form = ActivityFileForm()
     upload = form.file.data
-    status = handle_form(form, lambda: mechanism_activities.add_file(
-        current_user, activity, upload.stream, upload.filename, form.kind.data,
-        form.description.data))
-    if status is None:
+
+    def add():
+        mechanism_activities.require_adding_file(current_user, activity, form.kind.data)
+        checked = unit_of_work.checked_first(lambda: attachments.check_upload(
+            upload.stream, upload.filename, form.description.data), activity)
+        mechanism_activities.add_file(current_user, activity, checked, form.kind.data)
+
+    outcome = handle_form(form, add)
+    if outcome.done:
         flash(_l("The file is added to the activity."), "success")
         return redirect(url_for("activities.show", code=code, activity_id=activity.id,
                                 _anchor="files"))
-    return _page(mechanism, activity, file_form=form, status=status)
+    return _page(mechanism, activity, file_form=form, status=outcome.status)
 
 
 @bp.get("/<code>/activities/<int:activity_id>/files/<int:file_id>")
@@ -131,12 +154,12 @@ def appreciate(code, activity_id):
                "appreciation of an activity."))
     mine = mechanism_activities.appreciation_of(current_user, activity)
     form = AppreciationForm(obj=mine) if mine else AppreciationForm()
-    status = handle_form(form, lambda: mechanism_activities.save_appreciation(
+    outcome = handle_form(form, lambda: mechanism_activities.save_appreciation(
         current_user, activity, rating=form.rating.data, comment=form.comment.data,
         version=form.version.data if mine else None))
-    if status is None:
+    if outcome.done:
         flash(_l("Your appreciation is recorded."), "success")
         return redirect(url_for("activities.show", code=code, activity_id=activity.id,
                                 _anchor="appreciations"))
     return render_template("mechanisms/appreciation.html", mechanism=mechanism,
-                           activity=activity, form=form, mine=mine), status
+                           activity=activity, form=form, mine=mine), outcome.status

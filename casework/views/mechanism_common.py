@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from .. import access
 from ..extensions import db
+from ..lookup import refuse_as_missing
 from ..models import Commune, Mechanism
-from ..services import events
 from ..services.mechanisms import mechanism_of
 
 CODE = re.compile(r"^[A-Z]{2,6}$")
@@ -25,11 +25,7 @@ def commune_or_404(code: str) -> Commune:
     if commune is None:
         abort(404)
     if not access.can(current_user, "view_mechanism", commune_id=commune.id):
-        db.session.rollback()
-        events.record("access.denied", actor=current_user, commune_id=commune.id,
-                      mechanism=code)
-        db.session.commit()
-        abort(404)
+        refuse_as_missing(current_user, commune_id=commune.id, mechanism=code)
     return commune
 
 

@@ -8,13 +8,13 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from .. import access
+from ..clock import local_today
 from ..extensions import db
 from ..forms.fields import options
 from ..forms.mechanisms import AnalysisForm, MechanismForm, MemberForm
 from ..models import ActionPlan, FfomAnalysis, Mechanism, MechanismActivity, MechanismMember
 from ..queries import mechanism_figures
 from ..services import mechanisms
-from ..timeutil import local_today
 from .common import handle_form, opening
 from .mechanism_common import commune_or_404, mechanism_or_404, row_of
 
@@ -79,12 +79,12 @@ def set_up(code):
     if not form.is_submitted() and mechanism is None:
         form.name.data = _l("Conflict-prevention mechanism of %(commune)s",
                             commune=commune.name)
-    status = handle_form(form, operation)
-    if status is None:
+    outcome = handle_form(form, operation)
+    if outcome.done:
         flash(_l("The mechanism is saved."), "success")
         return redirect(url_for("mechanisms.show", code=commune.code))
     return render_template("mechanisms/set_up.html", commune=commune, mechanism=mechanism,
-                           form=form), status
+                           form=form), outcome.status
 
 
 def _member_form(mechanism, member=None) -> MemberForm:
@@ -101,12 +101,12 @@ def add_member(code):
     opening(access.can(current_user, "record_mechanism", commune_id=mechanism.commune_id),
             mechanisms.NOT_YOURS)
     form = _member_form(mechanism)
-    status = handle_form(form, lambda: mechanisms.add_member(current_user, mechanism,
+    outcome = handle_form(form, lambda: mechanisms.add_member(current_user, mechanism,
                                                              form.to_input()))
-    if status is None:
+    if outcome.done:
         return _to_mechanism(mechanism, _l("The member is added."), "members")
     return render_template("mechanisms/member.html", mechanism=mechanism, form=form,
-                           member=None), status
+                           member=None), outcome.status
 
 
 @bp.route("/<code>/members/<int:member_id>", methods=["GET", "POST"])
@@ -116,12 +116,12 @@ def edit_member(code, member_id):
     opening(access.can(current_user, "record_mechanism", commune_id=mechanism.commune_id),
             mechanisms.NOT_YOURS)
     form = _member_form(mechanism, member)
-    status = handle_form(form, lambda: mechanisms.update_member(
+    outcome = handle_form(form, lambda: mechanisms.update_member(
         current_user, member, form.to_input(), version=form.version.data))
-    if status is None:
+    if outcome.done:
         return _to_mechanism(mechanism, _l("The member is saved."), "members")
     return render_template("mechanisms/member.html", mechanism=mechanism, form=form,
-                           member=member), status
+                           member=member), outcome.status
 
 
 @bp.route("/<code>/ffom/new", methods=["GET", "POST"])
@@ -132,14 +132,13 @@ def add_analysis(code):
     form = AnalysisForm()
     if not form.is_submitted():
         form.analysed_on.data = local_today()
-    created = []
-    status = handle_form(form, lambda: created.append(mechanisms.record_analysis(
-        current_user, mechanism, form.to_input())))
-    if status is None:
+    outcome = handle_form(form, lambda: mechanisms.record_analysis(
+        current_user, mechanism, form.to_input()))
+    if outcome.done:
         flash(_l("The FFOM analysis is recorded."), "success")
-        return redirect(url_for("mechanisms.analysis", code=code, analysis_id=created[0].id))
+        return redirect(url_for("mechanisms.analysis", code=code, analysis_id=outcome.result.id))
     return render_template("mechanisms/analysis_form.html", mechanism=mechanism,
-                           form=form, analysis=None), status
+                           form=form, analysis=None), outcome.status
 
 
 def _analysis(mechanism: Mechanism, analysis_id: int) -> FfomAnalysis:
@@ -163,13 +162,13 @@ def edit_analysis(code, analysis_id):
     opening(access.can(current_user, "record_mechanism", commune_id=mechanism.commune_id),
             mechanisms.NOT_YOURS)
     form = AnalysisForm.correcting(analysis)
-    status = handle_form(form, lambda: mechanisms.update_analysis(
+    outcome = handle_form(form, lambda: mechanisms.update_analysis(
         current_user, analysis, form.to_input(), version=form.version.data))
-    if status is None:
+    if outcome.done:
         flash(_l("The FFOM analysis is corrected."), "success")
         return redirect(url_for("mechanisms.analysis", code=code, analysis_id=analysis.id))
     return render_template("mechanisms/analysis_form.html", mechanism=mechanism, form=form,
-                           analysis=analysis), status
+                           analysis=analysis), outcome.status
 
 
 @bp.get("/<code>/ffom/compare")

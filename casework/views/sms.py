@@ -1,8 +1,7 @@
-"""The inbound SMS webhook: a Twilio-style form post or RapidPro / TextIt JSON, authenticated
-by a shared secret (SMS_WEBHOOK_SECRET), answered in French in the gateway's own format."""
+"""The inbound SMS webhook: a Twilio form post (signed) or RapidPro / TextIt JSON (a header
+secret), see intake/sms_gateways.py; answered in French in the gateway's own format."""
 from __future__ import annotations
 
-import hmac
 import json
 from xml.sax.saxutils import escape  # nosec B406  # writes XML, parses none
 
@@ -10,17 +9,11 @@ from flask import Blueprint, abort, current_app, request
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import csrf, db
-from ..intake import sms
+from ..extensions import csrf
+from ..intake import sms, sms_gateways
+from ..unit_of_work import keep_record
 
 bp = Blueprint("sms", __name__, url_prefix="/sms")
-SECRET_HEADER = "X-Palabre-Secret"  # nosec B105  # a header's name, not a secret
-
-
-def _authenticated() -> bool:
-    secret = current_app.config.get("SMS_WEBHOOK_SECRET") or ""
-    given = request.headers.get(SECRET_HEADER) or request.args.get("secret") or ""
-    return bool(secret) and hmac.compare_digest(given.encode(), secret.encode())
 
 
 def _urn(value) -> str:
@@ -49,9 +42,16 @@ def _json(code: int, **values):
 @csrf.exempt
 def inbound():
     as_json = request.is_json
-    if not _authenticated():
+    refused = None
+    if sms_gateways.secret_in_url():
+        refused = _l("The gateway's secret goes in the X-Palabre-Secret header, never in the "
+                     "address, where access logs keep it: change the gateway's setting, and "
+                     "the secret, which was exposed.")
+    elif not sms_gateways.authenticated():
+        refused = _l("The gateway's secret is missing or wrong.")
+    if refused is not None:
         with force_locale("fr"):
-            refused = str(_l("The gateway's secret is missing or wrong."))
+            refused = str(refused)
         if as_json:
             return _json(403, message=refused)
         return current_app.response_class(refused, status=403, mimetype="text/plain")
@@ -66,8 +66,8 @@ def inbound():
         abort(400)
     with force_locale("fr"):  # the people who text Palabre read French
         answer = sms.receive(sender, text, message_id, gateway)
-    db.session.commit()
-    status = 429 if answer.outcome == "throttled" and as_json else 200
+    keep_record()  # a throttled message is answered 429, and still counted
+    status = 429 if answer.outcome in sms.HELD_BACK and as_json else 200
     if as_json:
         return _json(status, message=answer.message, status=answer.outcome,
                      reference=answer.reference)

@@ -7,12 +7,13 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from ..database import write_intent
+from .. import access, unit_of_work
 from ..errors import InvalidInput, SignInThrottled, WrongCode
 from ..extensions import db
 from ..forms.auth import CodeForm
 from ..services import two_factor
 from ..sessions import PASSED, mark_two_factor_passed
+from ..unit_of_work import keep_record
 
 bp = Blueprint("two_factor", __name__, url_prefix="/account/two-factor")
 
@@ -28,24 +29,23 @@ def _me():
 
 
 def _run(form: CodeForm, operation: Callable[[], object]) -> int | None:
-    """Run a service that needs a code and commit; None on success, else the form's status.
+    """Run a service that needs a code; None on success, else the form's status.
 
-    A wrong code leaves its failure event to commit (throttling counts it); while sign-in is
-    closed for this name the answer is 429.
+    A wrong code's failure event stands (throttling counts it); while sign-in is closed for
+    this name the answer is 429.
     """
     if not form.validate_on_submit():
         return 400 if form.is_submitted() else 200
     try:
         operation()
-        db.session.commit()
         return None
     except WrongCode as wrong:
-        db.session.commit()
+        keep_record()
         form.code.data = ""  # a new code is typed, never the wrong one shown back
         form.code.errors = [*form.code.errors, wrong.message]
         return 400
     except SignInThrottled as refused:
-        db.session.commit()
+        keep_record()
         form.form_errors.append(refused.message)
         return 429
     except InvalidInput as error:
@@ -60,25 +60,12 @@ def _account_page(status: int = 200, **forms):
              "turn_off": CodeForm(prefix="off", formdata=None), **forms}
     left = two_factor.recovery_codes_left(user) if user.has_two_factor else None
     return render_template("two_factor/index.html", left=left,
-                           required=two_factor.requires_two_factor(user), **shown), status
+                           required=access.requires_two_factor(user), **shown), status
 
 
 def _recovery_codes(codes: list[str], message):
     """Shown on this answer only: the codes are kept nowhere but as hashes."""
     return render_template("two_factor/recovery_codes.html", codes=codes, message=message)
-
-
-def _write_once(operation: Callable[[], object]) -> None:
-    """A write in a GET: end the read transaction and run `operation` in one that begins as a
-    writer (IMMEDIATE on SQLite, which would otherwise refuse to turn a read begun before
-    another writer's commit into a write)."""
-    db.session.rollback()
-    token = write_intent.set(True)
-    try:
-        operation()
-        db.session.commit()
-    finally:
-        write_intent.reset(token)
 
 
 @bp.get("")
@@ -93,7 +80,7 @@ def enrol():
     if user.has_two_factor:
         return redirect(url_for("two_factor.index"))
     if user.totp_secret is None:  # a new secret on the first visit only: reloading keeps it
-        _write_once(lambda: two_factor.begin_enrolment(user))
+        unit_of_work.apart(lambda: two_factor.begin_enrolment(user))
     form = CodeForm()
     codes: list[str] = []
     status = _run(form, lambda: codes.extend(two_factor.confirm_enrolment(user,
@@ -103,7 +90,7 @@ def enrol():
         return _recovery_codes(codes, _l("Two-factor authentication is on."))
     return render_template("two_factor/enrol.html", form=form, qr=two_factor.qr_svg(user),
                            secret=two_factor.grouped(user.totp_secret),
-                           required=two_factor.requires_two_factor(user)), status
+                           required=access.requires_two_factor(user)), status
 
 
 @bp.post("/recovery-codes")

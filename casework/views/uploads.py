@@ -1,5 +1,6 @@
 """Routes that take or give a file: a larger request size for uploads (the app caps the
-others at 1 MB), and the download of a stored file.
+others at 1 MB), and the download of a stored file (the file is checked with no transaction
+open: `unit_of_work.checked_first`).
 
 URL value preprocessors run before every before_request function, and CSRF protection, one of
 those, reads the form: the limit must be raised there, before it. Only a signed-in person gets
@@ -11,8 +12,7 @@ from flask import Blueprint, request, send_file
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from ..errorpages import render_error
-from ..extensions import db
+from ..error_pages import render_error
 from ..files import names, store
 
 
@@ -34,13 +34,12 @@ def send_stored(stored_file, record_download):
     """Send a stored file (a case attachment, an activity file) as a download.
 
     The file is opened first, so that a missing file logs no download; then the download
-    event is committed; the name is ours (Werkzeug's ASCII fallback of "عقد.pdf" would be
-    ".pdf"), and nothing of it is kept by the browser.
+    event is recorded (the request's end commits it); the name is ours (Werkzeug's ASCII
+    fallback of "عقد.pdf" would be ".pdf"), and nothing of it is kept by the browser.
     """
     stored = store.path_of(stored_file.stored_name).open("rb")
     try:
         record_download()
-        db.session.commit()
     except BaseException:
         stored.close()
         raise

@@ -28,6 +28,9 @@ class Caller:
     def post(self, path, json=None, **kwargs):
         return self.open("POST", path, json=json, **kwargs)
 
+    def patch(self, path, json=None, **kwargs):
+        return self.open("PATCH", path, json=json, **kwargs)
+
     def put(self, path, json=None, **kwargs):
         return self.open("PUT", path, json=json, **kwargs)
 

@@ -6,9 +6,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from casework.clock import local_today
 from casework.extensions import db
 from casework.models import Case, Event, MediationStep
-from casework.timeutil import local_today
+from tests import team_table
+from tests.factories import approved_days_ago
 
 from .conftest import PROBLEM
 
@@ -221,6 +223,8 @@ def test_a_step_on_a_stale_version_is_a_409(api, people, make_case):
 
 def test_a_broken_agreement_found_by_a_visit_reopens_the_case(api, people, make_case):
     case = make_case("resolved")
+    approved_days_ago(case, 30)  # the 30-day visit is due
+    db.session.commit()
     caller = api(people.mediator)
     url = f"{CASES}/{case.reference}/follow-ups"
     bare = caller.post(url, json={"version": case.version, "visit_date": local_today().isoformat(),
@@ -254,3 +258,68 @@ def test_the_team_is_made_of_the_communes_mediators(api, people, elsewhere, make
     assert [m["id"] for m in done.get_json()["team"]] == [people.mediator.id]
     assert api(people.mayor).put(url, json={"version": done.get_json()["version"],
                                             "members": [people.mediator.id]}).status_code == 403
+
+
+@pytest.mark.parametrize("who", team_table.WHO)
+@pytest.mark.parametrize("setup", team_table.SETUPS, ids=team_table.SETUP_IDS)
+def test_who_sets_the_team_through_the_api(api, people, make_case, make_user, cast, setup, who):
+    case, everyone = team_table.build(setup, people, cast, make_case, make_user)
+    before = sorted(case.team_user_ids)
+    wanted = team_table.wanted_team(people, everyone)
+    caller = api(everyone[who])
+    url = f"{CASES}/{case.reference}"
+    actions = caller.get(url + "/actions")
+    response = caller.put(url + "/team", json={"version": case.version, "members": wanted})
+    team = sorted(reload(case).team_user_ids)
+    if who in team_table.OUTSIDERS:
+        assert (actions.status_code, response.status_code) == (404, 404)
+        assert team == before
+    elif who in setup.may_set_team:
+        assert actions.get_json()["assign_team"] is True
+        assert response.status_code == 200, response.get_json()
+        assert team == wanted
+    else:
+        assert actions.get_json()["assign_team"] is False
+        assert response.status_code == 403
+        assert response.content_type == PROBLEM
+        assert team == before
+
+
+# The other mediator of the commune (not on the team), on every call that changes a case.
+# (A case without a team is theirs to set up: the table above.)
+@pytest.mark.parametrize("setup", ["reported", "in_mediation", "proposed", "resolved", "closed",
+                                   "gbv-with-team", "gbv-referred"])
+def test_a_mediator_of_the_commune_not_on_the_team_changes_nothing(api, people, make_case, cast,
+                                                                  setup):
+    case = team_table.case_in(setup, people, make_case)
+    confidential = case.confidential
+    other = api(cast["other_mediator"])
+    url = f"{CASES}/{case.reference}"
+    shown = other.get(url)
+    assert shown.status_code == 200
+    assert shown.get_json()["identities_hidden"] is confidential
+    actions = other.get(url + "/actions").get_json()
+    assert actions == {"version": case.version, "transitions": [], "sign_offs": [],
+                       "log_step": False, "record_follow_up": False, "open_milestones": [],
+                       "assign_team": False, "correct": False, "withdraw": [], "move_to": []}
+    version = case.version
+    pending = case.pending_proposal
+    calls = [
+        ("PUT", url + "/team", {"members": [cast["other_mediator"].id]}),
+        ("POST", url + "/steps", step_body(version)),
+        ("POST", url + "/follow-ups", {"visit_date": local_today().isoformat(),
+                                       "outcome": "respected"}),
+        ("POST", url + "/transitions/refer", {"referral_target": "justice"}),
+        ("POST", url + "/proposals", {"agreement_text": "Partage."}),
+        ("PATCH", url, {"village": "Kolaba", "reason": "Village mal saisi."}),
+        ("POST", url + "/commune", {"commune_id": people.commune.id, "reason": "Erreur."}),
+    ]
+    if pending is not None:
+        calls.append(("POST", f"{url}/proposals/{pending.id}/sign-offs",
+                      {"decision": "approve"}))
+        calls.append(("POST", f"{url}/proposals/{pending.id}/withdrawal",
+                      {"reason": "Termes à revoir."}))
+    for method, path, body in calls:
+        response = other.open(method, path, json={"version": version, **body})
+        assert response.status_code in (403, 409), (path, response.status_code)
+    assert reload(case).version == version

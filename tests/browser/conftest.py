@@ -18,6 +18,7 @@ from casework.extensions import db
 from config import TestConfig
 
 from ..databases import fresh_database
+from . import guide
 from .phone import Phone
 
 CHROMIUM = os.environ.get("PALABRE_CHROMIUM", "/usr/lib/chromium/chromium")
@@ -26,11 +27,18 @@ INSTALL_HINT = ("Chromium is not installed: `sudo apt-get install -y chromium` (
                 "PALABRE_CHROMIUM to a Chromium binary; never `playwright install`.")
 
 
+# The browser tests share one demo programme on one live server. These files add conflicts
+# to Bougouni's lists (a case in every state, corrections): they run after the ones that read
+# those lists as the demo leaves them (the journeys, the keyboard's walk through the list).
+ADD_TO_THE_DEMO = ("test_case_page.py", "test_corrections.py")
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if Path(str(item.fspath)).is_relative_to(Path(__file__).parent):
             item.add_marker(pytest.mark.no_db)
             item.add_marker(pytest.mark.browser)
+    items.sort(key=lambda item: Path(str(item.fspath)).name in ADD_TO_THE_DEMO)  # stable
 
 
 @pytest.hookimpl(wrapper=True)
@@ -110,7 +118,8 @@ def phone(browser, live_server, request):
     """A fresh phone (its own cookies and cache); fails the test if any page asked another
     host than the app for anything."""
     SCREENSHOTS.mkdir(exist_ok=True)
-    device = Phone(browser, live_server.url, SCREENSHOTS, request.node.name)
+    device = Phone(browser, live_server.url, SCREENSHOTS, request.node.name,
+                   guide_images=guide.folder())
     yield device
     if getattr(request.node, "browser_failed", False):
         device.screenshot(f"FAILED-{request.node.name}")  # what the phone showed at the failure

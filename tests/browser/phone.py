@@ -10,9 +10,11 @@ from urllib.parse import urlsplit
 from casework.demo.people import DEMO_TOTP_SECRET
 from casework.services.two_factor import code_at, time_step
 
+from . import guide
+
 DEMO_PASSWORD = "demo-palabre-2026"
 # The demo accounts that sign in with a two-factor code (the demo's published secret).
-TWO_FACTOR_ACCOUNTS = {"coordination", "admin"}
+TWO_FACTOR_ACCOUNTS = {"coordination", "admin", "bailleur"}
 # A code is accepted once: a later test reuses the session of such an account's first
 # sign-in (its cookies) instead of waiting for the next 30-second code.
 _SESSIONS: dict[str, list] = {}
@@ -66,10 +68,12 @@ class Layout:
 
 
 class Phone:
-    def __init__(self, browser, base_url: str, screenshots: Path, name: str):
+    def __init__(self, browser, base_url: str, screenshots: Path, name: str,
+                 guide_images: Path | None = None):
         self.base_url = base_url
         self.host = urlsplit(base_url).netloc
         self.screenshots = screenshots
+        self.guide_images = guide_images  # `make screenshots`: the user guide's images too
         self.name = name
         self.context = browser.new_context(
             viewport=VIEWPORT, is_mobile=True, has_touch=True, device_scale_factor=1,
@@ -80,6 +84,7 @@ class Phone:
         self.status: int | None = None  # of the last visit
         self._transferred = 0
         self._counted: list[tuple[str, int]] = []
+        self.warmed = 0  # bytes the service worker fetched to keep pages for offline work
         self.context.on("request", self._check_host)
         self.context.on("requestfinished", self._count)
 
@@ -91,6 +96,11 @@ class Phone:
     def _count(self, request) -> None:
         sizes = request.sizes()
         size = sizes["responseBodySize"] + sizes["responseHeadersSize"]
+        if request.headers.get("x-palabre-warm"):
+            # The service worker keeping the team's pages for offline work (static/sw.js), at
+            # most every ten minutes: not what opening this page costs; counted apart.
+            self.warmed += size
+            return
         self._transferred += size
         self._counted.append((request.url, size))
 
@@ -138,9 +148,15 @@ class Phone:
             if cookies == signed_in:
                 del _SESSIONS[username]
 
-    def screenshot(self, name: str | None = None) -> Path:
+    def screenshot(self, name: str | None = None, focus=None) -> Path:
+        """The whole page, under `name`; with `make screenshots`, a named one also goes to the
+        user guide, cut from the top of the page or of the `focus` locator."""
         path = self.screenshots / f"{name or self.name}.png"
         self.page.screenshot(path=str(path), full_page=True)
+        if self.guide_images is not None and name and not name.startswith("FAILED-"):
+            top = 0 if focus is None else round(focus.first.evaluate(
+                "el => el.getBoundingClientRect().top + window.scrollY"))
+            guide.save(path, self.guide_images / path.name, top)
         return path
 
     def layout(self) -> Layout:

@@ -12,7 +12,6 @@ from casework.extensions import db
 from casework.models import Case, Commune, User
 from casework.services import accounts, cases, team
 from config import TestConfig
-
 from tests.factories import PASSWORD, PATHS, Commune_People, advance, case_input
 
 MEDIATORS = ("med1", "med2", "med3", "med4")

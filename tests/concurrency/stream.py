@@ -4,17 +4,21 @@ Each acknowledged change (a 302) is remembered, to check later that none was los
 from __future__ import annotations
 
 import http.client
+import itertools
 import threading
 from collections import Counter
 
 from sqlalchemy import func, select
 
+from casework.clock import local_today
 from casework.models import Case, Event
-from casework.timeutil import local_today
-
 from tests.functional.test_lifecycle import intake
 
 from .browser import Browser
+
+# Each conflict of the stream is a distinct one: the intake asks about a look-alike of the
+# last hours (casework/queries/duplicates.py) before it opens a second case.
+_conflicts = itertools.count(1)
 
 
 class ServerGone(Exception):
@@ -65,7 +69,10 @@ class Stream(threading.Thread):
 
     def one_case(self, me: Browser, mayor: Browser, chief: Browser) -> None:
         today = local_today().isoformat()
-        ref = self.change(me, "/cases/new", "case.reported", None, **intake(self.commune))
+        n = next(_conflicts)
+        ref = self.change(me, "/cases/new", "case.reported", None, **intake(
+            self.commune, village=f"Faragouaran {n}",
+            description=f"Des bœufs ont dévasté le champ de coton n° {n}."))
         case = f"/cases/{ref}"
         self.change(me, f"{case}/team", "case.team_assigned", ref, members=[self.mediator_id])
         self.change(me, f"{case}/actions/start_mediation", "case.transition", ref)

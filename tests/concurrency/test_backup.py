@@ -12,7 +12,6 @@ import pytest
 from sqlalchemy import select
 
 from casework.models import User
-
 from tests.invariants import database_problems, sqlite_file_problems
 
 from .server import ROOT

@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from casework.models import Case, User
-
 from tests.invariants import database_problems, sqlite_file_problems
 
 from .browser import Browser

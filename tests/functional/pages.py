@@ -9,6 +9,16 @@ NAME = re.compile(r'name="([^"]+)"')
 VALUE = re.compile(r'value="([^"]*)"')
 
 
+# The one script a page may load: a module file of this site (static/js), never inline.
+SCRIPT_FILE = re.compile(r'<script type="module" src="/static/js/[\w.-]+\.js"></script>'
+                         r'|<script src="/static/js/[\w.-]+\.js" defer></script>')
+
+
+def inline_script(html: str) -> bool:
+    """Whether the page holds a script other than files of this site (the CSP refuses them)."""
+    return "<script" in SCRIPT_FILE.sub("", html)
+
+
 def hidden_fields(html: str) -> dict[str, str]:
     fields = {}
     for tag in HIDDEN.findall(html):

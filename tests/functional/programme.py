@@ -24,12 +24,10 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from casework.clock import clock_at, local_today
 from casework.extensions import db
-from casework.models import clock_at
 from casework.services import cases, followups, steps
 from casework.services.followups import FollowUpInput
-from casework.timeutil import local_today
-
 from tests.factories import advance, case_input, step_input
 
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=timezone.utc)

@@ -1,11 +1,14 @@
 """Who may see and do what: cross-commune 404 everywhere, the role x trigger table, the
 buttons a page shows, confidential cases."""
+import io
+
 import pytest
+from itsdangerous import TimestampSigner
 from sqlalchemy import func, select
 
 from casework.extensions import db
 from casework.models import Event
-
+from tests import filesamples, team_table
 from tests.factories import advance
 
 from .pages import text
@@ -75,6 +78,11 @@ CASE_URLS = [
     ("GET", "/cases/{ref}/actions/refer"), ("POST", "/cases/{ref}/actions/refer"),
     ("GET", "/cases/{ref}/proposals/{proposal}/sign-off"),
     ("POST", "/cases/{ref}/proposals/{proposal}/sign-off"),
+    ("GET", "/cases/{ref}/correct"), ("POST", "/cases/{ref}/correct"),
+    ("GET", "/cases/{ref}/steps/{step}/correct"), ("POST", "/cases/{ref}/steps/{step}/correct"),
+    ("GET", "/cases/{ref}/proposals/{proposal}/withdraw"),
+    ("POST", "/cases/{ref}/proposals/{proposal}/withdraw"),
+    ("GET", "/cases/{ref}/commune"), ("POST", "/cases/{ref}/commune"),
 ]
 
 
@@ -86,7 +94,8 @@ def test_another_communes_case_is_not_found_everywhere(app, people, make_case, c
     advance(people, case, "step")
     advance(people, case, "propose")
     db.session.commit()
-    url = template.format(ref=case.reference, proposal=case.pending_proposal.id)
+    url = template.format(ref=case.reference, proposal=case.pending_proposal.id,
+                          step=case.steps[0].id)
     client = login(cast[role], app.test_client())
     response = client.open(url, method=method, data={"decision": "approve",
                                                       "referral_target": "justice"})
@@ -96,6 +105,33 @@ def test_another_communes_case_is_not_found_everywhere(app, people, make_case, c
         Event.kind == "access.denied", Event.case_id == case.id,
         Event.actor_id == cast[role].id))
     assert denied == 1
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_another_communes_case_and_a_missing_one_answer_and_log_alike(
+        app, people, elsewhere, make_case, login, grant, monkeypatch, method):
+    """The same bytes, and the same event (so the same work, the same time): the answer never
+    tells that a reference exists in another commune."""
+    # The sign-out form's CSRF token carries the second it was signed in: one second for both.
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: 1_800_000_000)
+    foreign = make_case(who=elsewhere)
+    missing = foreign.reference[:-4] + "9999"
+    client = login(people.coordinator, app.test_client())
+    before = db.session.scalar(select(func.max(Event.id)))
+    path = "/cases/{}" if method == "GET" else "/cases/{}/actions/refer"
+    pages = [client.open(path.format(ref), method=method, data={"referral_target": "justice"})
+             for ref in (foreign.reference, missing)]
+    token = {"Authorization": f"Bearer {grant(people.coordinator)}"}
+    api = [client.get(f"/api/v1/cases/{ref}", headers=token)
+           for ref in (foreign.reference, missing)]
+    for found, not_found in (pages, api):
+        assert found.status_code == not_found.status_code == 404
+        assert found.get_data() == not_found.get_data()
+    denied = db.session.execute(select(Event.kind, Event.case_id, Event.data)
+                                .where(Event.id > before).order_by(Event.id)).all()
+    assert [(kind, case_id, data["reference"]) for kind, case_id, data in denied] == [
+        ("access.denied", foreign.id, foreign.reference),
+        ("access.denied", None, missing)] * 2
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -184,3 +220,108 @@ def test_commune_conditions_take_the_shorter_form(make_commune, covered, expecte
     shown = " ".join(str(c) for c in conditions)
     assert {"false": "false" in shown, "IN": " IN " in shown and "NOT" not in shown,
             "NOT IN": "NOT IN" in shown, "nothing": conditions == []}[expected]
+
+
+# -- the reconciliation team: who sets it, on every state and confidentiality ----------------
+
+@pytest.mark.parametrize("who", team_table.WHO)
+@pytest.mark.parametrize("setup", team_table.SETUPS, ids=team_table.SETUP_IDS)
+def test_who_sets_the_team_on_the_page(app, people, make_case, make_user, cast, login, setup,
+                                       who):
+    case, everyone = team_table.build(setup, people, cast, make_case, make_user)
+    before = sorted(case.team_user_ids)
+    wanted = team_table.wanted_team(people, everyone)
+    client = login(everyone[who], app.test_client())
+    url = f"/cases/{case.reference}/team"
+    page = client.get(f"/cases/{case.reference}")
+    form = client.get(url)
+    sent = client.post(url, data={"version": case.version, "members": wanted})
+    db.session.refresh(case)
+    if who in team_table.OUTSIDERS:
+        assert (page.status_code, form.status_code, sent.status_code) == (404, 404, 404)
+        assert sorted(case.team_user_ids) == before
+    elif who in setup.may_set_team:
+        assert url in text(page)  # the button
+        assert form.status_code == 200
+        assert sent.status_code == 302, text(sent)
+        assert sorted(case.team_user_ids) == wanted
+    else:
+        assert page.status_code == 200 and url not in text(page)
+        assert (form.status_code, sent.status_code) == (403, 403)
+        assert sorted(case.team_user_ids) == before
+
+
+def test_a_coordinator_who_is_also_a_mediator_does_not_add_themself_to_a_confidential_case(
+        app, people, make_case, make_user, login):
+    both = make_user((people.commune, "coordinator"), (people.commune, "mediator"))
+    case = make_case("reported", conflict_type="gbv")
+    client = login(both, app.test_client())
+    url = f"/cases/{case.reference}/team"
+    refused = client.post(url, data={"version": case.version, "members": [both.id]})
+    assert refused.status_code == 403
+    db.session.refresh(case)
+    assert case.team_user_ids == set()
+    done = client.post(url, data={"version": case.version, "members": [people.mediator.id]})
+    assert done.status_code == 302
+    db.session.refresh(case)
+    assert case.team_user_ids == {people.mediator.id}
+
+
+# -- a mediator of the commune who is not on the team, on every route ------------------------
+
+# (route, method) -> what the other mediator gets, by state and confidentiality. Written out
+# by hand: they read the case (never a confidential case's names, nor its files), refer or
+# dismiss a case that has no team yet (they act as its mediator until one is set), and
+# otherwise change nothing.
+OTHER_ROUTES = ("page", "team", "steps", "follow_ups", "refer", "start_mediation",
+                "sign_off", "attach")
+OTHER_MEDIATOR = {
+    # setup: {route: status of the GET form (the page itself is 200 everywhere)}
+    "reported-no-team": {"team": 200, "refer": 200, "start_mediation": 403, "steps": 403,
+                         "follow_ups": 403, "attach": 403},
+    "reported": {"team": 403, "refer": 403, "start_mediation": 403, "steps": 403,
+                 "follow_ups": 403, "attach": 403},
+    "in_mediation": {"team": 403, "refer": 403, "steps": 403, "follow_ups": 403,
+                     "attach": 403},
+    "proposed": {"team": 403, "refer": 403, "steps": 403, "follow_ups": 403, "sign_off": 403,
+                 "attach": 403},
+    "resolved": {"team": 403, "steps": 403, "follow_ups": 403, "attach": 403},
+    "followed_up": {"team": 403, "steps": 403, "follow_ups": 403, "attach": 403},
+    "closed": {"team": 403, "steps": 403, "follow_ups": 403, "attach": 403},
+    "gbv-no-team": {"team": 403, "refer": 200, "start_mediation": 403, "steps": 403,
+                    "follow_ups": 403, "attach": 403},
+    "gbv-with-team": {"team": 403, "refer": 403, "start_mediation": 403, "steps": 403,
+                      "follow_ups": 403, "attach": 403},
+}
+
+
+@pytest.mark.parametrize("setup", sorted(OTHER_MEDIATOR))
+def test_a_mediator_of_the_commune_not_on_the_team(app, people, make_case, cast, login, setup):
+    case = team_table.case_in(setup, people, make_case)
+    other = cast["other_mediator"]
+    client = login(other, app.test_client())
+    ref = case.reference
+    pending = case.pending_proposal
+    urls = {"page": f"/cases/{ref}", "team": f"/cases/{ref}/team",
+            "steps": f"/cases/{ref}/steps/new", "follow_ups": f"/cases/{ref}/follow-ups/new",
+            "refer": f"/cases/{ref}/actions/refer",
+            "start_mediation": f"/cases/{ref}/actions/start_mediation",
+            "sign_off": f"/cases/{ref}/proposals/{pending.id if pending else 1}/sign-off",
+            "attach": f"/cases/{ref}/attachments"}
+    expected = {"page": 200, **OTHER_MEDIATOR[setup]}
+    page = client.get(urls["page"])
+    assert page.status_code == 200
+    shown = text(page)
+    if case.confidential:
+        assert "Aminata Koné" not in shown and "Seydou Diallo" not in shown
+    for route in OTHER_ROUTES:
+        if route not in expected or route in ("page", "attach"):
+            continue
+        assert client.get(urls[route]).status_code == expected[route], route
+        assert (urls[route] in shown) == (expected[route] == 200), route
+    version = case.version
+    attach = client.post(urls["attach"], data={
+        "file": (io.BytesIO(filesamples.pdf()), "rapport.pdf", "application/pdf")})
+    assert attach.status_code == expected["attach"]
+    db.session.refresh(case)
+    assert case.version == version  # nothing was changed by looking

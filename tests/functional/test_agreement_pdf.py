@@ -7,13 +7,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from casework.clock import local_today
 from casework.extensions import db
 from casework.models import Event
 from casework.services import signoffs, transitions
 from casework.services.cases import PartyInput
 from casework.services.transitions import TransitionInput
-from casework.timeutil import local_today
-
 from tests.factories import advance
 
 PARTIES = [PartyInput(name="N'Golo Diarra", sex="M", age_group="adult"),

@@ -7,11 +7,13 @@ import logging
 import re
 
 import pytest
-from sqlalchemy import select, text as sql
+from sqlalchemy import select
+from sqlalchemy import text as sql
 
 from casework.extensions import db
 from casework.models import Case
 from casework.queries import case_page
+from tests.dates import typed
 
 from .pages import submit, text
 from .test_lifecycle import intake
@@ -76,7 +78,7 @@ def test_the_journey_leaves_no_secret_in_the_log(app, log, people, make_user, lo
     assert submit(client, f"{url}/team", {"members": [str(mediator.id)]}).status_code == 302
     assert submit(client, f"{url}/actions/start_mediation", {}).status_code == 302
     assert submit(client, f"{url}/steps/new", {
-        "step_date": "2026-11-20", "kind": "joint_session", "place": "Vestibule du chef",
+        "step_date": typed(-14), "kind": "joint_session", "place": "Vestibule du chef",
         "women": "1", "men": "1", "young_women": "0", "young_men": "0",
         "summary": f"{NAMES[0]} et {NAMES[1]} ont parlé.", "outcome": ""}).status_code == 302
     assert submit(client, f"{url}/actions/resolve",

@@ -10,8 +10,9 @@ from flask import request
 from sqlalchemy import select
 
 from casework import create_app
+from casework.clock import utcnow
 from casework.extensions import db
-from casework.models import Event, utcnow
+from casework.models import Event
 from config import TestConfig
 from tests.factories import PASSWORD
 

@@ -1,12 +1,11 @@
 """Signing in and out on a shared phone, changing one's password and language."""
-import time
 
 import pytest
 from sqlalchemy import select
 
+from casework.clock import epoch_seconds
 from casework.extensions import db
 from casework.models import Event
-
 from tests.factories import PASSWORD
 
 from .pages import text
@@ -139,7 +138,7 @@ def test_a_session_ends_when_idle_or_old(client, login, people, idle_minutes, ag
                                          still_in):
     login(people.mediator)
     with client.session_transaction() as session:
-        now = int(time.time())
+        now = epoch_seconds()
         session["seen_at"] = now - idle_minutes * 60
         session["signed_in_at"] = now - int(age_hours * 3600)
     response = client.get("/cases")

@@ -14,23 +14,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from casework.extensions import db
 from casework.files.store import path_of
 from casework.models import Attachment, Case, Commune, User
+from casework.services import two_factor
 from casework.services.cases import PartyInput
 from tests import filesamples as samples
-from tests.factories import advance
+from tests.dates import typed
+from tests.factories import PASSWORD, TOTP_SECRET, advance
 
 from .pages import hidden_fields, submit, text
 from .test_lifecycle import intake
 
 XSS = ("<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "javascript:alert(1)")
 TEMPLATES = ("{{7*7}}", "{% for x in range(3) %}X{% endfor %}", "${7*7}")
-STEP = {"step_date": "2026-11-20", "kind": "joint_session", "place": "Vestibule",
-        "women": "1", "men": "1", "young_women": "0", "young_men": "0",
-        "summary": "Les parties ont parlé.", "outcome": ""}
+def step_form(**changes) -> dict:
+    return {"step_date": typed(-14), "kind": "joint_session", "place": "Vestibule",
+            "women": "1", "men": "1", "young_women": "0", "young_men": "0",
+            "summary": "Les parties ont parlé.", "outcome": "", **changes}
 
 
 def commune_form(stage, **changes) -> dict:
@@ -42,8 +46,8 @@ def commune_form(stage, **changes) -> dict:
 class Stage:
     """The people, their signed-in clients and cases each row acts on."""
 
-    def __init__(self, app, people, elsewhere, make_case, make_user, login):
-        self.app, self.people = app, people
+    def __init__(self, app, people, elsewhere, make_case, make_user, login, grant):
+        self.app, self.people, self.make_case, self.grant = app, people, make_case, grant
         self.mediation = make_case("in_mediation")
         advance(people, self.mediation, "step")
         self.reported = make_case("reported")
@@ -132,7 +136,7 @@ def _stored_rows(payload: str, kind: str) -> list[Row]:
             then=both(shown_safely(payload, report_pages), exported(payload))),
         Row(f"{kind}-step-{payload}", lambda s, p=payload: submit(
             s["mediator"], f"/cases/{s.mediation.reference}/steps/new",
-            {**STEP, "place": p, "summary": p, "outcome": p, "next_step": p}), 302,
+            step_form(place=p, summary=p, outcome=p, next_step=p)), 302,
             then=shown_safely(payload, case_pages(lambda s: s.mediation))),
         Row(f"{kind}-transition-note-{payload}", lambda s, p=payload: submit(
             s["mediator"], f"/cases/{s.reported.reference}/actions/declare_not_admissible",
@@ -231,7 +235,17 @@ def lands_on(path: str):
 def login_to(target: str):
     return lambda s: s["anonymous"].post(
         "/login", query_string={"next": target},
-        data={"username": s.people.mediator.username, "password": "correct horse battery"})
+        data={"username": s.people.mediator.username, "password": PASSWORD})
+
+
+def code_step_to(stage, target: str):
+    """The password, then the code of a coordinator (two-factor on), with `target` as next."""
+    client, coordinator = stage["anonymous"], stage.people.coordinator
+    first = client.post("/login", query_string={"next": target},
+                        data={"username": coordinator.username, "password": PASSWORD})
+    assert first.status_code == 302 and first.headers["Location"].startswith("/login/code")
+    code = two_factor.code_at(TOTP_SECRET, two_factor.time_step())
+    return client.post(first.headers["Location"], data={"code": code})
 
 
 def not_in_markup(payload: str):
@@ -239,6 +253,60 @@ def not_in_markup(payload: str):
         assert payload in text(response) and payload not in response.get_data(as_text=True)
     return check
 
+
+def nested(depth: int, inner: str = "1") -> str:
+    return '{"a": ' * depth + inner + "}" * depth
+
+
+def post_json(path: str, body, who: str = "anonymous", token: bool = False):
+    def send(stage):
+        headers = {"X-Palabre-Secret": "secret-of-the-table"}
+        if token:
+            headers["Authorization"] = f"Bearer {stage.grant(stage.people.coordinator)}"
+        stage.app.config["SMS_WEBHOOK_SECRET"] = "secret-of-the-table"
+        try:
+            return stage[who].post(path, data=body(stage) if callable(body) else body,
+                                   content_type="application/json", headers=headers)
+        finally:
+            stage.app.config["SMS_WEBHOOK_SECRET"] = None
+    return send
+
+
+def problem(says: str | None = None, field: str | None = None):
+    def check(_stage, response):
+        assert response.mimetype == "application/problem+json"
+        found = response.get_json()
+        if says:
+            assert says in found["detail"]
+        if field:
+            assert field in found["errors"]
+    return check
+
+
+DEEP = "imbriqué sur plus de 32 niveaux"
+
+
+def sign_in_from(stage, address: str, username: str, password: str = PASSWORD):
+    return stage.app.test_client().post("/login", data={
+        "username": username, "password": password}, environ_base={"REMOTE_ADDR": address})
+
+
+def _locked_out_by_a_stranger(stage):
+    """Six wrong passwords for the coordinator from elsewhere: they still sign in."""
+    for _ in range(6):
+        sign_in_from(stage, "10.6.6.6", stage.people.coordinator.username, "guess")
+    assert sign_in_from(stage, "10.6.6.6", stage.people.coordinator.username).status_code == 429
+    return sign_in_from(stage, "10.1.1.1", stage.people.coordinator.username)
+
+
+def _made_up_names_from_the_town_hall(stage):
+    """Thirty made-up names from the address everyone shares behind a proxy left at 0: whoever
+    signed in from it lately still signs in."""
+    assert sign_in_from(stage, "10.1.1.1", stage.people.mediator.username).status_code == 302
+    for n in range(30):
+        sign_in_from(stage, "10.1.1.1", f"inconnu{n}", "guess")
+    assert sign_in_from(stage, "10.1.1.1", stage.people.mayor.username).status_code == 429
+    return sign_in_from(stage, "10.1.1.1", stage.people.mediator.username)
 
 REFUSED = [
     Row("xss-reflected-in-a-filter-error", lambda s: s["coordinator"].get(
@@ -270,17 +338,52 @@ REFUSED = [
     Row("next-backslash", login_to("/\\evil.example"), 302, then=lands_on("/")),
     Row("next-javascript", login_to("javascript:alert(1)"), 302, then=lands_on("/")),
     Row("next-on-site", login_to("/cases"), 302, then=lands_on("/cases")),
+    Row("next-on-site-with-words", login_to("/cases?q=Ɲɛlɛ Sangaré"), 302,
+        then=lands_on("/cases?q=%C6%9D%C9%9Bl%C9%9B%20Sangar%C3%A9")),
+    *(Row(f"next-with-{name}", login_to(f"/cases{char}Set-Cookie: x=1"), 302,
+          then=lands_on("/"))
+      for name, char in [("line-break", "\n"), ("carriage-return", "\r\n"), ("tab", "\t"),
+                         ("c1", "\x85"), ("line-separator", "\u2028")]),
+    Row("next-with-line-break-at-the-code-step", lambda s: code_step_to(s, "/cases\r\nX: 1"),
+        302, then=lands_on("/")),
+    Row("next-with-line-break-on-the-language-form", lambda s: s["anonymous"].post(
+        "/account/language", data={"language": "en", "next": "/login\r\nSet-Cookie: x=1"}),
+        302, then=lands_on("/")),
+    Row("next-kept-on-the-language-form", lambda s: s["anonymous"].post(
+        "/account/language", data={"language": "en", "next": "/login"}), 302,
+        then=lands_on("/login")),
+    Row("sign-in-six-wrong-passwords-from-a-stranger", _locked_out_by_a_stranger, 302,
+        then=lands_on("/login/code")),
+    Row("sign-in-thirty-made-up-names-from-one-address", _made_up_names_from_the_town_hall,
+        302, then=lands_on("/")),
+    Row("json-nested-100000-deep-on-the-token-endpoint",
+        post_json("/api/v1/tokens", "[" * 100_000 + "]" * 100_000), 400,
+        then=problem(DEEP)),
+    Row("json-nested-33-deep-on-the-token-endpoint",
+        post_json("/api/v1/tokens", nested(33)), 400, then=problem(DEEP)),
+    Row("json-nested-32-deep-is-read-and-judged-by-its-fields",
+        post_json("/api/v1/tokens", nested(31, '{"username": "x"}')), 400,
+        then=problem(field="a")),
+    Row("json-nested-deep-in-a-string-is-text",
+        post_json("/api/v1/tokens", '{"username": "' + "[" * 60 + '", "password": "x"}'), 401,
+        then=problem()),
+    Row("json-nested-deep-on-the-cases-api", post_json(
+        "/api/v1/cases", '{"village": ' + "[" * 5000 + "]" * 5000 + "}", token=True), 400,
+        then=problem(DEEP)),
+    Row("json-nested-deep-on-the-sms-webhook", post_json(
+        "/sms/inbound", '{"from": "+22376000001", "text": ' + "[" * 5000 + "]" * 5000 + "}"),
+        400),
 ]
 
 
 # -- overlong strings: a 400 naming the field, nothing cut short, nothing stored ------------
 
-def field_error(field_id: str):
+def field_error(field_id: str, says: str = "ne peut pas contenir plus de"):
     def check(stage, response):
         html = response.get_data(as_text=True)
         error = re.search(rf'<p class="error" id="{re.escape(field_id)}-error">([^<]+)</p>',
                           html)
-        assert error and "ne peut pas contenir plus de" in error.group(1), field_id
+        assert error and says in error.group(1), field_id
     return check
 
 
@@ -294,7 +397,8 @@ OVERLONG = [
       for field, limit in [("village", 160), ("description", 10000), ("parties-0-name", 160),
                            ("reporter_name", 160), ("reporter_contact", 80)]),
     *(_overlong(field, limit, lambda s, f=field, n=limit: submit(
-        s["mediator"], f"/cases/{s.mediation.reference}/steps/new", {**STEP, f: "x" * (n + 1)}))
+        s["mediator"], f"/cases/{s.mediation.reference}/steps/new",
+        step_form(**{f: "x" * (n + 1)})))
       for field, limit in [("place", 160), ("summary", 10000), ("next_step", 10000)]),
     _overlong("agreement_text", 10000, lambda s: submit(
         s["mediator"], f"/cases/{s.mediation.reference}/actions/resolve",
@@ -311,12 +415,144 @@ OVERLONG = [
 ]
 
 
+# -- control characters: refused where someone can retype, removed where nobody can ---------
+
+CONTROL = "caractère de contrôle invisible"
+
+
+def refused_next_to(field_id: str):
+    return both(field_error(field_id, CONTROL), nothing_reported)
+
+
+def _control(name: str, field: str, value: str, send=None) -> Row:
+    send = send or (lambda s, f=field, v=value: s.report(**{f: v}))
+    return Row(f"control-{name}-in-{field}", send, 400, CONTROL, then=refused_next_to(field))
+
+
+def _sms(body: str, sender: str = "+22376000001", message_id: str | None = None,
+         query: str = ""):
+    """An SMS through the webhook, as a gateway posts it (the secret in its header)."""
+    def send(stage):
+        stage.app.config["SMS_WEBHOOK_SECRET"] = "secret-of-the-table"
+        try:
+            text = body.format(code=stage.people.commune.code)
+            return stage["anonymous"].post(f"/sms/inbound{query}", json={
+                "from": sender, "text": text, **({"id": message_id} if message_id else {})},
+                headers={"X-Palabre-Secret": "secret-of-the-table"})
+        finally:
+            stage.app.config["SMS_WEBHOOK_SECRET"] = None
+    return send
+
+
+def _sms_flood(numbers: int):
+    """One report each from `numbers` numbers: the answers of the last one."""
+    def send(stage):
+        for n in range(numbers - 1):
+            _sms("CONFLIT {code} Kola, champ %d" % n, sender=f"+2236800{n:04d}")(stage)
+        return _sms("CONFLIT {code} Kola, encore un", sender="+22368009999")(stage)
+    return send
+
+
+def sms_cases(expected: Callable[[Stage], int]):
+    def check(stage, _response):
+        assert stage.count(Case) == 4 + expected(stage)
+    return check
+
+
+def _sms_same_id_from_two_numbers(stage):
+    first = _sms("CONFLIT {code} Kola, un champ", message_id="SM42")(stage)
+    second = _sms("CONFLIT {code} Sido, un puits", sender="+22365999999",
+                  message_id="SM42")(stage)
+    assert second.json["reference"] != first.json["reference"] is not None
+    return second
+
+
+def _api_report(**changes):
+    def send(stage):
+        body = {"commune_id": stage.people.commune.id, "village": "Kola",
+                "conflict_type": "land", "description": "Un champ.", "channel": "in_person",
+                "reporter_name": "Awa", "parties": [{"name": "Awa Diallo", "sex": "F",
+                                                     "age_group": "adult"}], **changes}
+        token = stage.grant(stage.people.mediator)
+        return stage["anonymous"].post("/api/v1/cases", json=body,
+                                       headers={"Authorization": f"Bearer {token}"})
+    return send
+
+
+def problem_names(field: str, says: str):
+    def check(stage, response):
+        assert response.mimetype == "application/problem+json"
+        assert any(says in message for message in response.get_json()["errors"][field])
+        nothing_reported(stage, response)
+    return check
+
+
+def stored(field: str, expected: str):
+    def check(stage, _response):
+        assert getattr(stage.newest(), field) == expected
+    return check
+
+
+def _exports_of_stored(village: str):
+    """A case stored with `village` as it is (bypassing the forms, as before the rule)."""
+    def send(stage):
+        stage.make_case(village=village)
+        return stage["coordinator"].get("/exports/cases.xlsx")
+    return send
+
+
+def exports_clean(expected: str):
+    def check(stage, response):
+        sheet = load_workbook(io.BytesIO(response.get_data())).worksheets[0]
+        assert expected in [row[2] for row in sheet.iter_rows(values_only=True)]
+        listed = stage["coordinator"].get("/exports/cases.csv")
+        assert listed.status_code == 200 and expected in listed.get_data(as_text=True)
+        for path in ("/exports/dashboard.xlsx", "/exports/mechanisms.xlsx"):
+            assert stage["coordinator"].get(path).status_code == 200, path
+    return check
+
+
+CONTROLS = [
+    _control("soh", "village", "Ko\x01la"),
+    _control("escape", "description", "Le champ \x1b[31mde Kola"),
+    _control("vertical-tab-of-a-word-paste", "description", "Ligne une\x0bligne deux"),
+    _control("c1-next-line", "parties-0-name", "Awa\x85Diallo"),
+    _control("delete", "reporter_name", "Awa\x7f"),
+    _control("form-feed", "summary", "Séance\x0c", lambda s: submit(
+        s["mediator"], f"/cases/{s.mediation.reference}/steps/new",
+        step_form(summary="Séance\x0c"))),
+    _control("soh", "full_name", "Awa\x01", lambda s: submit(
+        s["admin"], f"/admin/users/{s.people.mediator.id}", {"full_name": "Awa\x01"})),
+    Row("control-escape-in-api-village", _api_report(village="Ko\x1bla"), 400,
+        then=problem_names("village", CONTROL)),
+    Row("control-c1-in-api-party-name", _api_report(parties=[
+        {"name": "Awa\x9bDiallo", "sex": "F", "age_group": "adult"}]), 400,
+        then=problem_names("parties.0.name", CONTROL)),
+    Row("line-breaks-and-tabs-are-text", lambda s: s.report(
+        description="Ligne une\r\nligne deux\tet un tab"), 302,
+        then=stored("description", "Ligne une\r\nligne deux\tet un tab")),
+    Row("decomposed-accents-stored-composed", lambda s: s.report(village="Se\u0301gou"), 302,
+        then=stored("village", "S\u00e9gou")),
+    Row("sms-control-characters-removed", _sms("CONFLIT {code} Ko\x01la\x1b, un champ\x0b"),
+        200, then=stored("village", "Kola")),
+    Row("sms-secret-in-the-url", _sms("CONFLIT {code} Kola, un champ",
+                                      query="?secret=secret-of-the-table"), 403,
+        "jamais dans l'adresse", then=sms_cases(lambda s: 0)),
+    Row("sms-flood-of-forty-numbers", _sms_flood(40), 429,
+        then=sms_cases(lambda s: s.app.config["SMS_MAX_PER_COMMUNE_PER_HOUR"])),
+    Row("sms-message-id-reused-by-another-number", _sms_same_id_from_two_numbers, 200,
+        then=sms_cases(lambda s: 2)),
+    Row("stored-control-characters-export", _exports_of_stored("Ko\x01la\x1b"), 200,
+        then=exports_clean("Kola")),
+]
+
+
 # -- CSV formula payloads: exported as text ------------------------------------------------
 
 def exported_escaped(payload: str):
     def check(stage, _response):
         body = stage["coordinator"].get("/exports/cases.csv").get_data(as_text=True)
-        cells = [cell for row in csv.reader(io.StringIO(body)) for cell in row]
+        cells = [cell for row in csv.reader(io.StringIO(body), delimiter=";") for cell in row]
         assert f"'{payload}" in cells  # the village, as text
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
     return check
@@ -370,6 +606,12 @@ def _name(expected: str):
     return check
 
 
+def _kept_as_sent(sent: bytes):
+    def check(attachment, data, _download):
+        assert attachment.content_type == "application/pdf" and data == sent
+    return check
+
+
 HTML_AFTER_PNG = samples.png() + b"<html><script>alert(document.cookie)</script></html>"
 SVG_WITH_SCRIPT = (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script>'
                    b"</svg>")
@@ -394,14 +636,23 @@ UPLOADS = [
         then=stored_file(_name("passwd.pdf"))),
     Row("upload-nul-in-name", upload(samples.pdf(), "accord\x00.php.pdf", "application/pdf"),
         302, then=stored_file(_name("accord.php.pdf"))),
+    # PDFs: every object is read by a real parser, whatever its encoding, however far in.
+    *(Row(f"upload-{name}", upload(build(), "accord.pdf", "application/pdf"), 400,
+          f"Ce PDF contient {what}", then=nothing_attached)
+      for name, (build, what) in samples.HOSTILE_PDFS.items()),
+    Row("upload-pdf-clean-with-web-link", upload(samples.pdf_clean(), "accord.pdf",
+                                                 "application/pdf"), 302,
+        then=stored_file(_kept_as_sent(samples.pdf_clean()))),
+    Row("upload-png-7000x7000", upload(samples.png_flat(7000, 7000), "carte.png", "image/png"),
+        400, "Cette image est trop grande (24 mégapixels au plus)", then=nothing_attached),
 ]
 
-ROWS = [*STORED, *SEARCHES, *REFUSED, *OVERLONG, *FORMULAS, *UPLOADS]
+ROWS = [*STORED, *SEARCHES, *REFUSED, *OVERLONG, *CONTROLS, *FORMULAS, *UPLOADS]
 
 
 @pytest.fixture
-def stage(app, people, elsewhere, make_case, make_user, login):
-    return Stage(app, people, elsewhere, make_case, make_user, login)
+def stage(app, people, elsewhere, make_case, make_user, login, grant):
+    return Stage(app, people, elsewhere, make_case, make_user, login, grant)
 
 
 def test_the_table_holds_the_classic_inputs():

@@ -10,10 +10,10 @@ from datetime import timedelta
 import pytest
 
 from casework import access
+from casework.clock import local_today
 from casework.extensions import db
 from casework.services import cases, steps, team
 from casework.services.cases import PartyInput
-from casework.timeutil import local_today
 from tests.factories import case_input, step_input
 
 from .pages import text

@@ -1,15 +1,34 @@
 """Every figure of the dashboard against the hand-counted programme of programme.py, with
 and without filters, and who sees which communes."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import select
 
-from casework.models import clock_at
+from casework.clock import clock_at
+from casework.extensions import db
+from casework.intake import kobo, sms
+from casework.models import Case, Event
 from casework.queries import dashboard
 from casework.queries.filters import CaseFilters
+from casework.queries.worklist import waiting_counts
+from casework.services import verification
+from casework.services.cases import PartyInput
+from casework.services.verification import VerifiedReport
+from tests.dates import typed
+from tests.factories import advance
+from tests.intake.samples import submission
 
 from .pages import text
 from .programme import NOW, build_programme
+
+
+@pytest.fixture(autouse=True)
+def _at_the_programmes_now():
+    """Every test here runs, pages included, on the day the programme's figures were counted
+    (its history is dated from that day, whatever the real date)."""
+    with clock_at(NOW):
+        yield
 
 
 @pytest.fixture
@@ -22,8 +41,7 @@ def programme(people, elsewhere, make_user):
 def figures(people, elsewhere, programme):
     def build(ids=None, **filters):
         ids = ids or {people.commune.id, elsewhere.commune.id}
-        with clock_at(NOW):
-            return dashboard.build(ids, CaseFilters(**filters))
+        return dashboard.build(ids, CaseFilters(**filters))
     return build
 
 
@@ -102,8 +120,7 @@ def test_a_commune_filter_outside_the_users_communes_shows_nothing(figures, peop
 
 
 def test_no_case_gives_dashes_not_zero_rates(people):
-    with clock_at(NOW):
-        d = dashboard.build({people.commune.id}, CaseFilters())
+    d = dashboard.build({people.commune.id}, CaseFilters())
     assert d.resolution_rate is None and d.relapse_rate is None and d.women_share is None
     assert d.median_days_to_resolution is None
     assert dashboard.key_figures(d)[0].value == 0  # open cases: a count, zero
@@ -160,9 +177,6 @@ def test_monthly_report_counts_one_month_and_is_logged(client, login, people, el
     assert response.status_code == 200
     page = text(response)
     assert "03/2026" in page and people.commune.name in page
-    from casework.extensions import db
-    from casework.models import Event
-    from sqlalchemy import select
     event = db.session.scalars(select(Event).where(Event.kind == "export.monthly_report")).one()
     assert event.actor_id == coordinator.id
     assert event.data["month"] == "2026-03"
@@ -196,3 +210,66 @@ def test_every_chart_has_its_numbers_in_a_table(client, login, people, elsewhere
     assert html.count("<svg") == 3
     assert '<th scope="row">Foncier</th><td>3</td>' in html  # conflicts by type
     assert '<th scope="row">Femmes</th><td>11</td>' in html  # participants by sex
+
+
+# -- reports still to check ------------------------------------------------------------------
+
+def test_a_flood_of_reports_to_check_moves_no_figure_until_one_is_checked(
+        app, figures, people, elsewhere, programme, client, login, grant, make_user,
+        monkeypatch):
+    """Forty SMS from forty numbers and a KoboToolbox submission: the dashboard (every commune,
+    and one), the monthly report and the API's figures stay as they were; "Mon travail" holds
+    them only as reports to check (no case "without a team", none "past its time limit")."""
+    monkeypatch.setitem(app.config, "SMS_MAX_PER_COMMUNE_PER_HOUR", 1000)
+    monkeypatch.setitem(app.config, "SMS_MAX_PER_HOUR_OVERALL", 1000)
+    coordinator = make_user((people.commune, "coordinator"), (elsewhere.commune, "coordinator"))
+    token = {"Authorization": f"Bearer {grant(coordinator)}"}
+    login(coordinator)
+    june = {"date_from": date(2026, 6, 1), "date_to": date(2026, 6, 30)}
+
+    def seen():
+        monthly = client.get("/dashboard/monthly?month=2026-06")
+        rows = db.session.scalars(select(Event.data).where(
+            Event.kind == "export.monthly_report").order_by(Event.id.desc())).first()["rows"]
+        with clock_at(NOW + timedelta(days=20)):  # the flood is past its time limit by then
+            waiting = [waiting_counts(u) for u in (coordinator, people.mediator, people.mayor)]
+        to_check = [counts.pop("report_to_verify", 0) for counts in waiting]
+        return (figures(), figures(ids={people.commune.id}), figures(**june),
+                client.get("/api/v1/dashboard", headers=token).get_json(),
+                monthly.status_code, rows, waiting), to_check
+
+    before, to_check = seen()
+    for n in range(40):
+        sms.receive(f"+2236700{n:04d}", f"CONFLIT {people.commune.code} Kola, champ {n}", None,
+                    "twilio")
+    kobo.import_submissions(people.coordinator, [(1, submission(
+        people.commune.code, "flood-kobo-1", **{"signalement/date_faits": typed(-3)}))])
+    db.session.commit()
+    after, now_to_check = seen()
+    assert after == before
+    assert now_to_check == [to_check[0] + 41, to_check[1] + 41, to_check[2]]
+    lead = db.session.scalar(select(Case).where(Case.channel == "sms").order_by(Case.id))
+    verification.verify_report(people.mediator, lead, VerifiedReport(
+        village="Kola", conflict_type="land", description="Un champ disputé.",
+        parties=[PartyInput(name="Awa Diallo", sex="F", age_group="adult")]))
+    db.session.commit()
+    assert (figures().reported, figures().by_type["land"]) == (
+        before[0].reported + 1, before[0].by_type["land"] + 1)
+
+
+def test_a_report_whose_mediation_started_unchecked_counts(figures, people, programme):
+    """Before the check came first, a mediation could start on an SMS nobody checked: its
+    team's work counts, though it can no longer be checked."""
+    before = figures()
+    lead = sms.receive("+22367000001", f"CONFLIT {people.commune.code} Kola, un champ", None,
+                       "twilio")
+    case = db.session.scalar(select(Case).where(Case.reference == lead.reference))
+    record = verification.waiting_check(case)
+    record.to_verify = False  # as it was possible then
+    advance(people, case, "assign")
+    advance(people, case, "start")
+    record.to_verify = True
+    db.session.commit()
+    after = figures()
+    assert after.reported == before.reported + 1
+    assert after.open_by_state["in_mediation"] == before.open_by_state["in_mediation"] + 1

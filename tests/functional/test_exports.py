@@ -20,7 +20,8 @@ def read(response, fmt):
     if fmt == "csv":
         body = response.data
         assert body.startswith("\ufeff".encode())  # Excel reads UTF-8 accents with a BOM
-        return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+        # `;` between cells: the user reads French, and so does their Excel
+        return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
     book = openpyxl.load_workbook(io.BytesIO(response.data))
     return [[cell.value for cell in row] for row in book.worksheets[0].iter_rows()]
 
@@ -141,3 +142,38 @@ def test_too_big_an_export_is_refused_with_a_reason(app, client, login, people, 
         app.config["EXPORT_MAX_ROWS"] = 50_000
     assert "2 dossiers correspondent à ces filtres" in response.get_data(as_text=True)
     assert db.session.scalar(select(Event).where(Event.kind == "export.cases")) is None
+
+
+@pytest.mark.parametrize("language, separator", [("fr", ";"), ("en", ",")])
+def test_the_csv_is_split_as_the_users_excel_expects(app, people, make_case, login, language,
+                                                      separator):
+    """A French Excel splits a CSV on semicolons on opening it, an English one on commas."""
+    make_case()
+    client = login(people.coordinator, app.test_client())
+    client.post("/account/language", data={"language": language})
+    body = client.get("/exports/cases.csv").data.decode("utf-8-sig")
+    header = body.splitlines()[0]
+    other = "," if separator == ";" else ";"
+    assert header.count(separator) >= 5 and other not in header
+
+
+def test_the_case_export_carries_facts_agreement_follow_up_channel_and_victims(
+        app, people, make_case, login):
+    from casework.clock import local
+    followed = make_case("followed_up", injuries=2, deaths=1, violence=True)
+    plain = make_case()
+    client = login(people.coordinator, app.test_client())
+    rows = read(client.get("/exports/cases.csv"), "csv")
+    header = rows[0]
+    by_reference = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
+    row = by_reference[followed.reference]
+    assert row["Date des faits"] == followed.facts_date.isoformat()
+    assert row["Canal"] == "En personne"
+    assert (row["Blessés"], row["Morts"]) == ("2", "1")
+    signed = local(followed.current_agreement.decided_at).date()
+    assert row["Accord signé le"] == signed.isoformat()
+    assert (row["Visites de suivi"], row["Résultat du dernier suivi"]) == (
+        "2", "Accord respecté")
+    empty = by_reference[plain.reference]
+    assert (empty["Accord signé le"], empty["Visites de suivi"],
+            empty["Résultat du dernier suivi"]) == ("", "0", "")

@@ -1,13 +1,13 @@
 """Nothing is lost or overwritten: stale forms get 409 with what was typed, the event log is
 append-only down to the database, and every change leaves its event."""
 import pytest
-from sqlalchemy import select, text as sql
+from sqlalchemy import select
+from sqlalchemy import text as sql
 
+from casework.clock import local_today
 from casework.extensions import db
 from casework.models import AppendOnlyError, Event
 from casework.services import steps
-from casework.timeutil import local_today
-
 from tests.factories import advance, step_input
 from tests.invariants import database_problems, trail_problems
 

@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from casework.extensions import db
 from casework.models import Case, Event
+from tests.dates import typed
+from tests.factories import approved_days_ago
 
 from .pages import hidden_fields, submit, text
 
@@ -13,7 +15,7 @@ from .pages import hidden_fields, submit, text
 def intake(commune, **changes):
     data = {
         "commune_id": str(commune.id), "village": "Faragouaran", "conflict_type": "farmer_herder",
-        "facts_date": "2026-11-02",
+        "facts_date": typed(-32),
         "description": "Des bœufs ont dévasté un champ de coton ; les deux camps se menacent.",
         "parties-0-name": "N'Golo Diarra", "parties-0-sex": "M", "parties-0-age_group": "adult",
         "parties-0-kind": "person", "parties-0-people_count": "1",
@@ -59,7 +61,7 @@ def test_a_conflict_from_report_to_closure(app, people, login):
     assert submit(mediator, f"{url}/team", team).status_code == 302
     assert submit(mediator, f"{url}/actions/start_mediation", {}).status_code == 302
     assert submit(mediator, f"{url}/steps/new", {
-        "step_date": "2026-11-20", "kind": "joint_session", "place": "Vestibule du chef",
+        "step_date": typed(-14), "kind": "joint_session", "place": "Vestibule du chef",
         "women": "4", "men": "6", "young_women": "2", "young_men": "3",
         "summary": "Les deux camps ont accepté un couloir de passage.",
         "outcome": "Accord de principe",
@@ -85,9 +87,12 @@ def test_a_conflict_from_report_to_closure(app, people, login):
     assert f"Maire ou adjoint au maire : approuvé par {people.mayor.full_name}" in page
     assert f"Autorité traditionnelle : approuvé par {people.chief.full_name}" in page
 
+    # The planned visits are made when their day comes: here, 90 days after the agreement.
+    approved_days_ago(case, 90)
+    db.session.commit()
     for days in ("30", "90"):
         assert submit(mediator, f"{url}/follow-ups/new", {
-            "milestone_days": days, "visit_date": "2026-11-29", "outcome": "respected",
+            "milestone_days": days, "visit_date": typed(), "outcome": "respected",
             "notes": ""}).status_code == 302
     db.session.refresh(case)
     assert case.status == "followed_up"
@@ -137,8 +142,11 @@ def test_the_same_intake_form_sent_twice_reports_one_case(people, login, client)
     assert f"Ce signalement est déjà enregistré, sous la référence {reference}" in text(second)
     assert "Des bœufs ont dévasté un champ de coton" in text(second)  # nothing typed is lost
     assert len(db.session.scalars(select(Case)).all()) == 1
-    # A form opened anew is another report.
-    assert submit(client, "/cases/new", intake(people.commune)).status_code == 302
+    # A form opened anew is another report, once the person says it is another conflict.
+    asked = submit(client, "/cases/new", intake(people.commune))
+    assert asked.status_code == 409 and f"le même conflit que {reference}" in text(asked)
+    assert submit(client, "/cases/new", {**intake(people.commune),
+                                         "another_conflict": "1"}).status_code == 302
     assert len(db.session.scalars(select(Case)).all()) == 2
 
 

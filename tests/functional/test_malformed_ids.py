@@ -9,10 +9,13 @@ import re
 import pytest
 from werkzeug.routing import IntegerConverter
 
+from casework.clock import local_today
 from casework.extensions import db
-from casework.intake import sms
-from casework.services import attachments
+from casework.intake import jobs, sms
+from casework.queries.milestones import NOTICE_DAYS
+from casework.services import attachments, followups
 from tests import filesamples as samples
+from tests.factories import approved_days_ago
 
 from .pages import text
 
@@ -30,11 +33,16 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
          monkeypatch):
     """The routes with URL parameters, each with valid values and the client to call it."""
     case = make_case("proposed")
+    visited = make_case("resolved")  # a follow-up visit to correct
+    approved_days_ago(visited, 30 - NOTICE_DAYS)  # the 30-day visit is open
+    followups.record_follow_up(people.mediator, visited, followups.FollowUpInput(
+        visit_date=local_today(), outcome="respected", milestone_days=30))
     admin = make_user(is_admin=True)
     monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "attachments"))
-    attachment = attachments.add_attachment(people.mediator, case, io.BytesIO(samples.pdf()),
-                                            "accord.pdf")
+    attachment = attachments.add_attachment(people.mediator, case, attachments.check_upload(
+        io.BytesIO(samples.pdf()), "accord.pdf", ""))
     stage = make_mechanism(with_file=True)
+    job = jobs.start(people.coordinator, b"", "export.csv", dry_run=False, total=0)
     lead = sms.receive("+22376000000", f"CONFLIT {people.commune.code} Kola, un champ", "SM-walk",
                        "twilio")  # a report by SMS, which only the check page takes
     db.session.commit()
@@ -45,7 +53,9 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
              "name": "mediation", "version": "1", "code": people.commune.code,
              "member_id": str(stage.member.id), "analysis_id": str(stage.analysis.id),
              "plan_id": str(stage.plan.id), "item_id": str(stage.item.id),
-             "activity_id": str(stage.activity.id), "file_id": str(stage.file.id)}
+             "activity_id": str(stage.activity.id), "file_id": str(stage.file.id),
+             "job_id": str(job.id), "step_id": str(case.steps[0].id),
+             "visit_id": str(visited.follow_ups[0].id), "language": "en"}
     clients = {"admin": login(admin, app.test_client()),
                "case": login(people.coordinator, app.test_client())}
     rules = [rule for rule in app.url_map.iter_rules()
@@ -54,10 +64,14 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
 
     def request(rule, **changes):
         values = {**valid, **({"reference": lead.reference} if rule.endpoint == "cases.verify"
-                              else {}), **changes}
+                              else {}),
+                  **({"reference": visited.reference}
+                     if rule.endpoint.endswith("corrections.correct_follow_up") else {}),
+                  **changes}
         url = PARAMETER.sub(lambda m: values[m.group(2)], rule.rule)
         client = clients["admin" if rule.endpoint.startswith("admin.") else "case"]
-        method = next(m for m in ("GET", "POST", "PUT", "DELETE") if m in rule.methods)
+        method = next(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
+                      if m in rule.methods)
         return client.open(url, method=method,
                            headers=api if rule.rule.startswith("/api/") else {})
 
@@ -70,7 +84,7 @@ def test_every_parameter_of_every_route_is_walked(walk):
     assert names == {"reference", "proposal_id", "trigger", "fmt", "user_id", "membership_id",
                      "commune_id", "attachment_id", "name", "version", "code", "member_id",
                      "analysis_id", "plan_id", "item_id", "activity_id",
-                     "file_id"}  # a new route
+                     "file_id", "job_id", "step_id", "visit_id", "language"}  # a new route
     # parameter: give it a valid value above
 
 
@@ -94,7 +108,7 @@ def test_malformed_ids_are_404(walk, bad):
                 else:
                     assert "Page introuvable" in text(response)
                 walked += 1
-    assert walked == 28  # every `<int:...>` of every route
+    assert walked == 36  # every `<int:...>` of every route
 
 
 @pytest.mark.parametrize("bad", BAD_STRINGS)
@@ -170,6 +184,7 @@ def test_a_nul_character_reaches_no_table(app, people, login):
     from sqlalchemy import func, select
 
     from casework.models import Case
+
     from .test_lifecycle import intake
     client = login(people.mediator, app.test_client())
     response = client.post("/cases/new", data=intake(people.commune, description="a\x00b"))

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from casework import access
+from casework.clock import local_today
 from casework.extensions import db
 from casework.models import Event
-from casework.timeutil import local_today
 
 from .pages import text
 

@@ -11,12 +11,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from casework.clock import local_today
 from casework.extensions import db
 from casework.models import Event
 from casework.queries import mechanism_figures
 from casework.queries.filters import CaseFilters
 from casework.services import action_plans, mechanism_activities, mechanisms
-from casework.timeutil import local_today
 from tests.mechanism_factories import activity_input, analysis_input, planned_input
 
 from .pages import text
@@ -111,7 +111,7 @@ def test_the_export_holds_the_same_figures_and_is_an_event(app, people, figures_
     response = client.get("/exports/mechanisms.csv")
     assert response.status_code == 200
     body = response.get_data().decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(body)))
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     header = rows.index(next(r for r in rows if r[:1] == ["Commune"] and "Activités prévues" in r))
     plan_row = rows[header + 1]
     assert plan_row[0] == people.commune.name
@@ -206,7 +206,7 @@ def test_the_export_takes_the_same_filters(app, people, dated, login):
     response = client.get(f"/exports/mechanisms.csv?commune={people.commune.id}"
                           f"&from={start:%d/%m/%Y}&to={end.isoformat()}")
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
     header = rows.index(next(r for r in rows if r[:1] == ["Commune"] and "Activités prévues" in r))
     assert rows[header + 1][2:6] == ["4", "2", "700000", "530000"]
     assert ["Commune", people.commune.name] in rows

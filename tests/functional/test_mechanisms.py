@@ -5,27 +5,34 @@ authorities' own appreciation. Each change is an event."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from PIL import Image
 from sqlalchemy import select
 
+from casework.clock import local_today
 from casework.extensions import db
-from casework.models import (ActionPlan, ActivityFile, Appreciation, Event, Mechanism,
-                             MechanismActivity, MechanismMember, PlannedActivity)
+from casework.models import (
+    ActionPlan,
+    ActivityFile,
+    Appreciation,
+    Event,
+    Mechanism,
+    MechanismActivity,
+    MechanismMember,
+    PlannedActivity,
+)
 from casework.services import action_plans, mechanisms
-from casework.timeutil import local_today
 from tests import filesamples as samples
 from tests.mechanism_factories import plan_input, planned_input
 
 from .pages import submit, text
 
-TODAY = local_today()
-
 
 def day(offset: int) -> str:
-    return (TODAY + timedelta(days=offset)).isoformat()
+    return (local_today() + timedelta(days=offset)).isoformat()
 
 
 def events_of(kind: str) -> list[Event]:
@@ -50,7 +57,7 @@ def test_a_mediator_sets_up_the_mechanism_once(app, people, login):
     assert response.status_code == 302
     mechanism = db.session.scalar(select(Mechanism))
     assert mechanism.name == "Mécanisme endogène de Kola"
-    assert mechanism.set_up_on == TODAY - timedelta(days=300)
+    assert mechanism.set_up_on == local_today() - timedelta(days=300)
     assert [e.data["mechanism_id"] for e in events_of("mechanism.set_up")] == [mechanism.id]
     with pytest.raises(Exception, match="déjà mis en place|already set up"):
         mechanisms.set_up_mechanism(people.mediator, people.commune, name="Autre",
@@ -151,7 +158,7 @@ def test_an_incomplete_analysis_is_refused(app, people, make_mechanism, login, c
 def test_two_analyses_compare_side_by_side(app, people, make_mechanism, login):
     stage = make_mechanism()
     later = mechanisms.record_analysis(people.mediator, stage.mechanism, mechanisms.AnalysisInput(
-        analysed_on=TODAY, strengths=["membres  RESPECTÉS", "Registre des conflits tenu"],
+        analysed_on=local_today(), strengths=["membres  RESPECTÉS", "Registre des conflits tenu"],
         weaknesses=["Aucun registre"], opportunities=["Appui du projet PECIC"],
         threats=["Transhumance"], women=6, men=6))
     db.session.commit()
@@ -163,7 +170,7 @@ def test_two_analyses_compare_side_by_side(app, people, make_mechanism, login):
     page = text(login(people.mayor, app.test_client()).get(
         f"/mechanisms/{people.commune.code}/ffom/compare"))
     assert page.index(stage.analysis.analysed_on.strftime("%d/%m/%Y")) < page.index(
-        TODAY.strftime("%d/%m/%Y"))
+        local_today().strftime("%d/%m/%Y"))
     assert "Registre des conflits tenu" in page and "nouveau" in page
     assert "n'apparaît plus" in page
     assert "Présents le" in page and "6 femmes, 6 hommes" in page
@@ -291,7 +298,8 @@ def test_budget_spent_uses_the_actual_cost_else_the_budget_and_leaves_out_cancel
     action_plans.update_planned_activity(people.coordinator, dropped, planned_input(
         title="Radio", budget=90_000, status="cancelled"))
     action_plans.add_planned_activity(people.mediator, plan, planned_input(
-        title="Plaidoyer", kind="advocacy", budget=100_000, planned_on=TODAY + timedelta(5)))
+        title="Plaidoyer", kind="advocacy", budget=100_000,
+        planned_on=local_today() + timedelta(5)))
     db.session.commit()
     assert plan.budget_planned == 150_000 + 350_000 + 100_000
     assert plan.budget_spent == 150_000 + 325_000
@@ -439,7 +447,7 @@ def test_an_analysis_is_corrected_and_the_comparison_shows_it(app, people, make_
                                                               login):
     stage = make_mechanism()
     later = mechanisms.record_analysis(people.mediator, stage.mechanism, mechanisms.AnalysisInput(
-        analysed_on=TODAY, strengths=["Membres respectés"], weaknesses=["Aucun registre"],
+        analysed_on=local_today(), strengths=["Membres respectés"], weaknesses=["Aucun registre"],
         women=2, men=2))
     db.session.commit()
     client = login(people.mediator, app.test_client())
@@ -454,7 +462,7 @@ def test_an_analysis_is_corrected_and_the_comparison_shows_it(app, people, make_
     db.session.refresh(later)
     assert later.strengths == ["Membres respectés", "Registre tenu"]
     assert later.weaknesses == [] and (later.women, later.men) == (6, 5)
-    assert later.analysed_on == TODAY - timedelta(days=2)
+    assert later.analysed_on == local_today() - timedelta(days=2)
     event = events_of("mechanism.ffom_corrected")[-1]
     assert event.data["analysis_id"] == later.id
     assert event.data["items"]["strengths"] == 2 and event.data["items_before"]["weaknesses"] == 1
@@ -472,7 +480,7 @@ def test_a_correction_is_checked_like_a_new_analysis(app, people, make_mechanism
                       {**FFOM_FORM, "analysed_on": day(3)})
     assert response.status_code == 400
     db.session.refresh(stage.analysis)
-    assert stage.analysis.analysed_on == TODAY - timedelta(days=30)
+    assert stage.analysis.analysed_on == local_today() - timedelta(days=30)
 
 
 def test_a_stale_analysis_form_is_a_conflict(app, people, make_mechanism, make_user, login):
@@ -483,7 +491,7 @@ def test_a_stale_analysis_form_is_a_conflict(app, people, make_mechanism, make_u
     assert opened.status_code == 200
     other = make_user((people.commune, "mediator"))
     mechanisms.update_analysis(other, stage.analysis, mechanisms.AnalysisInput(
-        analysed_on=TODAY, strengths=["Changé ailleurs"], women=1, men=1))
+        analysed_on=local_today(), strengths=["Changé ailleurs"], women=1, men=1))
     db.session.commit()
     from .pages import hidden_fields
     response = client.post(url, data={**hidden_fields(opened.get_data(as_text=True)),
@@ -513,7 +521,7 @@ def test_an_activity_is_corrected_its_cost_and_appreciations_kept(app, people, m
     assert response.status_code == 302
     activity = db.session.get(MechanismActivity, stage.activity.id)
     assert (activity.kind, activity.place, activity.women) == ("training", "Mairie de Kola", 30)
-    assert activity.held_on == TODAY - timedelta(days=3)
+    assert activity.held_on == local_today() - timedelta(days=3)
     assert activity.planned_id == stage.item.id  # the plan's activity stays the same
     assert db.session.get(PlannedActivity, stage.item.id).actual_cost == 120_000
     assert [(a.rating, a.comment) for a in activity.appreciations] == [(4, "Bonne séance.")]
@@ -571,3 +579,48 @@ def test_a_stale_activity_form_is_a_conflict(app, people, make_mechanism, make_u
         place="Changé ailleurs", actual_cost=99_000))  # only the plan activity's cost
     db.session.commit()
     assert stage.activity.version > version  # a form opened before gets a 409 too
+
+
+def test_an_advocacy_session_records_what_the_programme_report_counts(app, people,
+                                                                      make_mechanism, login):
+    """The partner, the women's group, the outcome in the PDSEC and the authorities present
+    (by role and sex, never named), kept when the activity is corrected."""
+    from casework.models import Partner
+    stage = make_mechanism()
+    arga = Partner(code="ARGA", name="ARGA-Mali")
+    db.session.add(arga)
+    db.session.commit()
+    client = login(people.mediator, app.test_client())
+    code = people.commune.code
+    response = submit(client, f"/mechanisms/{code}/activities/new", {
+        **ACTIVITY_FORM, "held_on": day(-2), "kind": "advocacy", "partner_id": str(arga.id),
+        "women_groups": "y", "advocacy_outcome": "partly",
+        "advocacy_document": "PDSEC 2026, volet social", "authorities_mayor_M": "1",
+        "authorities_councillor_F": "2"})
+    assert response.status_code == 302
+    activity = db.session.scalar(select(MechanismActivity).where(
+        MechanismActivity.kind == "advocacy").order_by(MechanismActivity.id.desc()))
+    assert (activity.partner_id, activity.women_groups, activity.advocacy_outcome) == (
+        arga.id, True, "partly")
+    assert sorted((a.role, a.sex) for a in activity.authorities) == [
+        ("councillor", "F"), ("councillor", "F"), ("mayor", "M")]
+    page = text(client.get(response.headers["Location"]))
+    assert "ARGA" in page and "Pris en compte en partie dans le PDSEC" in page
+    assert "Conseiller communal (Femme), Conseiller communal (Femme)" in page
+    url = f"/mechanisms/{code}/activities/{activity.id}/edit"
+    form = client.get(url).get_data(as_text=True)  # the correction opens filled with them
+    assert re.search(r'name="authorities_councillor_F"[^>]*value="2"', form)
+    assert re.search(rf'<option selected value="{arga.id}"|<option value="{arga.id}" selected',
+                     form)
+    assert submit(client, url, {**ACTIVITY_FORM, "held_on": day(-2), "kind": "advocacy",
+                                "place": "Mairie", "partner_id": str(arga.id),
+                                "authorities_mayor_M": "1",
+                                "authorities_councillor_F": "1"}).status_code == 302
+    db.session.refresh(activity)
+    assert activity.place == "Mairie" and activity.partner_id == arga.id
+    assert sorted((a.role, a.sex) for a in activity.authorities) == [
+        ("councillor", "F"), ("mayor", "M")]
+    refused = submit(client, f"/mechanisms/{code}/activities/new", {
+        **ACTIVITY_FORM, "held_on": day(-2), "kind": "training", "advocacy_outcome": "yes"})
+    assert refused.status_code == 400
+    assert stage.activity.partner_id is None

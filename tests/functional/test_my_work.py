@@ -1,70 +1,343 @@
-"""'Mon travail': what waits for each person, and nothing that is not theirs."""
+"""'Mon travail': what waits for each person, why, since when, one tap from where to do it; gone
+once done; and nothing that is not theirs. One row of SITUATIONS per kind of wait."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Callable
 
+import pytest
+from markupsafe import escape
+
+from casework.clock import clock_at, local_today, utcnow
 from casework.extensions import db
-from casework.models import clock_at, utcnow
-from casework.services import steps
+from casework.intake import jobs
+from casework.models import Event, ImportJob, IntakeRecord, Notification
+from casework.queries.worklist import SOURCES, my_work, waiting_counts
+from casework.services import (
+    cases,
+    mechanism_activities,
+    signoffs,
+    steps,
+    team,
+    transitions,
+    two_factor,
+    verification,
+)
+from casework.services.transitions import TransitionInput
+from tests.dates import typed
+from tests.factories import TOTP_SECRET, advance, case_input, step_input
+from tests.intake.samples import as_csv, submission
 
-from tests.factories import advance, step_input
-
-from .pages import text
-
-
-def my_work(app, login, user):
-    return text(login(user, app.test_client()).get("/"))
-
-
-def test_a_case_without_a_team_waits_for_the_communes_mediators(app, login, people, elsewhere,
-                                                                make_case):
-    case = make_case()
-    assert "Dossiers signalés sans équipe" in my_work(app, login, people.mediator)
-    assert case.reference in my_work(app, login, people.mediator)
-    assert case.reference in my_work(app, login, people.coordinator)
-    assert case.reference not in my_work(app, login, elsewhere.mediator)
-
-
-def test_cases_past_their_time_limit(app, login, people, make_case):
-    with clock_at(utcnow() - timedelta(days=70)):
-        late = make_case("in_mediation")
-    recent = make_case("in_mediation")
-    page = my_work(app, login, people.coordinator)
-    assert "Dossiers en retard sur leur délai" in page
-    assert late.reference in page
-    assert recent.reference not in page.split("Dossiers en retard sur leur délai")[1]
+REJECTION = "Le chef de village de Kola n'a pas été consulté."
+EVERYONE = ("mediator", "other_mediator", "mayor", "chief", "coordinator", "admin", "foreign")
 
 
-def test_a_planned_next_step_shows_when_it_comes_near(app, login, people, make_case):
-    case = make_case("in_mediation")
-    soon = make_case("in_mediation")
-    steps.log_step(people.mediator, case, step_input(
-        next_step="Réunir les chefs de famille", next_step_date=utcnow().date() + timedelta(30)))
-    steps.log_step(people.mediator, soon, step_input(
-        next_step="Visite du champ", next_step_date=utcnow().date() + timedelta(1)))
+@dataclass
+class World:
+    people: object
+    cast: dict
+    make_case: Callable
+    make_mechanism: Callable
+    made: object = None
+
+
+def _old(world, state, days):
+    with clock_at(utcnow() - timedelta(days=days)):
+        return world.make_case(state)
+
+
+def _refer(world):
+    transitions.fire(world.people.mediator, world.made, "refer",
+                     TransitionInput(referral_target="cofo"))
+
+
+def _both_sign(world):
+    advance(world.people, world.made, "mayor_approves")
+    advance(world.people, world.made, "chief_approves")
+
+
+def _rejected(world):
+    case = world.make_case("proposed")
+    signoffs.sign_off(world.people.chief, case.pending_proposal, "reject", REJECTION)
+    return case
+
+
+def _sms_report(world):
+    case = world.make_case("reported")
+    db.session.add(IntakeRecord(source="sms", external_id=f"sms-{case.id}", case_id=case.id,
+                                imported_by_id=world.people.mediator.id, to_verify=True))
+    return case
+
+
+def _verify(world):
+    verification.verify_report(world.people.mediator, world.made, verification.VerifiedReport(
+        village="Kola", conflict_type="land", description="Limite de champ contestée.",
+        parties=case_input().parties))
+
+
+def _step_planned(world):
+    case = world.make_case("in_mediation")
+    steps.log_step(world.people.mediator, case, step_input(
+        next_step="Visite du champ", next_step_date=local_today() + timedelta(days=1)))
+    return case
+
+
+def _failed_message(world):
+    case = world.make_case("reported")
+    db.session.add(Notification(user_id=world.people.mayor.id, case_id=case.id, channel="sms",
+                                kind="signoff_awaited", dedupe_key=f"test:{case.id}",
+                                subject="s", body="b", status="failed", attempts=6,
+                                next_attempt_at=utcnow(), last_error="gateway answered HTTP 500",
+                                created_at=utcnow()))
+    return case
+
+
+def _send_again(world):
+    from casework.services import notifications
+    notifications.send_failed_again(world.cast["admin"], world.people.mayor)
+
+
+def _coordinator_without_two_factor(world):
+    with clock_at(utcnow() - timedelta(days=10)):
+        return world.cast["new_coordinator"]()
+
+
+def _closed_name(world):
+    for _ in range(6):
+        db.session.add(Event(kind="auth.login_failed",
+                             data={"username": "kola.chef", "address": "127.0.0.9"}))
+    return None
+
+
+def _appreciate_all(world):
+    activity = world.made.activity
+    for signer in (world.people.mayor, world.people.chief):
+        mechanism_activities.save_appreciation(signer, activity, rating=4, comment="Utile.")
+
+
+def _taken_on(world):
+    world.make_case("in_mediation")
+    world.make_case("in_mediation")
+
+
+def _import(world, rows):
+    """A Kobo export imported by the commune's coordinator, as the import page does."""
+    job = jobs.start(world.people.coordinator, as_csv(rows), "export-kobo.csv", dry_run=False,
+                     total=len(rows))
+    db.session.flush()
+    jobs.run(job.id)
+    return db.session.get(ImportJob, job.id)
+
+
+def _row(world, uuid, commune=None):
+    return submission(commune or world.people.commune.code, uuid,
+                      **{"signalement/date_faits": typed(-3)})
+
+
+def _import_with_a_bad_row(world):
+    return _import(world, [_row(world, "good-1"), _row(world, "bad-2", commune="ZZZ")])
+
+
+def _import_again_corrected(world):
+    _import(world, [_row(world, "bad-2")])
+
+
+@dataclass
+class Situation:
+    name: str
+    source: str
+    make: Callable  # world -> the case (or the thing) that waits
+    who: set
+    says: str  # part of the reason shown, in French
+    link: Callable  # world -> the path the item opens
+    done: Callable  # world -> the work done; the item is gone for everyone
+
+
+def _case_path(suffix=""):
+    return lambda w: f"/cases/{w.made.reference}{suffix}"
+
+
+SITUATIONS = [
+    Situation("sign-off awaited", "signoff_awaited", lambda w: w.make_case("proposed"),
+              {"mayor", "chief"}, "attend votre signature",
+              lambda w: f"/cases/{w.made.reference}/proposals/"
+                        f"{w.made.pending_proposal.id}/sign-off", _both_sign),
+    Situation("agreement rejected", "proposal_rejected", _rejected, {"mediator"},
+              "Accord rejeté par", _case_path("/actions/resolve"),
+              lambda w: advance(w.people, w.made, "propose")),
+    Situation("reported without a team", "unassigned", lambda w: w.make_case("reported"),
+              {"mediator", "other_mediator", "coordinator"}, "Signalé sans équipe",
+              _case_path("/team"), lambda w: advance(w.people, w.made, "assign")),
+    Situation("SMS report to check", "report_to_verify", _sms_report,
+              {"mediator", "other_mediator", "coordinator"}, "Signalé par SMS",
+              _case_path("/verify"), _verify),
+    Situation("past its time limit", "past_time_limit",
+              lambda w: _old(w, "in_mediation", 70), {"mediator", "coordinator"},
+              "Délai dépassé", _case_path(), _refer),
+    Situation("near its time limit", "near_time_limit",
+              lambda w: _old(w, "in_mediation", 50), {"mediator"}, "son délai tombe le",
+              _case_path(), _refer),
+    Situation("no step for weeks", "idle", lambda w: _old(w, "in_mediation", 20),
+              {"mediator"}, "Aucune étape consignée depuis", _case_path("/steps/new"),
+              lambda w: advance(w.people, w.made, "step")),
+    Situation("next step planned", "step_planned", _step_planned, {"mediator"},
+              "Prochaine étape prévue le", _case_path("/steps/new"),
+              lambda w: steps.log_step(w.people.mediator, w.made, step_input())),
+    Situation("follow-up visit due", "follow_up_due", lambda w: _old(w, "resolved", 28),
+              {"mediator"}, "Visite à 30 jours", _case_path("/follow-ups/new"),
+              lambda w: advance(w.people, w.made, "visit_30")),
+    Situation("agreement long unsigned", "signoff_late", lambda w: _old(w, "proposed", 8),
+              {"coordinator"}, "toujours en attente de", _case_path(), _both_sign),
+    Situation("activity to appreciate", "activity_to_appreciate",
+              lambda w: w.make_mechanism(), {"mayor", "chief"}, "Activité tenue le",
+              lambda w: f"/mechanisms/{w.people.commune.code}/activities/"
+                        f"{w.made.activity.id}/appreciation", _appreciate_all),
+    Situation("commune below its target", "commune_below_target", lambda w: None,
+              {"coordinator"}, "0 sur 2 conflits pris en charge",
+              lambda w: f"/dashboard?commune={w.people.commune.id}", _taken_on),
+    Situation("message not sent", "message_failed", _failed_message, {"coordinator", "admin"},
+              "n&#39;a pas pu être envoyé", lambda w: None, _send_again),
+    Situation("import with rejected rows", "import_rejected_rows", _import_with_a_bad_row,
+              {"coordinator"}, "1 ligne de ce fichier a été rejetée",
+              lambda w: f"/intake/kobo/imports/{w.made.id}", _import_again_corrected),
+    Situation("two-factor set-up overdue", "two_factor_overdue",
+              _coordinator_without_two_factor, {"admin"}, "pas mise en place depuis",
+              lambda w: f"/admin/users/{w.made.id}",
+              lambda w: two_factor.enrol_with_known_secret(w.made, TOTP_SECRET)),
+]
+
+
+def section(page: str, source: str) -> str:
+    found = re.search(rf'<section class="waiting-{source}">(.*?)</section>', page, re.S)
+    return found.group(1) if found else ""
+
+
+@pytest.fixture
+def world(people, cast, make_case, make_mechanism, make_user):
+    cast = dict(cast)
+    cast["foreign"] = cast["foreign_mediator"]
+    cast["new_coordinator"] = lambda: make_user((people.commune, "coordinator"),
+                                                enrolled=False)
+    return World(people, cast, make_case, make_mechanism)
+
+
+def page_of(app, login, world, role) -> str:
+    user = getattr(world.people, role, None) or world.cast[role]
+    return login(user, app.test_client()).get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("situation", SITUATIONS, ids=[s.name for s in SITUATIONS])
+def test_each_wait_shows_to_whom_it_falls_with_its_reason_and_link_until_done(
+        app, login, world, situation):
+    world.made = situation.make(world)
     db.session.commit()
-    page = my_work(app, login, people.mediator)
-    due = page.split("Étapes de médiation à venir")[1]
-    assert soon.reference in due and "Visite du champ" in due
-    assert case.reference not in due
-
-
-def test_follow_up_visits_show_when_due(app, login, people, make_case):
-    with clock_at(utcnow() - timedelta(days=28)):
-        due = make_case("resolved")
-    fresh = make_case("resolved")
-    page = my_work(app, login, people.mediator).split("Visites de suivi à faire")[1]
-    assert due.reference in page and "Visite à 30 jours" in page
-    assert fresh.reference not in page
-
-
-def test_a_mayor_has_nothing_but_sign_offs_to_do(app, login, people, make_case):
-    case = make_case("in_mediation")
-    advance(people, case, "step")
-    advance(people, case, "propose")
+    for role in EVERYONE:
+        shown = section(page_of(app, login, world, role), situation.source)
+        if role not in situation.who:
+            assert not shown, (role, "should not see it")
+            continue
+        assert situation.says in shown, (role, shown)
+        link = situation.link(world)
+        if link:
+            assert f'href="{escape(link)}' in shown, (role, link, shown)
+        reference = getattr(world.made, "reference", None)
+        if reference:
+            assert reference in shown
+        assert "Depuis le" in shown or situation.source == "commune_below_target"
+    situation.done(world)
     db.session.commit()
-    page = my_work(app, login, people.mayor)
-    assert "Signatures qui m'attendent" in page and case.reference in page
-    assert "Signaler un conflit" not in page
+    for role in EVERYONE:
+        assert not section(page_of(app, login, world, role), situation.source), role
 
 
-def test_nothing_waits(app, login, people):
-    assert "Rien ne vous attend pour le moment." in my_work(app, login, people.chief)
+def test_every_source_has_a_row_here_or_its_own_test():
+    covered = {s.source for s in SITUATIONS} | {"sign_in_closed", "workflow_version_missing"}
+    assert covered == set(SOURCES)
+
+
+def test_a_name_closed_by_throttling_waits_for_the_administrator(app, login, world):
+    _closed_name(world)
+    db.session.commit()
+    shown = section(page_of(app, login, world, "admin"), "sign_in_closed")
+    assert "kola.chef" in shown and "Connexion fermée" in shown
+    with clock_at(utcnow() + timedelta(minutes=16)):  # the wait is over: sign-in opens again
+        assert not section(page_of(app, login, world, "admin"), "sign_in_closed")
+
+
+def test_cases_on_a_workflow_version_not_loaded_wait_for_the_administrator(app, login, world):
+    case = world.make_case("reported")
+    case.workflow_version = 99
+    db.session.commit()
+    shown = section(page_of(app, login, world, "admin"), "workflow_version_missing")
+    assert "mediation v99" in shown and 'href="/admin/workflows"' in shown
+
+
+def test_the_rejection_comment_shows_to_the_team(app, login, world):
+    world.made = _rejected(world)
+    db.session.commit()
+    shown = section(page_of(app, login, world, "mediator"), "proposal_rejected")
+    assert escape(REJECTION) in shown
+
+
+def test_the_true_count_and_a_link_to_all_of_them(app, login, world, monkeypatch):
+    """More than the page shows: the heading gives the true count and links to the case list
+    filtered on that kind, which lists them all."""
+    from casework.queries import worklist
+    monkeypatch.setattr(worklist, "SHOWN", 2)
+    made = [world.make_case("reported") for _ in range(3)]
+    work = my_work(world.people.mediator, shown=2)
+    unassigned = work.section("unassigned")
+    assert unassigned.count == 3 and len(unassigned.items) == 2
+    assert unassigned.more_url == "/cases?waiting=unassigned"
+    client = login(world.people.mediator, app.test_client())
+    page = client.get("/").get_data(as_text=True)
+    assert "Voir les 3" in section(page, "unassigned")
+    listed = client.get("/cases?waiting=unassigned").get_data(as_text=True)
+    assert all(case.reference in listed for case in made)
+    assert "3 dossiers" in listed
+
+
+def test_the_menu_counts_every_item_of_the_page(app, login, world):
+    world.make_case("reported")  # without a team: counted in the mediator's badge now
+    _old(world, "in_mediation", 70)
+    counts = waiting_counts(world.people.mediator)
+    assert counts["unassigned"] == 1 and counts["past_time_limit"] == 1
+    page = login(world.people.mediator, app.test_client()).get("/cases").get_data(as_text=True)
+    assert f"Mon travail ({sum(counts.values())})" in page
+
+
+def test_a_confidential_case_without_a_team_waits_for_the_coordination_only(app, login, world):
+    case = world.make_case("reported", conflict_type="gbv")
+    assert case.reference in section(page_of(app, login, world, "coordinator"), "unassigned")
+    assert case.reference not in page_of(app, login, world, "mediator")
+
+
+def test_nothing_waits(app, login, world):
+    page = page_of(app, login, world, "chief")
+    assert "Rien ne vous attend pour le moment." in page
+
+
+def test_reporting_stays_one_tap_away(app, login, world):
+    assert "Signaler un conflit" in page_of(app, login, world, "mediator")
+    assert "Signaler un conflit" not in page_of(app, login, world, "mayor")
+
+
+def test_the_chief_is_told_what_the_rejection_did(app, login, world):
+    case = world.make_case("proposed")
+    client = login(world.people.chief, app.test_client())
+    answer = client.post(f"/cases/{case.reference}/proposals/{case.pending_proposal.id}/sign-off",
+                         data={"decision": "reject", "comment": REJECTION,
+                               "version": case.version}, follow_redirects=True)
+    assert "Vous avez rejeté l&#39;accord ; l&#39;équipe est prévenue" in answer.get_data(
+        as_text=True)
+
+
+def test_reporting_a_case_is_not_what_waits(world):
+    """A case that someone else is already mediating is not the other mediators' work."""
+    case = cases.report_case(world.people.mediator, world.people.commune, case_input())
+    team.assign_team(world.people.mediator, case, [world.people.mediator.id])
+    transitions.fire(world.people.mediator, case, "start_mediation")
+    db.session.commit()
+    assert not waiting_counts(world.cast["other_mediator"]).get("unassigned")

@@ -5,7 +5,6 @@ import pytest
 from casework.extensions import db
 from casework.services import steps, team, transitions
 from casework.services.transitions import TransitionInput
-
 from tests.factories import advance, step_input
 
 from .pages import hidden_fields, submit, text

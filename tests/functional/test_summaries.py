@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import func, select
 
 from casework.access import in_communes
+from casework.clock import clock_at
 from casework.extensions import db
-from casework.models import Case, MediationStep, ParticipationMonth, clock_at
+from casework.models import Case, MediationStep, ParticipationMonth
 from casework.queries import dashboard, figures
 from casework.queries.filters import CaseFilters
 

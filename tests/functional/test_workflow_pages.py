@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from casework.workflow import engine
+from casework.workflow_registry import engine
 
 from .pages import text
 

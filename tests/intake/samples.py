@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 
 from openpyxl import Workbook
 
@@ -17,7 +18,9 @@ def submission(commune: str, uuid: str, **changes) -> dict:
         "signalement/village": "Sɛnou",
         "signalement/type_conflit": "farmer_herder",
         "signalement/date_faits": "2026-11-18",
-        "signalement/description": "Les bœufs de Hamadoun ont mangé le mil du champ de Ɲɛlɛ.",
+        # Each submission its own facts: alike ones are not imported twice (test_duplicates).
+        "signalement/description": f"Les bœufs de Hamadoun ont mangé le mil du champ de Ɲɛlɛ "
+                                   f"(fiche {uuid}).",
         "signalement/violence": "oui",
         "signalement/blesses": "2",
         "signalement/deces": "0",
@@ -98,3 +101,21 @@ def as_json(rows: list[dict]) -> bytes:
         results.append(record)
     return json.dumps({"count": len(results), "next": None, "previous": None,
                        "results": results}, ensure_ascii=False).encode()
+
+
+def xlsx_bomb(megabytes: int = 10) -> bytes:
+    """An export whose sheet inflates a thousand times: a few kilobytes that would be
+    `megabytes` of rows once decompressed."""
+    row = ("<row>" + "".join(f'<c t="inlineStr"><is><t>{"x" * 90}</t></is></c>'
+                             for _ in range(10)) + "</row>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(as_xlsx([submission("KLA", "bomb-1")]))) as source, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as bomb:
+        for info in source.infolist():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                bomb.writestr(info, source.read(info))
+        bomb.writestr("xl/worksheets/sheet1.xml", (
+            b'<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+            b'spreadsheetml/2006/main"><sheetData>' + row * (megabytes * 1024 * 1024 // len(row))
+            + b"</sheetData></worksheet>"))
+    return out.getvalue()

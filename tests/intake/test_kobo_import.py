@@ -1,18 +1,22 @@
 """Importing KoboToolbox / ODK submissions: every file shape, once only, row by row."""
 from __future__ import annotations
 
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import func, select
 
+from casework.clock import local_today
 from casework.errors import InvalidInput
 from casework.extensions import db
 from casework.intake import files, kobo
 from casework.models import Case, Event, IntakeRecord, Party
-from casework.timeutil import local_today
+from casework.services import cases
+from casework.services.cases import PartyInput
+from tests.factories import case_input
 
-from .samples import as_csv, as_json, as_xlsx, submission
+from .samples import as_csv, as_json, as_xlsx, submission, xlsx_bomb
 
 FORMATS = {
     "csv with commas": lambda rows: as_csv(rows),
@@ -52,7 +56,7 @@ def test_each_file_shape_opens_reported_cases_that_say_where_they_came_from(peop
     assert (intake.source, intake.external_id, intake.submitted_by) == (
         "kobo", "a1b2c3d4-0001", "enqueteur_kola")
     assert intake.submitted_at == datetime(2026, 11, 20, 14, 3, 11, tzinfo=timezone.utc)
-    assert intake.imported_by_id == people.coordinator.id and not intake.to_verify
+    assert intake.imported_by_id == people.coordinator.id and intake.to_verify  # to check
     second = db.session.scalar(select(Case).where(Case.reference == report.created[1][1]))
     assert second.village == "Kɔnɔbougou" and len(second.parties) == 1
     reported = db.session.scalar(select(Event).where(Event.case_id == case.id,
@@ -77,7 +81,8 @@ def test_odk_central_headings_and_labels_instead_of_codes(people):
 
 def test_importing_the_same_file_twice_creates_nothing_the_second_time(people):
     code = people.commune.code
-    data = as_csv([submission(code, "dup-1"), submission(code, "dup-2")])
+    data = as_csv([submission(code, "dup-1"),
+                   submission(code, "dup-2", **{"signalement/village": "Kola"})])
     first = run(people.coordinator, data)
     db.session.commit()
     cases_after_first = count(Case)
@@ -107,7 +112,7 @@ def test_bad_rows_are_reported_in_french_with_their_row_while_good_rows_go_in(pe
         submission(code, "", **{"meta/instanceID": ""}),
         submission(elsewhere.commune.code, "bad-7"),
         submission(code, "bad-8", **{"signalement/blesses": "beaucoup"}),
-        submission(code, "ok-9"),
+        submission(code, "ok-9", **{"signalement/village": "Kola"}),
     ]
     report = run(people.coordinator, as_csv(rows, delimiter=";"))
     assert [row for row, _ in report.created] == [1, 9]
@@ -143,7 +148,8 @@ def test_a_row_that_fails_half_way_leaves_nothing_behind(people, monkeypatch):
     report = run(people.coordinator, as_csv([submission(code, "half-1"),
                                              submission(code, "half-2", **{
                                                  "signalement/village": "Ɲɔgɔn"}),
-                                             submission(code, "half-3")]))
+                                             submission(code, "half-3", **{
+                                                 "signalement/village": "Kola"})]))
     db.session.commit()
     assert [row for row, _ in report.created] == [1, 3]
     assert [r.row for r in report.rejected] == [2]
@@ -162,6 +168,41 @@ def test_an_unreadable_file_is_refused_before_any_row(people):
         files.read_submissions(b'{"count": 0}', "data.json")
 
 
+def test_a_zip_bomb_is_refused_before_it_is_inflated():
+    bomb = xlsx_bomb(10)
+    assert len(bomb) < 100_000
+    started = time.process_time()
+    with pytest.raises(InvalidInput) as refused:
+        files.read_submissions(bomb, "export.xlsx")
+    assert time.process_time() - started < 0.5
+    assert ("Ce fichier XLSX prendrait bien plus de place une fois décompressé qu'un tel export "
+            "(64 Mo au plus)") in str(refused.value.message)
+
+
+def test_an_xlsx_too_large_once_decompressed_is_refused(people, monkeypatch):
+    data = as_xlsx([submission(people.commune.code, f"big-{n}") for n in range(50)])
+    assert len(files.read_submissions(data, "export.xlsx")) == 50
+    monkeypatch.setattr(files, "MAX_XLSX_BYTES", 20_000)
+    with pytest.raises(InvalidInput, match="une fois décompressé"):
+        files.read_submissions(data, "export.xlsx")
+
+
+@pytest.mark.parametrize("shape", FORMATS)
+def test_a_file_over_the_row_limit_is_refused_whole(people, shape):
+    rows = [submission(people.commune.code, f"lim-{n}") for n in range(6)]
+    assert len(files.read_submissions(FORMATS[shape](rows[:5]), "export", max_rows=5)) == 5
+    with pytest.raises(InvalidInput) as refused:
+        files.read_submissions(FORMATS[shape](rows), "export", max_rows=5)
+    assert "Ce fichier contient plus de 5 soumissions" in str(refused.value.message)
+
+
+def test_blank_rows_are_skipped_but_not_without_end(people):
+    data = as_csv([submission(people.commune.code, "blank-1")]) + b",,,\n" * 1000
+    assert [n for n, _ in files.read_submissions(data, "export.csv")] == [1]
+    with pytest.raises(InvalidInput, match="plus de"):
+        files.read_submissions(data + b",,,\n", "export.csv")
+
+
 def test_the_import_is_one_event_with_counts_and_no_names(people):
     run(people.coordinator, as_csv([submission(people.commune.code, "ev-1"),
                                     submission("ZZZ", "ev-2")]))
@@ -170,3 +211,50 @@ def test_the_import_is_one_event_with_counts_and_no_names(people):
     assert {k: event.data[k] for k in ("created", "already", "rejected")} == {
         "created": 1, "already": 0, "rejected": 1}
     assert "Ŋɔnɔ" not in str(event.data)
+
+
+def test_control_characters_of_a_submission_are_removed_not_refused(people):
+    """Nobody can retype a submission already sent: its control characters go, the rest stays
+    (in NFC)."""
+    row = submission(people.commune.code, "a1b2c3d4-ctrl", **{
+        "signalement/village": "Ko\x01la\x1b", "declarant/nom": "Fatoumata\x0b Dɔnbe\u0301lɛ",
+        "parties/partie_1/nom": "Famille\x85 Ŋɔnɔ"})
+    report = run(people.coordinator, as_json([row]))
+    assert not report.rejected
+    case = db.session.scalar(select(Case).where(Case.reference == report.created[0][1]))
+    assert (case.village, case.reporter_name, case.parties[0].name) == (
+        "Kola", "Fatoumata Dɔnbélɛ", "Famille Ŋɔnɔ")
+
+
+def test_a_row_like_a_case_just_reported_is_not_imported_twice(people, make_case):
+    """The same conflict, reported with the intake form a short while ago (same village and
+    parties): the row is told with the reference, not imported as a second case."""
+    code = people.commune.code
+    earlier = cases.report_case(people.mediator, people.commune, case_input(
+        village="Sɛnou", parties=[PartyInput("famille ŋɔnɔ", "M", "adult"),
+                                  PartyInput("Hamadoun  N'Diaye", "M", "youth")]))
+    report = run(people.coordinator, as_csv([submission(code, "alike-1"),
+                                             submission(code, "other-2", **{
+                                                 "signalement/village": "Kola"})]))
+    assert [row for row, _ in report.created] == [2]
+    assert [r.row for r in report.rejected] == [1]
+    assert f"Ce conflit ressemble à {earlier.reference}" in report.rejected[0].reason
+
+
+def test_an_imported_case_is_dated_by_the_day_it_was_reported_in_the_field(people):
+    """Collected weeks before the import, it counts in the month it was reported, not in the
+    month of the import (a November report once showed 1 new case after 35 imported)."""
+    from casework.clock import utcnow
+
+    filled = (utcnow() - timedelta(days=40)).replace(microsecond=0)
+    rows = [(2, submission(people.commune.code, "uuid:field-date",
+                           start=(filled - timedelta(minutes=20)).isoformat(),
+                           end=filled.isoformat()))]
+    report = kobo.import_submissions(people.coordinator, rows)
+    case = db.session.scalar(select(Case).where(Case.reference == report.created[0][1]))
+    assert case.created_at == filled and case.status_changed_at == filled
+    later = [(2, submission(people.commune.code, "uuid:not-yet",
+                            start=(utcnow() + timedelta(days=3)).isoformat()))]
+    report = kobo.import_submissions(people.coordinator, later)
+    case = db.session.scalar(select(Case).where(Case.reference == report.created[0][1]))
+    assert case.created_at <= utcnow()  # a phone's clock ahead of time dates nothing ahead

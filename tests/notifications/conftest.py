@@ -17,8 +17,8 @@ import pytest
 import redis
 from aiosmtpd.controller import Controller
 
+from casework.clock import clock_at, utcnow
 from casework.extensions import db
-from casework.models import clock_at, utcnow
 from casework.services.cases import PartyInput
 
 # Names and facts that must never leave in a message (see test_no_identities.py).
@@ -95,7 +95,8 @@ def sms_gateway(app, monkeypatch):
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
+                              daemon=True)
     thread.start()
     gateway.url = f"http://127.0.0.1:{server.server_address[1]}/v1/sms"
     monkeypatch.setitem(app.config, "SMS_GATEWAY_URL", gateway.url)
@@ -129,10 +130,11 @@ def redis_queue(app, monkeypatch):
     key = f"palabre-test:{uuid.uuid4().hex}"
     monkeypatch.setitem(app.config, "REDIS_URL", url)
     monkeypatch.setitem(app.config, "NOTIFICATIONS_QUEUE_KEY", key)
+    monkeypatch.setitem(app.config, "KOBO_IMPORT_QUEUE_KEY", f"{key}:imports")
     try:
         yield client, key
     finally:
-        client.delete(key)
+        client.delete(key, f"{key}:imports")
         client.close()
 
 

@@ -4,8 +4,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from casework.clock import utcnow
 from casework.extensions import db
-from casework.models import Notification, utcnow
+from casework.models import Notification
 from casework.services import signoffs
 from casework.services.notifications import collect
 

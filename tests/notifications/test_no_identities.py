@@ -3,8 +3,9 @@ what to do. Checked on every message written, and the check itself is shown to r
 import pytest
 from sqlalchemy import select
 
+from casework.clock import utcnow
 from casework.extensions import db
-from casework.models import Notification, utcnow
+from casework.models import Notification
 from casework.notifications import messages
 from casework.services.notifications import collect
 
@@ -54,3 +55,25 @@ def test_a_refused_message_is_not_queued(reachable, secret_case, smtp_server, mo
     monkeypatch.setattr(messages, "_what_to_do", lambda *_args: (
         "Sujet", f"Les faits : {case.description}", "SMS"))
     assert collect(utcnow()) == []
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_nor_do_the_rejection_the_reminder_and_the_escalation(reachable, secret_case,
+                                                               smtp_server, sms_gateway,
+                                                               language):
+    from datetime import timedelta
+
+    from casework.services import signoffs
+    for person in (reachable.mediator, reachable.mayor, reachable.chief, reachable.coordinator):
+        person.language = language
+    waiting, rejected = secret_case("proposed"), secret_case("proposed")
+    signoffs.sign_off(reachable.chief, rejected.pending_proposal, "reject",
+                      f"{SECRET_NAMES[0]} n'a pas été entendue à Kola.")
+    collect(utcnow() + timedelta(days=8))
+    db.session.commit()
+    rows = list(db.session.scalars(select(Notification)))
+    assert {"proposal_rejected", "signoff_reminder", "signoff_escalated"} <= {r.kind for r in rows}
+    for row in rows:
+        text = f"{row.subject}\n{row.body}".lower()
+        assert not [secret for secret in SECRETS if secret.lower() in text], row.body
+        assert waiting.reference in row.body or rejected.reference in row.body

@@ -6,15 +6,15 @@ import pytest
 from flask_migrate import upgrade
 
 from casework import create_app
+from casework.clock import utcnow
 from casework.extensions import db
-from casework.models import Commune, utcnow
+from casework.models import Commune
 from casework.notifications import outbox
 from casework.services import accounts, cases
 from casework.services.notifications import collect
 from config import TestConfig
-
 from tests.databases import fresh_database
-from tests.factories import advance, case_input, Commune_People
+from tests.factories import Commune_People, advance, case_input
 
 from .conftest import Mailbox, free_port
 

@@ -1,10 +1,9 @@
 """The administrator records where a person's e-mails go; a malformed address is refused."""
 import pytest
 
+from casework.errors import InvalidInput
 from casework.extensions import db
 from casework.services import accounts
-from casework.errors import InvalidInput
-
 from tests.functional.pages import text
 
 

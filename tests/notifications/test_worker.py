@@ -1,13 +1,17 @@
 """The cron command and the Redis worker (the machine's Redis on 127.0.0.1:6379, a key of the
 test's own): each sends what waits, once; a message lost from Redis is found by the sweep."""
+import io
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from casework.clock import utcnow
 from casework.extensions import db
-from casework.models import Notification, utcnow
+from casework.models import ImportJob, IntakeRecord, Notification
 from casework.notifications import queue
 from casework.services.notifications import collect
+from tests.functional.pages import text
+from tests.intake.samples import as_csv, submission
 
 
 def statuses():
@@ -102,3 +106,24 @@ def test_the_worker_command_runs_once(app, reachable, secret_case, smtp_server, 
         args=["notifications-worker", "--once", "--block-seconds", "1"])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == "queued 2, sent 1, failed 0, retry later 0"
+
+
+def test_the_worker_runs_the_kobo_import_the_queue_names(app, people, login, client,
+                                                          redis_queue, no_channels,
+                                                          monkeypatch):
+    """With REDIS_URL the upload only queues the job; the worker runs it, chunk by chunk."""
+    redis_client, key = redis_queue
+    monkeypatch.setitem(app.config, "IMPORT_JOBS", "redis")
+    login(people.coordinator)
+    rows = [submission(people.commune.code, f"worker-{n}") for n in range(30)]
+    response = client.post("/intake/kobo", data={"file": (io.BytesIO(as_csv(rows)), "e.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 303
+    job = db.session.scalar(select(ImportJob))
+    assert (job.status, redis_client.lrange(f"{key}:imports", 0, -1)) == ("queued",
+                                                                         [str(job.id).encode()])
+    queue.work(max_iterations=2, block_seconds=1, sweep_seconds=3600)
+    db.session.refresh(job)
+    assert (job.status, job.done, job.created) == ("done", 30, 30)
+    assert db.session.scalar(select(func.count()).select_from(IntakeRecord)) == 30
+    assert "30 dossiers créés" in text(client.get(response.headers["Location"]))

@@ -1,15 +1,15 @@
 """Attachments on their own: the name a file is shown under, and its type read from its bytes
 (images re-encoded without metadata, active or broken files refused)."""
 import io
+import time
 from urllib.parse import unquote
 
 import pytest
 from PIL import Image
 
 from casework.errors import InvalidInput
-from casework.files import content
+from casework.files import content, pdf
 from casework.files.names import ascii_name, content_disposition, display_name
-
 from tests import filesamples as samples
 
 PDF, JPEG, PNG = content.PDF, content.JPEG, content.PNG
@@ -80,6 +80,8 @@ def test_an_ascii_name_needs_no_utf8_form():
     (samples.png(mode="P"), PNG),
     (samples.png(mode="LA"), PNG),
     (samples.pdf_with_compressed(b"<< /Type /Font /Subtype /Type1 >>"), PDF),
+    (samples.pdf_clean(), PDF),
+    (samples.pdf_objects(b"/OpenAction << /S /GoTo /D [3 0 R /Fit] >>"), PDF),
 ])
 def test_accepted_types_are_read_from_the_content(data, kind):
     assert content.clean(data).content_type == kind
@@ -94,29 +96,60 @@ REFUSED = {
     "pdf-late-header": (b"\n" + samples.pdf(), "n'est pas accepté"),
     "empty": (b"", "vide"),
     "javascript": (samples.pdf(b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), "script"),
-    "launch": (samples.pdf(b"/OpenAction << /S /Launch /F (cmd.exe) >>"), "script"),
-    "embedded": (samples.pdf(b"/Names << /EmbeddedFiles 5 0 R >>"), "script"),
+    "launch": (samples.pdf(b"/OpenAction << /S /Launch /F (cmd.exe) >>"), "programme"),
     "escaped-name": (samples.pdf(b"/AA << /S /J#61vaScript >>"), "script"),
     "compressed-js": (samples.pdf_with_compressed(b"<< /S /JS /JS (x) >>"), "script"),
-    "encrypted": (samples.pdf(b"/Encrypt 9 0 R"), "chiffré"),
-    "encrypted-escaped": (samples.pdf(b"/Encr#79pt 9 0 R"), "chiffré"),
+    "hex-and-flate": (samples.pdf_objects(b"/OpenAction 5 0 R", packed={5: samples.JS_ACTION},
+                                          encoding="hex+flate"), "script"),
+    "open-action-to-a-website": (samples.pdf_objects(
+        b"/OpenAction << /S /URI /URI (https://evil.example/ping) >>"), "(OpenAction)"),
+    "encrypted": (samples.pdf_encrypted(), "chiffré"),
+    "not-a-pdf-inside": (b"%PDF-1.4 this is not a PDF at all", "abîmé"),
     "html-in-png-header": (b"\x89PNG\r\n\x1a\n" + samples.HTML, "abîmée"),
     "truncated-jpeg": (samples.jpeg_with_gps((400, 300))[:-1500], "abîmée"),
     "jpeg-header-only": (b"\xff\xd8\xff\xe0" + b"\x00" * 32, "abîmée"),
     "bomb": (samples.png_bomb(30_000, 30_000), "trop grande"),
     "over-our-limit": (samples.png_bomb(8_000, 8_000), "trop grande"),
+    **{name: (build, f"Ce PDF contient {what}") for name, (build, what)
+       in samples.HOSTILE_PDFS.items()},
 }
 
 
 @pytest.mark.parametrize("case", REFUSED)
 def test_refused_files_say_why(case):
     data, reason = REFUSED[case]
+    data = data() if callable(data) else data
     with pytest.raises(InvalidInput) as refused:
         content.clean(data)
     assert refused.value.field == "file"
     assert reason in str(refused.value.message)
     if reason in ("n'est pas accepté", "vide"):  # what is accepted, named
         assert "Envoyez un PDF, une photo JPEG ou une image PNG." in str(refused.value.message)
+
+
+def test_a_pdf_too_complex_to_check_in_the_limits_is_refused(monkeypatch):
+    monkeypatch.setattr(pdf, "MAX_OBJECTS", 2)
+    with pytest.raises(InvalidInput, match="trop complexe"):
+        content.clean(samples.pdf_clean())
+    monkeypatch.setattr(pdf, "MAX_OBJECTS", 100_000)
+    monkeypatch.setattr(pdf, "MEMORY_BYTES", 16 * 1024 * 1024)  # the scanner dies at its limit
+    with pytest.raises(InvalidInput, match="trop complexe"):
+        content.clean(samples.pdf_clean())
+
+
+def test_a_49_megapixel_png_is_refused_from_its_header_before_any_decoding():
+    data = samples.png_flat(7000, 7000)
+    assert len(data) < 200_000
+    started = time.process_time()
+    with pytest.raises(InvalidInput) as refused:
+        content.clean(data)
+    assert time.process_time() - started < 0.2  # decoding it took seconds and 360 MB
+    assert "Cette image est trop grande (24 mégapixels au plus)" in str(refused.value.message)
+
+
+def test_a_flat_png_under_the_limit_is_kept_whole():
+    stored = content.clean(samples.png_flat(640, 480)).data
+    assert Image.open(io.BytesIO(stored)).size == (640, 480)
 
 
 def test_a_pdf_is_stored_as_it_came():

@@ -1,7 +1,7 @@
 """The demo data: loads once, covers every state, replays, stays in the past; its accounts work."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pyotp
@@ -9,16 +9,15 @@ import pytest
 from sqlalchemy import select
 
 from casework import access
+from casework.clock import local_today, utcnow
 from casework.demo import COMMUNES, PASSWORD, SCENARIOS, DemoAlreadyLoaded, load_demo
 from casework.demo.people import DEMO_TOTP_SECRET
 from casework.extensions import db
-from casework.models import (Case, Commune, Event, FollowUp, MediationStep, Proposal, SignOff,
-                             User)
+from casework.models import Case, Commune, Event, FollowUp, MediationStep, Proposal, SignOff, User
+from casework.queries.milestones import milestones, open_milestones
 from casework.services import accounts
-from casework.services.followups import milestones, open_milestones
 from casework.vocabulary import CONFLICT_TYPES, GBV
-from casework.workflow import engine
-
+from casework.workflow_registry import engine
 from tests.invariants import database_problems
 
 CODES = {c.code for c in COMMUNES}
@@ -92,7 +91,7 @@ def test_the_gbv_case_is_confidential_referred_and_hidden_from_the_mayor(demo):
 
 def test_every_demo_account_signs_in_with_the_demo_password(demo):
     users = list(db.session.scalars(select(User).order_by(User.username)))
-    assert len(users) == 3 * len(COMMUNES) + 2
+    assert len(users) == 3 * len(COMMUNES) + 3  # and the coordinator, admin and donor
     for account in users:
         assert account.is_demo and not account.must_change_password, account.username
         assert accounts.authenticate(account.username, PASSWORD) is account
@@ -107,7 +106,7 @@ def test_the_demo_coordinator_and_administrator_sign_in_with_the_published_code(
         client = app.test_client()
         response = client.post("/login", data={"username": username, "password": PASSWORD})
         assert response.headers["Location"] == "/login/code"
-        code = pyotp.TOTP(DEMO_TOTP_SECRET).now()  # what the README says to run
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).at(utcnow())  # the README's `.now()`, at our clock
         assert client.post("/login/code", data={"code": code}).headers["Location"] == "/"
         assert client.get("/").status_code == 200
     assert not user("mediateur.bougouni").has_two_factor
@@ -146,7 +145,7 @@ def test_an_existing_demo_commune_alone_blocks_the_load(make_commune):
 
 
 def test_nothing_is_dated_in_the_future(demo):
-    now = datetime.now(timezone.utc)
+    now = utcnow()
     today = now.date()
     moments = [value for model, columns in (
         (Case, ("created_at", "updated_at", "status_changed_at")),
@@ -199,7 +198,7 @@ def test_some_cases_are_past_their_time_limit_and_some_visits_are_due_soon(demo)
             if workflow.state(c.status).sla_days is not None
             and c.days_in_state() > workflow.state(c.status).sla_days}
     assert {"reported", "in_mediation"} <= late
-    today = datetime.now(timezone.utc).date()
+    today = local_today()
     due = [m.due for c in demo_cases() if c.status == "resolved" for m in milestones(c)
            if m.visit is None]
     assert any(today <= d <= today + timedelta(days=14) for d in due)
@@ -249,9 +248,33 @@ def test_each_plan_supports_two_distinct_conflicts_of_its_commune(demo):
 
 def test_the_mechanisms_are_dated_in_the_past(demo):
     from casework.models import Appreciation, FfomAnalysis, MechanismActivity
-    today = datetime.now(timezone.utc).date()
+    today = local_today()
     days = [a.analysed_on for a in db.session.scalars(select(FfomAnalysis))] + [
         a.held_on for a in db.session.scalars(select(MechanismActivity))]
     assert days and max(days) < today
     moments = [a.created_at for a in db.session.scalars(select(Appreciation))]
-    assert moments and max(moments) < datetime.now(timezone.utc)
+    assert moments and max(moments) < utcnow()
+
+
+def test_the_programme_report_of_the_demo_is_full(demo):
+    """The four partners credited, and every indicator of the last twelve months with a figure
+    in the donor's report (the report the demo donor, bailleur, opens)."""
+    from casework import logframe
+    from casework.models import Partner
+    from casework.queries import programme_report
+    from casework.queries.programme import Scope
+    donor = user("bailleur")
+    assert access.figures_only(donor) and access.requires_two_factor(donor)
+    assert {p.code for p in db.session.scalars(select(Partner))} == {
+        "AMSS", "ARGA", "CITRACO", "CLUEDUCA"}
+    today = local_today()
+    report = programme_report.build(logframe.current(), Scope(
+        frozenset(access.report_communes(donor)), today - timedelta(days=364), today))
+    assert len(report.communes) == len(COMMUNES)
+    empty = [s.indicator.code for s in report.sections
+             if not s.total.value.value and not s.total.value.at_least]
+    assert empty == []
+    by_partner = next(s for s in report.sections if s.indicator.figure == "activities_by_partner")
+    credited = {label for (key, label), cell in zip(by_partner.columns, by_partner.total.cells,
+                                                    strict=True) if cell.value}
+    assert {"AMSS", "ARGA", "CITRACO", "CLUEDUCA"} <= credited

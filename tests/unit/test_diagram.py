@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from workflows import Engine
-from workflows.diagram import WIDTH, draw
+from workflows.layout import WIDTH, draw
 
-from .test_engine import CONDITIONS, FORMS, ROLES, ACTIVITIES, new_engine
+from .test_engine import ACTIVITIES, CONDITIONS, FORMS, ROLES, new_engine
 
 pytestmark = pytest.mark.no_db
 

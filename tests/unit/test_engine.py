@@ -58,6 +58,10 @@ def test_the_shipped_definition_loads(mediation):
     assert {"reported", "in_mediation", "resolved", "followed_up", "closed", "referred",
             "not_admissible"} == set(mediation.states)
     assert mediation.state("resolved").follow_up_days == (30, 90)
+    in_mediation = mediation.state("in_mediation")
+    assert (in_mediation.sla_days, in_mediation.warn_days, in_mediation.idle_days) == (60, 45, 14)
+    resolve = mediation.transition("resolve")
+    assert (resolve.reminder_days, resolve.escalation_days) == (3, 7)
     assert mediation.title_for("fr") == "Médiation communautaire"
 
 
@@ -199,6 +203,20 @@ INVALID = [
      "leaves final state 'closed'"),
     ("unknown initial", lambda d: d.update(initial="nowhere"), "initial state 'nowhere'"),
     ("bad sla", lambda d: d["states"]["reported"].update(sla_days=-3), "sla_days"),
+    ("warning after the limit", lambda d: d["states"]["reported"].update(warn_days=15),
+     "warn_days must be fewer than the state's sla_days"),
+    ("warning without a limit", lambda d: d["states"]["resolved"].update(warn_days=5),
+     "warn_days must be fewer"),
+    ("bad idle days", lambda d: d["states"]["in_mediation"].update(idle_days=0), "idle_days"),
+    ("idle where no step is logged", lambda d: d["states"]["reported"].update(idle_days=5),
+     "idle_days needs a state that allows steps"),
+    ("reminder without sign-offs", lambda d: d["transitions"][0].update(reminder_days=3),
+     "reminder_days and escalation_days need signoffs"),
+    ("escalation before the reminder",
+     lambda d: d["transitions"][1].update(reminder_days=5, escalation_days=5),
+     "escalation_days must be more than reminder_days"),
+    ("reminder not a number", lambda d: d["transitions"][1].update(reminder_days="3"),
+     "reminder_days must be a whole number"),
     ("unknown form", lambda d: d["transitions"][0].update(form="essay"), "unknown form 'essay'"),
     ("automatic with roles", lambda d: d["transitions"][2].update(by=["mediator"]),
      "an automatic transition has no by"),
@@ -249,7 +267,7 @@ def test_versions_live_side_by_side(tmp_path):
     write(tmp_path, base_definition())
     v2 = base_definition()
     v2["version"] = 2
-    v2["states"]["in_mediation"]["sla_days"] = 45
+    v2["states"]["in_mediation"].update(sla_days=45, warn_days=30)
     write(tmp_path, v2, name="mediation.v2.yaml")
     engine = new_engine()
     engine.load_directory(tmp_path)

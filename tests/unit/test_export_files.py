@@ -22,9 +22,11 @@ def test_xlsx_keeps_formula_like_text_as_text_and_numbers_as_numbers():
     values = ["=1+1", "+1", "-1", "@A1", "\tx", "\rx", -3, "Kɔnɛ"]
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx([Table("T", ["h"] * 8, [values])])))
     row = list(book.worksheets[0].iter_rows(min_row=2))[0]
-    # XML reads a carriage return back as a line feed; the cell is text either way.
-    assert [c.value for c in row] == [v.replace("\r", "\n") if isinstance(v, str) else v
-                                      for v in values]
+    # A carriage return may come back as a line feed (it does unless openpyxl writes with
+    # lxml, which pikepdf brings in, and escapes it); the cell is text either way.
+    assert [c.value.replace("\r", "\n") if isinstance(c.value, str) else c.value
+            for c in row] == [v.replace("\r", "\n") if isinstance(v, str) else v
+                              for v in values]
     assert [c.data_type for c in row] == ["s"] * 6 + ["n", "s"]
 
 

@@ -1,19 +1,23 @@
 """The app refuses to start on a bad workflow definition or, in production, with demo accounts
 or without a secret key; the schema shipped by the migrations matches the models."""
+import hashlib
+import hmac
+import secrets
 from pathlib import Path
 
 import pytest
 import yaml
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-
 from flask_migrate import upgrade
 from sqlalchemy import select
 
 from casework import create_app
 from casework.extensions import db
+from casework.intake import sms
 from casework.models import User
 from config import ProductionConfig, TestConfig
+from tests.factories import OTHER_STRONG_KEY, STRONG_KEY
 from workflows import WorkflowDefinitionError
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "workflows" / "definitions"
@@ -46,6 +50,7 @@ def test_check_workflows_exits_1_with_the_problem(app, tmp_path):
     assert result.exit_code == 0 and "ok mediation v1" in result.output
 
 
+@pytest.mark.usefixtures("production_env")
 @pytest.mark.no_db
 def test_production_needs_a_secret_key(monkeypatch):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
@@ -53,6 +58,56 @@ def test_production_needs_a_secret_key(monkeypatch):
         create_app(ProductionConfig)
 
 
+@pytest.mark.usefixtures("production_env")
+@pytest.mark.no_db
+@pytest.mark.parametrize("key", ["a", "x" * 64, "a-secret-for-this-test-only",
+                                 "palabre-palabre-palabre-palabre-palabre", "0123456789" * 4])
+def test_production_refuses_a_weak_secret_key_and_says_how_to_make_one(monkeypatch, key):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", key)
+    with pytest.raises(RuntimeError, match="SECRET_KEY is too weak") as refused:
+        create_app(ProductionConfig)
+    assert "secrets.token_urlsafe(48)" in str(refused.value)
+
+
+@pytest.mark.usefixtures("production_env")
+@pytest.mark.no_db
+def test_production_starts_with_a_random_key(monkeypatch, tmp_path):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_urlsafe(48))
+    assert create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'k.db'}")
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", secrets.token_hex(32))  # openssl's
+    assert create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'k.db'}")
+
+
+@pytest.mark.usefixtures("production_env")
+@pytest.mark.no_db
+@pytest.mark.parametrize("gateway", ["SMS_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN"])
+def test_production_with_the_sms_webhook_open_needs_a_digest_key_of_its_own(monkeypatch,
+                                                                           tmp_path, gateway):
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", STRONG_KEY)
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    with pytest.raises(RuntimeError, match="PALABRE_SMS_DIGEST_KEY is not set"):
+        create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=url, **{gateway: "open"})
+    for weak, message in (("short", "too weak"), (STRONG_KEY, "must differ")):
+        with pytest.raises(RuntimeError, match=message):
+            create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=url, SMS_DIGEST_KEY=weak,
+                       **{gateway: "open"})
+    app = create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=url,
+                     SMS_DIGEST_KEY=OTHER_STRONG_KEY, **{gateway: "open"})
+    assert app.config["SMS_DIGEST_KEY"] == OTHER_STRONG_KEY
+
+
+def test_sender_digests_are_not_keyed_with_the_secret_key(app):
+    """Elsewhere than production a digest key is derived: knowing SECRET_KEY (or guessing a
+    weak one) is not enough to try every phone number against the event log."""
+    phone = "+22376123456"
+    with_secret_key = hmac.new(app.config["SECRET_KEY"].encode(), phone.encode(),
+                               hashlib.sha256).hexdigest()[:32]
+    assert app.config["SMS_DIGEST_KEY"] not in ("", None, app.config["SECRET_KEY"])
+    assert sms.sender_digest(phone) != with_secret_key
+    assert sms.sender_digest(phone) == sms.sender_digest(phone)
+
+
+@pytest.mark.usefixtures("production_env")
 @pytest.mark.no_db
 def test_production_refuses_to_start_while_demo_accounts_exist(tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'prod.db'}"
@@ -62,7 +117,7 @@ def test_production_refuses_to_start_while_demo_accounts_exist(tmp_path, monkeyp
         db.session.add(User(username="maire.demo", full_name="Demo", password_hash="x",
                             is_demo=True))
         db.session.commit()
-    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", "x" * 40)
+    monkeypatch.setattr(ProductionConfig, "SECRET_KEY", STRONG_KEY)
     with pytest.raises(RuntimeError, match="demo accounts"):
         create_app(ProductionConfig, SQLALCHEMY_DATABASE_URI=url)
     with setup_app.app_context():

@@ -4,20 +4,25 @@ from types import SimpleNamespace
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from hypothesis.stateful import (RuleBasedStateMachine, initialize, invariant, precondition,
-                                 rule, run_state_machine_as_test)
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
 from sqlalchemy import select
 
 from casework import access
+from casework.clock import local_today
 from casework.errors import CaseworkError
 from casework.extensions import db
 from casework.models import Commune, Event, User
 from casework.services import cases, followups, signoffs, steps, team, transitions
 from casework.services.followups import FollowUpInput
 from casework.services.transitions import TransitionInput
-from casework.timeutil import local_today
-from casework.workflow import workflow_of
-
+from casework.workflow_registry import workflow_of
 from tests.factories import PATHS, advance, case_input, step_input
 
 WHO = ("mediator", "mediator", "other_mediator", "mayor", "chief", "coordinator")

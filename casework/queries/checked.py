@@ -1,0 +1,21 @@
+"""THE rule of which cases the figures count: every case but the reports by SMS or
+KoboToolbox that nobody has checked yet, so that a flood of messages moves no figure and fills
+no list."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from ..models import Case, CaseStateEntry, IntakeRecord
+
+MEDIATION_STATE = "in_mediation"
+
+# What the figures count (the dashboard, the monthly report, their exports, the API's
+# dashboard) and the lists of what waits: every case but the reports by SMS or KoboToolbox
+# nobody has checked yet (services/verification.py). A report whose
+# mediation started counts, checked or not: it no longer can be (before the check was asked
+# first, some were not), and its team's work is real. Written on a case id, so that a figure
+# read from another table keeps to it without joining the cases.
+_MEDIATED = select(CaseStateEntry.id).where(CaseStateEntry.case_id == IntakeRecord.case_id,
+                                            CaseStateEntry.state == MEDIATION_STATE)
+TO_CHECK = select(IntakeRecord.case_id).where(IntakeRecord.to_verify.is_(True), ~_MEDIATED.exists())
+CHECKED = Case.id.not_in(TO_CHECK)

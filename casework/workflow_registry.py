@@ -1,0 +1,109 @@
+"""What casework registers with the workflow engine (conditions, forms, activities), and where
+the loaded engine and a case's workflow are found."""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from workflows import Engine, Workflow
+
+from .vocabulary import CASE_ROLES, GBV
+
+# Forms a transition may ask for (see casework/forms/transitions.py).
+TRANSITION_FORMS = ("agreement", "note", "reason", "referral")
+# What a state may let the team record (see `allows:` in the definitions).
+ACTIVITIES = ("steps", "follow_ups")
+
+
+def _visits_of_current_agreement(case):
+    agreement = case.current_agreement
+    if agreement is None:
+        return []
+    visits = [f for f in case.follow_ups if f.proposal_id == agreement.id]
+    return sorted(visits, key=lambda f: (f.visit_date, f.id or 0))
+
+
+def team_assigned(case, _workflow: Workflow) -> bool:
+    return bool(case.team)
+
+
+def step_logged(case, _workflow: Workflow) -> bool:
+    return bool(case.steps)
+
+
+def follow_ups_done(case, workflow: Workflow) -> bool:
+    due = set(workflow.state(case.status).follow_up_days)
+    done = {f.milestone_days for f in _visits_of_current_agreement(case)}
+    return due <= done
+
+
+def agreement_broken(case, _workflow: Workflow) -> bool:
+    visits = _visits_of_current_agreement(case)
+    return bool(visits) and visits[-1].outcome == "broken"
+
+
+def agreement_holds(case, workflow: Workflow) -> bool:
+    return bool(_visits_of_current_agreement(case)) and not agreement_broken(case, workflow)
+
+
+def gender_based_violence(case, _workflow: Workflow) -> bool:
+    return case.conflict_type == GBV
+
+
+CONDITIONS = {
+    "team_assigned": team_assigned,
+    "step_logged": step_logged,
+    "follow_ups_done": follow_ups_done,
+    "agreement_holds": agreement_holds,
+    "agreement_broken": agreement_broken,
+    "gender_based_violence": gender_based_violence,
+}
+
+
+# What a person reads when a transition waits for a condition.
+CONDITION_HINTS = {
+    "team_assigned": _l("a reconciliation team must be assigned"),
+    "step_logged": _l("at least one mediation step must be logged"),
+    "follow_ups_done": _l("the planned follow-up visits must be recorded"),
+    "agreement_holds": _l("the follow-up visits must find the agreement respected"),
+    "agreement_broken": _l("a follow-up visit finds the agreement broken"),
+    "not:gender_based_violence": _l("a case of gender-based violence is never mediated: "
+                                    "it can only be referred"),
+}
+
+
+def condition_hint(name: str):
+    return CONDITION_HINTS.get(name, name)
+
+
+def build_engine(directory: str) -> Engine:
+    """Load and validate every definition; WorkflowDefinitionError names file and problem."""
+    engine = Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=TRANSITION_FORMS,
+                    activities=ACTIVITIES)
+    engine.load_directory(directory)
+    return engine
+
+
+def engine() -> Engine:
+    return current_app.extensions["palabre.engine"]
+
+
+def workflow_of(case) -> Workflow:
+    return engine().get(case.workflow, case.workflow_version)
+
+
+def state_labels() -> dict[str, str]:
+    """Every state of every loaded workflow, with its label in the current language."""
+    from .i18n import locale_code
+    locale = locale_code()
+    labels: dict[str, str] = {}
+    for workflow in engine().workflows():
+        for name, state in workflow.states.items():
+            labels.setdefault(name, state.label(locale))
+    return labels
+
+
+def open_states() -> list[str]:
+    """States that are not final in any loaded workflow, in definition order."""
+    names: dict[str, None] = {}
+    for workflow in engine().workflows():
+        names.update((name, None) for name, state in workflow.states.items() if not state.final)
+    return list(names)
