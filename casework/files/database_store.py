@@ -67,7 +67,7 @@ def open_file(name: str) -> ChunkReader:
 
 
 def names() -> set[str]:
-    return set(db.session.scalars(select(distinct(FileChunk.stored_name))))
+    return set(db.session.scalars(select(FileChunk.stored_name).distinct()))
 
 
 def remove_orphans(known, dry_run: bool) -> int:

@@ -33,6 +33,7 @@ def directory() -> Path:
 def write(session: Session, name: str, data: bytes) -> None:
     """Write `data` under `name` (mode 0600): the bytes go to a temporary file in the same
     directory, then take their name with one os.replace, so a reader never sees half a file."""
+    session.connection()  # a transaction begun, so that its end is seen (below)
     folder = directory()
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=folder, prefix=_TEMPORARY)  # created 0600
