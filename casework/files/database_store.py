@@ -20,9 +20,11 @@ from ..models.file_chunk import CHUNK_BYTES
 
 
 def write(session: Session, name: str, data: bytes) -> None:
-    """Store `data` under `name`, one INSERT per chunk: no parameter is larger than a chunk."""
+    """Store `data` under `name`, one INSERT per chunk: no parameter is larger than a chunk.
+    On the session's connection, so in its transaction, without flushing the row being built."""
+    connection = session.connection()
     for seq, start in enumerate(range(0, max(len(data), 1), CHUNK_BYTES)):
-        session.execute(FileChunk.__table__.insert().values(
+        connection.execute(FileChunk.__table__.insert().values(
             stored_name=name, seq=seq, data=data[start:start + CHUNK_BYTES]))
 
 
