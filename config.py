@@ -75,6 +75,9 @@ class Config:
     KOBO_IMPORT_QUEUE_KEY = os.environ.get("KOBO_IMPORT_QUEUE_KEY", "palabre:imports")
     # How long a token of the JSON API (POST /api/v1/tokens) works, unless revoked before.
     API_TOKEN_DAYS = 30
+    # Where uploaded files live (casework/files/store.py): "directory", ATTACHMENTS_DIR on this
+    # server's disk, or "database", in the database itself, which every app server shares.
+    FILE_STORAGE = os.environ.get("PALABRE_FILE_STORAGE", "directory")
     # Files attached to cases: never under static/ (the app refuses to start otherwise), served
     # only through the access-checked download route.
     ATTACHMENTS_DIR = os.environ.get("PALABRE_ATTACHMENTS_DIR", str(INSTANCE_DIR / "attachments"))

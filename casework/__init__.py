@@ -49,7 +49,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     # So does a logframe file that does not (casework/logframe.py).
     logframe.init_app(app)
     _prepare_database_dir(app)
-    files.check_location(app)
+    files.check_config(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

@@ -1,10 +1,13 @@
-"""A consistent copy of the SQLite database while the app runs (SQLite's online backup API)."""
+"""A consistent copy of the SQLite database while the app runs (SQLite's online backup API),
+and of the stored files it names."""
 from __future__ import annotations
 
 import os
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+
+from flask import current_app
 
 from .clock import utcnow
 from .database import SQLITE_BUSY_TIMEOUT_MS
@@ -54,3 +57,19 @@ def backup_sqlite(source: Path, destination: Path) -> int:
     finally:
         partial.unlink(missing_ok=True)
     return destination.stat().st_size
+
+
+def copy_files(directory: Path) -> str:
+    """After the database's copy: the stored files (casework/files/store.py). In the database,
+    they are in the copy. In a directory, the files not yet copied go to `directory`/attachments
+    (a stored file never changes, so the folder only grows); every file the copy names was
+    committed before it was made, so it is there to copy. What was done, in a sentence."""
+    if current_app.config["FILE_STORAGE"] == "database":
+        return "Stored files: in the database, so in the copy."
+    from .files import directory_store
+    target = directory / "attachments"
+    try:
+        copied = directory_store.copy_new_files(target)
+    except OSError as error:
+        raise BackupError(f"the stored files could not be copied: {error}") from error
+    return f"Stored files: {copied} new one(s) copied to {target}."

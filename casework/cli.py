@@ -159,8 +159,10 @@ def disable_demo_accounts():
 @click.argument("destination", required=False, type=click.Path(dir_okay=False, path_type=Path))
 def backup(destination):
     """Copy the SQLite database, consistently, while the app runs (default:
-    instance/backups/palabre-<UTC time>.db). On PostgreSQL, use pg_dump (docs/operations.md)."""
-    from .backup import BackupError, backup_sqlite, default_destination
+    instance/backups/palabre-<UTC time>.db), then the stored files it names: in the copy itself
+    when they live in the database, else the new ones into attachments/ beside the copy. On
+    PostgreSQL, use pg_dump (docs/operations.md)."""
+    from .backup import BackupError, backup_sqlite, copy_files, default_destination
 
     url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() != "sqlite":
@@ -173,9 +175,10 @@ def backup(destination):
     destination = destination or default_destination(INSTANCE_DIR / "backups")
     try:
         size = backup_sqlite(Path(url.database), destination)
+        files = copy_files(destination.parent)
     except BackupError as error:
         _fail(f"backup failed: {error}")
-    click.echo(f"Backup written to {destination} ({size:,} bytes); integrity check: ok.")
+    click.echo(f"Backup written to {destination} ({size:,} bytes); integrity check: ok. {files}")
 
 
 def init_app(app: Flask) -> None:

@@ -1,87 +1,57 @@
-"""Where attachment files live: ATTACHMENTS_DIR, under random names, written atomically.
+"""Where the bytes of uploaded files live, chosen by FILE_STORAGE (PALABRE_FILE_STORAGE):
 
-A file written during a unit of work is kept only if that unit of work commits: a rollback,
-a failed commit or a session closed without committing removes it. Only a process killed
-between the write and the commit leaves a file that no row points to: harmless (nothing serves
-a file without its row), and removed by `flask remove-orphan-files` (orphans below).
+- "directory" (the default): ATTACHMENTS_DIR on this server's disk (directory_store.py). One
+  app server, or several that all mount the same directory.
+- "database": the `file_chunks` table (database_store.py), in the same database and the same
+  transaction as the rows: every app server on one PostgreSQL serves every file, and a backup
+  of the database (pg_dump, `flask backup`) holds the files.
+
+Either way a file is stored under a random name, and stands or falls with its row.
+`flask move-files --to ...` moves the files from one to the other (commands.py).
 """
 from __future__ import annotations
 
-import os
-import re
 import secrets
-import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import Flask, current_app
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-STORED_NAME = re.compile(r"^[0-9a-f]{32}$")
-_PENDING = "palabre.new_files"
+from . import database_store, directory_store
+
+BACKENDS = {"directory": directory_store, "database": database_store}
 
 
-def directory() -> Path:
-    return Path(current_app.config["ATTACHMENTS_DIR"])
+def backend(name: str | None = None):
+    return BACKENDS[name or current_app.config["FILE_STORAGE"]]
 
 
-def path_of(stored_name: str) -> Path:
-    """The file behind a stored name; the name is checked, so no path can be smuggled in."""
-    if not STORED_NAME.match(stored_name):
-        raise ValueError("not a stored attachment name")
-    return directory() / stored_name
+def new_name() -> str:
+    return secrets.token_hex(16)
 
 
 def write(session: Session, data: bytes) -> str:
-    """Write `data` under a new random name (mode 0600) and return that name.
-
-    The bytes go to a temporary file in the same directory, then take their name with one
-    os.replace: a reader never sees half a file.
-    """
-    folder = directory()
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    name = secrets.token_hex(16)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")  # created 0600
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, folder / name)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    session.info.setdefault(_PENDING, []).append(folder / name)
+    """Store `data` under a new random name, kept only if `session` commits; the name."""
+    name = new_name()
+    backend().write(session, name, data)
     return name
 
 
-@event.listens_for(Session, "after_commit")
-def _keep_committed_files(session, *_args):
-    session.info.pop(_PENDING, None)
+def open_file(stored_name: str) -> BinaryIO:
+    """The stored file, open for reading; FileNotFoundError when it is not there."""
+    return backend().open_file(stored_name)
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _remove_uncommitted_files(session, transaction):
-    if transaction.parent is not None:  # a savepoint: the outer transaction decides
+def check_config(app: Flask) -> None:
+    """Refuse to start with an unknown storage, or with files that would be served as static
+    files."""
+    storage = app.config["FILE_STORAGE"]
+    if storage not in BACKENDS:
+        raise RuntimeError(f"PALABRE_FILE_STORAGE={storage!r} is unknown; use one of "
+                           f"{', '.join(BACKENDS)}.")
+    if storage != "directory":
         return
-    for path in session.info.pop(_PENDING, []):
-        path.unlink(missing_ok=True)
-
-
-def orphans(known: set[str], written_before: float) -> list[Path]:
-    """Files of the directory that no row names (`known`) and temporary files, written before
-    `written_before` (a timestamp: an upload in progress may not have committed yet)."""
-    folder = directory()
-    if not folder.exists():
-        return []
-    return [path for path in folder.iterdir()
-            if path.is_file() and path.name not in known
-            and (STORED_NAME.match(path.name) or path.name.startswith(".upload-"))
-            and path.stat().st_mtime < written_before]
-
-
-def check_location(app: Flask) -> None:
-    """Refuse to start when attachments would be served as static files."""
     folder = Path(app.config["ATTACHMENTS_DIR"]).resolve()
     static = Path(app.static_folder).resolve()
     if folder == static or static in folder.parents:

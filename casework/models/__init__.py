@@ -5,6 +5,7 @@ from .attachment import Attachment
 from .case import Case, CaseSearch, CaseStateEntry, TeamMember
 from .commune import Commune
 from .event import AppendOnlyError, Event
+from .file_chunk import FileChunk
 from .followup import FollowUp
 from .former_reference import FormerReference
 from .import_job import ImportJob, ImportOutcome
@@ -30,7 +31,7 @@ from .user import Membership, RecoveryCode, User
 __all__ = [
     "ActionPlan", "ActivityFile", "ActivityPartner", "ApiToken", "AppendOnlyError",
     "Appreciation", "Attachment", "AuthorityPresent", "Case", "CasePartner", "CaseSearch",
-    "CaseStateEntry", "Commune", "Event", "FFOM_LISTS", "FfomAnalysis", "FollowUp",
+    "CaseStateEntry", "Commune", "Event", "FFOM_LISTS", "FileChunk", "FfomAnalysis", "FollowUp",
     "FormerReference", "ImportJob", "ImportOutcome", "IntakeRecord", "KeptForm", "Mechanism",
     "MechanismActivity", "MechanismMember", "MediationStep", "Membership", "Notification",
     "NotificationPreference", "OfflineSubmission", "PARTICIPANTS", "ParticipationMonth",

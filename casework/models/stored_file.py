@@ -1,7 +1,8 @@
 """The columns every uploaded file keeps (a case attachment, an activity file).
 
-The bytes live outside the database and outside `static/`, under a random stored name; the
-name people read is the sanitised original one, and the type is the one read from the content
+The bytes live under a random stored name, in a directory outside `static/` or in the
+database's `file_chunks` (casework/files/store.py); the name people read is the sanitised
+original one, and the type is the one read from the content
 (casework/files, services/attachments.store_upload).
 """
 from datetime import datetime

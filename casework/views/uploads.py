@@ -33,11 +33,13 @@ def allow_files(bp: Blueprint, endpoints: set[str], limit: int, too_large) -> No
 def send_stored(stored_file, record_download):
     """Send a stored file (a case attachment, an activity file) as a download.
 
-    The file is opened first, so that a missing file logs no download; then the download
-    event is recorded (the request's end commits it); the name is ours (Werkzeug's ASCII
-    fallback of "عقد.pdf" would be ".pdf"), and nothing of it is kept by the browser.
+    The file is opened first (its first chunk read, when files live in the database), so that
+    a missing file logs no download; then the download event is recorded (the request's end
+    commits it); the length is the row's, whichever storage streams the bytes; the name is ours
+    (Werkzeug's ASCII fallback of "عقد.pdf" would be ".pdf"), and nothing of it is kept by the
+    browser.
     """
-    stored = store.path_of(stored_file.stored_name).open("rb")
+    stored = store.open_file(stored_file.stored_name)
     try:
         record_download()
     except BaseException:
@@ -46,6 +48,7 @@ def send_stored(stored_file, record_download):
     response = send_file(stored, mimetype=stored_file.content_type, as_attachment=True,
                          download_name=stored_file.display_name, conditional=False,
                          etag=False, max_age=0)
+    response.content_length = stored_file.size
     response.headers.set("Content-Disposition", "attachment",
                          **names.content_disposition(stored_file.display_name))
     response.headers["Cache-Control"] = "no-store"

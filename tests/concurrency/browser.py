@@ -4,9 +4,11 @@ the /login form, submitting forms with the csrf_token and version the page carri
 from __future__ import annotations
 
 import html
+import secrets
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from email.message import Message
 from http.cookiejar import CookieJar
 from urllib.error import HTTPError
 from urllib.parse import urlencode
@@ -28,6 +30,8 @@ class Page:
     status: int
     body: str
     location: str | None
+    data: bytes = b""  # the body as sent (a downloaded file)
+    headers: Message | None = None
 
     @property
     def text(self) -> str:
@@ -41,18 +45,23 @@ class Page:
 class Browser:
     def __init__(self, base_url: str):
         self.base_url = base_url
-        self.opener = build_opener(HTTPCookieProcessor(CookieJar()), _NoRedirect())
+        self.jar = CookieJar()
+        self.opener = build_opener(HTTPCookieProcessor(self.jar), _NoRedirect())
 
-    def request(self, path: str, data: dict | None = None) -> Page:
-        body = urlencode(data, doseq=True).encode() if data is not None else None
-        request = Request(self.base_url + path, data=body,
+    def request(self, path: str, data: dict | None = None, file: tuple | None = None) -> Page:
+        """GET, or POST `data` (with `file`, a (field, name, type, bytes), as a multipart form
+        whose other fields are `data`)."""
+        body, headers = urlencode(data, doseq=True).encode() if data is not None else None, {}
+        if file is not None:
+            body, headers["Content-Type"] = multipart(data or {}, *file)
+        request = Request(self.base_url + path, data=body, headers=headers,
                           method="GET" if data is None else "POST")
         try:
             with self.opener.open(request, timeout=TIMEOUT) as answer:
-                return Page(answer.status, answer.read().decode(), answer.headers["Location"])
+                return _page(answer.status, answer)
         except HTTPError as answer:
             with answer:
-                return Page(answer.code, answer.read().decode(), answer.headers["Location"])
+                return _page(answer.code, answer)
 
     def get(self, path: str) -> Page:
         return self.request(path)
@@ -73,6 +82,25 @@ class Browser:
         answer = self.submit("/login", username=username, password=password)
         assert answer.status == 302, (username, answer.status)
         return self
+
+
+def _page(status: int, answer) -> Page:
+    data = answer.read()
+    return Page(status, data.decode(errors="replace"), answer.headers["Location"], data,
+                answer.headers)
+
+
+def multipart(fields: dict, field: str, name: str, mimetype: str,
+              data: bytes) -> tuple[bytes, str]:
+    """A multipart/form-data body, as a browser sends a form with a file; and its type."""
+    boundary = "----palabre" + secrets.token_hex(12)
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n'
+             f"{value}\r\n".encode() for key, value in fields.items()]
+    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; '
+                 f'filename="{name}"\r\nContent-Type: {mimetype}\r\n\r\n'.encode()
+                 + data + b"\r\n")
+    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
 
 
 def race(*calls) -> list:

@@ -22,10 +22,14 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """`gunicorn -w 4 wsgi:app` on a database, in its own process group (killed as a whole)."""
+    """`gunicorn -w 4 wsgi:app` on a database, in its own process group (killed as a whole);
+    `env`, more of the app's configuration (e.g. PALABRE_FILE_STORAGE); `graceful`, the seconds
+    `stop` leaves the workers before it kills them (they take about four to exit)."""
 
-    def __init__(self, database_url: str, log_path: Path, workers: int = WORKERS):
+    def __init__(self, database_url: str, log_path: Path, workers: int = WORKERS,
+                 env: dict[str, str] | None = None, graceful: int = 5):
         self.database_url, self.log_path, self.workers = database_url, log_path, workers
+        self.env, self.graceful = env or {}, graceful
         self.process: subprocess.Popen | None = None
         self.base_url = ""
 
@@ -43,11 +47,12 @@ class Gunicorn:
                if key not in ("DATABASE_URL", "PALABRE_TEST_DATABASE")}
         # The test configuration reads its database from TEST_DATABASE_URL; CSRF stays on.
         env.update(PALABRE_ENV="test", TEST_DATABASE_URL=self.database_url,
-                   PYTHONUNBUFFERED="1")
+                   PYTHONUNBUFFERED="1", **self.env)
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-w", str(self.workers),
-                 "-b", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "5",
+                 "-b", f"127.0.0.1:{port}", "--timeout", "30",
+                 "--graceful-timeout", str(self.graceful),
                  # The app is built once, then forked: four workers start in the time of one.
                  "--preload", "--no-control-socket", "wsgi:app"],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -48,7 +48,9 @@ def test_a_backup_taken_under_writes_is_consistent_and_holds_what_was_committed(
             time.sleep(0.02)
         committed = [s.snapshot() for s in streams]  # acknowledged before the backup began
         copy = tmp_path / "copies" / "palabre-copy.db"
-        done = flask_backup(site.url, str(copy))
+        # (an attachments directory of its own: a developer's instance/ may hold files)
+        done = flask_backup(site.url, str(copy),
+                            PALABRE_ATTACHMENTS_DIR=str(tmp_path / "attachments"))
         during = sum(sum(s.snapshot().values()) for s in streams) - sum(
             sum(c.values()) for c in committed)
     finally:

@@ -23,6 +23,7 @@ from casework.services.attachments import MAX_BYTES
 from config import BASE_DIR, TestConfig
 from tests import filesamples as samples
 from tests.factories import advance
+from tests.file_storage import BOTH
 
 from .pages import hidden_fields, inline_script, text
 
@@ -30,11 +31,10 @@ ACCEPTED = "Envoyez un PDF, une photo JPEG ou une image PNG."
 
 
 @pytest.fixture
-def files_dir(app, tmp_path, monkeypatch):
-    """A fresh attachments directory for the test, to see exactly what was written."""
-    folder = tmp_path / "attachments"
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(folder))
-    return folder
+def files_dir(storage):
+    """A fresh attachments directory for the test, to see exactly what was written (with the
+    directory storage, unless the test runs over both: tests/file_storage.py)."""
+    return storage.folder
 
 
 def written(folder: Path) -> list[str]:
@@ -67,7 +67,8 @@ def only_attachment(case) -> Attachment:
     (samples.png(), "scan.pdf", "application/pdf", "image/png", "scan.png"),
     (samples.jpeg_with_gps(), "photo", "application/octet-stream", "image/jpeg", "photo.jpg"),
 ])
-def test_the_team_attaches_a_file(app, people, make_case, upload, login, files_dir, data,
+@BOTH
+def test_the_team_attaches_a_file(app, people, make_case, upload, login, storage, data,
                                   filename, mimetype, kind, shown):
     case = make_case("in_mediation")
     response = upload(people.mediator, case, data, filename, mimetype, description="Accord du 12")
@@ -77,12 +78,14 @@ def test_the_team_attaches_a_file(app, people, make_case, upload, login, files_d
     assert (attachment.content_type, attachment.display_name) == (kind, shown)
     assert attachment.uploaded_by_id == people.mediator.id
     assert attachment.description == "Accord du 12"
-    stored = files_dir / attachment.stored_name
-    assert re.fullmatch(r"[0-9a-f]{32}", attachment.stored_name)
-    assert written(files_dir) == [attachment.stored_name]  # no temporary file left over
-    assert stored.stat().st_size == attachment.size
-    assert os.stat(stored).st_mode & 0o777 == 0o600
-    assert hashlib.sha256(stored.read_bytes()).hexdigest() == attachment.sha256
+    name = attachment.stored_name
+    assert re.fullmatch(r"[0-9a-f]{32}", name)
+    assert storage.written() == [name]  # no temporary file left over
+    stored = storage.read(name)
+    assert len(stored) == attachment.size
+    assert hashlib.sha256(stored).hexdigest() == attachment.sha256
+    if storage.kind == "directory":
+        assert os.stat(storage.folder / name).st_mode & 0o777 == 0o600
     page = text(login(people.mediator, app.test_client()).get(f"/cases/{case.reference}"))
     assert shown in page and "Accord du 12" in page
     assert "a joint un fichier" in page
@@ -175,11 +178,21 @@ def test_one_byte_over_ten_mo_is_refused_with_the_limit(people, make_case, uploa
     assert written(files_dir) == []
 
 
-def test_exactly_ten_mo_is_accepted(people, make_case, upload, files_dir):
+@BOTH
+def test_exactly_ten_mo_is_accepted_and_downloads_whole(app, people, make_case, upload, login,
+                                                        storage):
     case = make_case("in_mediation")
-    response = upload(people.mediator, case, samples.pdf(size=MAX_BYTES))
+    sent = samples.pdf(size=MAX_BYTES)
+    response = upload(people.mediator, case, sent)
     assert response.status_code == 302
-    assert only_attachment(case).size == MAX_BYTES == 10 * 1024 * 1024
+    attachment = only_attachment(case)
+    assert attachment.size == MAX_BYTES == 10 * 1024 * 1024
+    if storage.kind == "database":  # no statement ever carried more than 1 MB of it
+        assert storage.chunk_sizes(attachment.stored_name) == [1024 * 1024] * 10
+    download = login(people.mayor, app.test_client()).get(
+        f"/cases/{case.reference}/attachments/{attachment.id}")
+    assert download.headers["Content-Length"] == str(MAX_BYTES)
+    assert download.data == sent
 
 
 def test_a_body_far_over_the_limit_is_refused_before_it_is_read(people, make_case, upload,
@@ -216,7 +229,8 @@ def test_the_larger_limit_applies_before_csrf_reads_the_form(app, people, make_c
     assert len(written(files_dir)) == 1
 
 
-def test_a_failed_commit_leaves_no_file(people, make_case, upload, files_dir):
+@BOTH
+def test_a_failed_commit_leaves_no_file(people, make_case, upload, storage):
     case = make_case("in_mediation")
 
     def fail(_session):
@@ -228,7 +242,7 @@ def test_a_failed_commit_leaves_no_file(people, make_case, upload, files_dir):
     finally:
         event.remove(Session, "before_commit", fail)
     assert response.status_code == 409
-    assert written(files_dir) == []
+    assert storage.written() == []
 
 
 def test_orphan_files_left_by_a_crash_are_removed(app, people, make_case, upload, files_dir):
@@ -358,8 +372,9 @@ NAMES = [
 ]
 
 
+@BOTH
 @pytest.mark.parametrize("uploaded, shown, disposition", NAMES, ids=[n[1] for n in NAMES])
-def test_download_headers(app, people, make_case, upload, login, files_dir, uploaded, shown,
+def test_download_headers(app, people, make_case, upload, login, storage, uploaded, shown,
                           disposition):
     case = make_case("in_mediation")
     assert upload(people.mediator, case, samples.png(), uploaded, "image/png").status_code == 302
@@ -375,10 +390,12 @@ def test_download_headers(app, people, make_case, upload, login, files_dir, uplo
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert response.data == (files_dir / attachment.stored_name).read_bytes()
+    assert response.headers["Content-Length"] == str(attachment.size)
+    assert response.data == storage.read(attachment.stored_name)
 
 
-def test_a_pdf_downloads_as_a_pdf(app, people, make_case, upload, login, files_dir):
+@BOTH
+def test_a_pdf_downloads_as_a_pdf(app, people, make_case, upload, login, storage):
     case = make_case("in_mediation")
     upload(people.mediator, case, samples.pdf(), "accord.pdf")
     response = login(people.mayor, app.test_client()).get(

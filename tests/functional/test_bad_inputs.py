@@ -18,7 +18,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from casework.extensions import db
-from casework.files.store import path_of
+from casework.files.store import open_file
 from casework.models import Attachment, Case, Commune, User
 from casework.services import two_factor
 from casework.services.cases import PartyInput
@@ -584,7 +584,7 @@ def stored_file(check: Callable[[Attachment, bytes, object], None]):
         assert download.status_code == 200
         assert download.headers["Content-Disposition"].startswith("attachment;")
         assert download.headers["X-Content-Type-Options"] == "nosniff"
-        check(attachment, path_of(attachment.stored_name).read_bytes(), download)
+        check(attachment, open_file(attachment.stored_name).read(), download)
     return then
 
 

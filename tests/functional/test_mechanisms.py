@@ -26,6 +26,7 @@ from casework.models import (
 )
 from casework.services import action_plans, mechanisms
 from tests import filesamples as samples
+from tests.file_storage import BOTH
 from tests.mechanism_factories import plan_input, planned_input
 
 from .pages import submit, text
@@ -37,13 +38,6 @@ def day(offset: int) -> str:
 
 def events_of(kind: str) -> list[Event]:
     return list(db.session.scalars(select(Event).where(Event.kind == kind).order_by(Event.id)))
-
-
-@pytest.fixture
-def files_dir(app, tmp_path, monkeypatch):
-    folder = tmp_path / "activity-files"
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(folder))
-    return folder
 
 
 # -- the mechanism and its members -----------------------------------------------------------
@@ -397,8 +391,9 @@ def test_an_appreciation_needs_a_comment_and_a_rating(app, people, make_mechanis
     assert db.session.query(Appreciation).count() == 0
 
 
+@BOTH
 def test_activity_files_are_checked_stored_and_downloaded_with_an_event(
-        app, people, make_mechanism, login, files_dir):
+        app, people, make_mechanism, login, storage):
     stage = make_mechanism()
     code, activity = people.commune.code, stage.activity
     client = login(people.mediator, app.test_client())
@@ -408,7 +403,8 @@ def test_activity_files_are_checked_stored_and_downloaded_with_an_event(
                                       "kind": "photo", "description": "La causerie"})
     assert response.status_code == 302
     file = db.session.scalar(select(ActivityFile))
-    stored = Image.open(files_dir / file.stored_name)
+    assert storage.written() == [file.stored_name]
+    stored = Image.open(io.BytesIO(storage.read(file.stored_name)))
     assert not stored.getexif().get_ifd(samples.GPS_IFD)  # the position is gone
     refused = client.post(url, data={"file": (io.BytesIO(samples.gif()), "a.gif", "image/gif"),
                                      "kind": "photo"})
@@ -416,6 +412,7 @@ def test_activity_files_are_checked_stored_and_downloaded_with_an_event(
     mayor = login(people.mayor, app.test_client())
     download = mayor.get(f"/mechanisms/{code}/activities/{activity.id}/files/{file.id}")
     assert download.status_code == 200 and download.headers["Cache-Control"] == "no-store"
+    assert download.data == storage.read(file.stored_name)
     assert events_of("mechanism.file_downloaded")[-1].actor_id == people.mayor.id
     assert "séance" not in str(events_of("mechanism.file_added")[-1].data)
     # The coordinator sees the files but does not add any.
