@@ -15,7 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from .. import vocabulary as v
 from ..services.corrections import CaseCorrection, FollowUpCorrection
 from .casework import TEXT, CaseForm, StepForm
-from .fields import choices
+from .fields import VersionField, choices
 from .intake import MAX_PARTIES, PartyForm, named_parties
 
 
@@ -80,3 +80,15 @@ class MoveForm(CaseForm):
                              coerce=lambda value: int(value) if value else None,
                              validators=[InputRequired()])
     reason = TextAreaField(_l("Why it moves"), validators=[DataRequired(), Length(max=2000)])
+
+
+class MergeForm(CaseForm):
+    """Merging this case (a duplicate report) into the case it repeats; `version` is this
+    case's, `kept_version` the kept one's, both as the page showed them."""
+
+    into = StringField(_l("Reference of the case it repeats"),
+                       validators=[DataRequired(), Length(max=24)],
+                       render_kw={"autocapitalize": "characters", "spellcheck": "false"})
+    kept_version = VersionField()
+    reason = TextAreaField(_l("Why the two cases are one conflict"),
+                           validators=[DataRequired(), Length(max=2000)])
