@@ -8,7 +8,8 @@ from flask import abort, url_for
 from ..extensions import db
 from ..lookup import case_or_404
 from ..models import Case, Commune
-from ..services import commune_moves, corrections, withdrawals
+from ..queries.merges import case_named
+from ..services import commune_moves, corrections, merges, withdrawals
 from ..services.cases import PartyInput
 from ..services.corrections import CaseCorrection, FollowUpCorrection
 from ..services.steps import StepInput
@@ -19,6 +20,7 @@ from .outputs import CaseOut
 from .request_schemas import (
     CaseCorrectionIn,
     FollowUpCorrectionIn,
+    MergeIn,
     MoveIn,
     StepCorrectionIn,
     WithdrawalIn,
@@ -124,3 +126,18 @@ def move(body, reference):
     return _answer(case)
 
 
+@bp.post("/<reference:reference>/merge")
+@bp.arguments(MergeIn)
+@bp.response(200, CaseOut)
+def merge(body, reference):
+    """Merge this case, a duplicate report, into the case it repeats (a coordinator of the
+    commune): its parties not yet named there, steps, files and references join that case,
+    which is answered (`Location`); this reference then leads to it. Refused (409) while this
+    case has a pending proposal or an approved agreement."""
+    user = auth.user()
+    case = case_or_404(reference, user)
+    named = body["into"].strip().upper()
+    kept = case_named(user, named)
+    _run(lambda: merges.merge_case(user, case, kept, body["reason"], version=body["version"],
+                                   kept_version=body["into_version"], reference=named))
+    return _answer(kept)

@@ -174,6 +174,15 @@ class MoveIn(Versioned):
     reason = _reason()
 
 
+class MergeIn(Versioned):
+    into = Text(24, required=True, metadata={
+        "description": "The reference of the case this one repeats: an open case of the same "
+                       "commune, with the same confidentiality."})
+    into_version = version(metadata={"description": "The `version` of that case as last "
+                                                    "read; a change made since answers 409."})
+    reason = _reason()
+
+
 class DashboardQuery(Schema):
     commune = row_id(strict=False)
     state = fields.String()
