@@ -72,12 +72,17 @@ def merged_ids(case: Case) -> list[int]:
     return list(db.session.scalars(select(Case.id).where(Case.merged_into_id == case.id)))
 
 
+def former_reference(reference: str) -> FormerReference | None:
+    """The reference a case was known by before a move, or a merged duplicate's."""
+    return db.session.scalar(select(FormerReference)
+                             .where(FormerReference.reference == reference))
+
+
 def case_named(user, reference: str) -> Case | None:
     """The case `user` sees under `reference`, or under a reference it was known by before (a
     move, a merge); None otherwise."""
     found = access.find_case(user, reference)
     if found is None:
-        found = db.session.scalar(select(Case).join(FormerReference,
-                                                    FormerReference.case_id == Case.id)
-                                  .where(FormerReference.reference == reference))
+        former = former_reference(reference)
+        found = former.case if former is not None else None
     return found if found is not None and access.can_view(user, found) else None

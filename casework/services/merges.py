@@ -88,10 +88,11 @@ def merge_case(actor, duplicate: Case, kept: Case | None, reason: str, *,
                            .values(case_id=kept.id).execution_options(synchronize_session=False))
     _join_plans(duplicate, kept, moved.plan_ids)
     db.session.execute(update(FormerReference).where(FormerReference.case_id == duplicate.id)
-                       .values(case_id=kept.id).execution_options(synchronize_session="fetch"))
+                       .values(case_id=kept.id, merged=True)
+                       .execution_options(synchronize_session="fetch"))
     db.session.add(FormerReference(reference=duplicate.reference, case_id=kept.id,
                                    commune_id=duplicate.commune_id, year=duplicate.year,
-                                   sequence=duplicate.sequence))
+                                   sequence=duplicate.sequence, merged=True))
     for earlier in moved.merged_cases:
         earlier.merged_into_id = kept.id
     duplicate.merged_into_id = kept.id

@@ -98,6 +98,9 @@ def test_a_case_moved_by_a_coordinator_of_both(api, people, elsewhere, make_case
     assert api(people.mediator).get(f"{CASES}/{new}").status_code == 404
     moved = api(both).get(f"{CASES}/{old}")
     assert moved.status_code == 302 and moved.headers["Location"].endswith(f"{CASES}/{new}")
+    # A change sent to the former reference goes on with its method and body.
+    sent = api(both).patch(f"{CASES}/{old}", json={"version": 1, "reason": "x"})
+    assert sent.status_code == 308 and sent.headers["Location"].endswith(f"{CASES}/{new}")
 
 
 @pytest.mark.parametrize("who", sorted(WHO))
@@ -117,6 +120,9 @@ def test_a_duplicate_merged_by_a_coordinator_of_the_commune(api, make_case, cast
         moved = api(cast[who]).get(f"{CASES}/{old}")
         assert moved.status_code == 302
         assert moved.headers["Location"].endswith(f"{CASES}/{kept.reference}")
+        # A change sent to it is not passed on: its version is the duplicate's.
+        sent = api(cast[who]).patch(f"{CASES}/{old}", json={"version": 1, "reason": "x"})
+        assert sent.status_code == 409 and kept.reference in sent.get_json()["detail"]
 
 
 def test_a_merge_is_refused_while_a_proposal_waits(api, people, make_case):

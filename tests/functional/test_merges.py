@@ -101,6 +101,11 @@ def test_the_parties_steps_files_and_references_join_the_kept_case(
         answer = login(user, app.test_client()).get(f"/cases/{old}")
         assert answer.status_code == 302
         assert answer.headers["Location"].endswith(f"/cases/{kept.reference}")
+    # A form sent to it is refused, saying where the case is: its version is the duplicate's.
+    sent = client.post(f"/cases/{old}/steps/new", data={"version": kept.version})
+    assert sent.status_code == 409
+    assert (f"{old} a été fusionné dans {kept.reference} : rien n'a été enregistré. Ouvrez "
+            f"{kept.reference} et faites-le là.") in text(sent)
     # Its history tells it, with the duplicate's own history marked with its reference.
     shown = text(client.get(f"/cases/{kept.reference}"))
     assert (f"a fusionné le signalement en double {old} dans ce dossier (parties ajoutées : "
