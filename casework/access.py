@@ -410,8 +410,10 @@ CASE_ACTIONS: dict[str, Callable[[Asked], bool]] = {
     "attach": lambda asked: _works_on(asked.user, asked.case) and not asked.state.final,
     # A correction of what was recorded (facts, village, type, date, parties; a step, a
     # visit): the team and the coordinators, while the case is open. A closed, referred or
-    # inadmissible case is the record as it was left: nobody rewrites it afterwards.
-    "correct": lambda asked: _corrects(asked.user, asked.case) and not asked.state.final,
+    # inadmissible case is the record as it was left: its team no longer rewrites it, only
+    # its coordinators do (a misspelt name found on the signed record), with a reason.
+    "correct": lambda asked: (COORDINATOR in asked.roles if asked.state.final
+                              else _corrects(asked.user, asked.case)),
     # Lifting the confidentiality of a case (its type corrected away from gender-based
     # violence shows the names to the mayor and the chiefs): the coordinators only.
     "lift_confidentiality": lambda asked: (asked.case.confidential

@@ -47,7 +47,8 @@ def _answer(case: Case):
 @bp.response(200, CaseOut)
 def correct_case(body, reference):
     """Correct the case's facts, village, type, date of the facts or parties (its team and
-    its coordinators, while it is open; lifting a confidentiality: a coordinator)."""
+    its coordinators; once it has ended, its coordinators only; lifting a confidentiality: a
+    coordinator)."""
     user = auth.user()
     case = case_or_404(reference, user)
     parties = ([PartyInput(**party) for party in body["parties"]] if "parties" in body

@@ -47,10 +47,13 @@ class FollowUpCorrection:
     reason: str
 
 
+REFUSED = _l("Only the case's team and its coordinators correct it; once it has ended, only "
+             "its coordinators.")
+
+
 def _refuse(actor, case: Case) -> None:
     if not access.can(actor, "correct", case):
-        raise NotPermitted(_l("Only the case's team and its coordinators correct it, while "
-                              "it is open."))
+        raise NotPermitted(REFUSED)
 
 
 def _reason(text) -> str:

@@ -25,7 +25,7 @@ from .common import Outcome, case_or_404, handle_form, one_of, opening, to_case
 
 bp = Blueprint("corrections", __name__, url_prefix="/cases")
 
-REFUSED = _l("Only the case's team and its coordinators correct it, while it is open.")
+REFUSED = corrections.REFUSED
 
 
 @bp.before_request
