@@ -85,14 +85,16 @@ def correct_step(body, reference, step_id):
 @bp.arguments(FollowUpCorrectionIn)
 @bp.response(200, CaseOut)
 def correct_follow_up(body, reference, visit_id):
-    """Correct the date or the notes of a follow-up visit."""
+    """Correct the date, the notes or the finding of a follow-up visit (a finding only on the
+    same side of `broken`)."""
     user = auth.user()
     case = case_or_404(reference, user)
     visit = next((v for v in case.follow_ups if v.id == visit_id), None)
     if visit is None:
         abort(404)
     data = FollowUpCorrection(visit_date=body.get("visit_date", visit.visit_date),
-                              notes=body.get("notes", visit.notes), reason=body["reason"])
+                              notes=body.get("notes", visit.notes), reason=body["reason"],
+                              outcome=body.get("outcome"))
     _run(lambda: corrections.correct_follow_up(user, case, visit, data,
                                                version=body["version"]))
     return _answer(case)

@@ -157,10 +157,12 @@ class StepCorrectionIn(Versioned):
 
 
 class FollowUpCorrectionIn(Versioned):
-    """The date and notes of a visit (what it found is not corrected)."""
+    """The date, notes or finding of a visit; a finding only on the same side of `broken`
+    (a broken agreement sent the case back to mediation: 400 says what to do instead)."""
 
     reason = _reason()
     visit_date = day()
+    outcome = choice(v.FOLLOW_UP_OUTCOMES)
     notes = Text(LONG)
 
 

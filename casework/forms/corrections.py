@@ -5,6 +5,7 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -62,12 +63,15 @@ class StepCorrectionForm(StepForm):
 
 class FollowUpCorrectionForm(CaseForm):
     visit_date = DateField(_l("Date of the visit"), validators=[InputRequired()])
+    # Left out (a form opened before it could be corrected): as recorded.
+    outcome = RadioField(_l("What the visit found"), choices=choices(v.FOLLOW_UP_OUTCOMES),
+                         validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[TEXT])
     reason = reason_field()
 
     def to_input(self) -> FollowUpCorrection:
         return FollowUpCorrection(visit_date=self.visit_date.data, notes=self.notes.data,
-                                  reason=self.reason.data)
+                                  reason=self.reason.data, outcome=self.outcome.data)
 
 
 class WithdrawForm(CaseForm):

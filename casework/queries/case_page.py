@@ -139,18 +139,23 @@ FIELD_NAMES = {"village": _l("village"), "conflict_type": _l("type of conflict")
                "summary": _l("what was said and done"), "outcome": _l("outcome"),
                "next_step": _l("next step"), "next_step_date": _l("date of the next step"),
                "visit_date": _l("date of the visit"), "notes": _l("notes")}
+# A visit's `outcome` is what it found, not a step's outcome.
+VISIT_FIELD_NAMES = {**FIELD_NAMES, "outcome": _l("finding")}
 
 
 def _correction_line(kind: str, data: dict) -> str:
-    """Which fields a correction changed; a non-confidential case's village, type and date
-    with their former and new values (the event keeps no other value)."""
+    """Which fields a correction changed; a non-confidential case's village, type and date,
+    and a visit's finding, with their former and new values (the event keeps no other)."""
     told = []
+    names = VISIT_FIELD_NAMES if kind == "case.follow_up_corrected" else FIELD_NAMES
     for name in data.get("fields", []):
-        text = str(FIELD_NAMES.get(name, name))
+        text = str(names.get(name, name))
         if name in (data.get("values") or {}):
             old, new = data["values"][name]
             if name == "conflict_type":
                 old, new = label(CONFLICT_TYPES, old), label(CONFLICT_TYPES, new)
+            elif name == "outcome":
+                old, new = label(FOLLOW_UP_OUTCOMES, old), label(FOLLOW_UP_OUTCOMES, new)
             elif name == "facts_date":
                 old, new = (short_date(date.fromisoformat(v)) if v else None
                             for v in (old, new))

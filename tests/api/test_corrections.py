@@ -61,6 +61,9 @@ def test_a_step_and_a_visit_are_corrected(api, people, make_case):
         "reason": "Notes oubliées."})
     assert answer.status_code == 200
     assert answer.get_json()["follow_ups"][0]["notes"] == "Bornes posées."
+    refused = caller.patch(f"{url}/follow-ups/{visit.id}", json={
+        "version": answer.get_json()["version"], "outcome": "broken", "reason": "Rompu."})
+    assert refused.status_code == 400 and "outcome" in refused.get_json()["errors"]
     assert caller.patch(f"{url}/steps/999999", json={
         "version": 1, "women": 4, "reason": "x"}).status_code == 404
 
