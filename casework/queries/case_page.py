@@ -16,7 +16,7 @@ from ..models import Attachment, Case, Event, IntakeRecord
 from ..vocabulary import CONFLICT_TYPES, FOLLOW_UP_OUTCOMES, ROLES, STEP_KINDS, label
 from ..workflow_diagrams import describe, drawing
 from ..workflow_registry import condition_hint, workflow_of
-from .merges import merged_ids
+from .merges import with_merged
 from .milestones import milestones, open_milestones
 
 
@@ -91,7 +91,7 @@ NOT_IN_HISTORY = ("case.attachment_downloaded", "case.viewed")
 def history(case: Case) -> list[Event]:
     """What happened to the case, and to the duplicate reports merged into it."""
     return list(db.session.scalars(
-        select(Event).where(Event.case_id.in_([case.id, *merged_ids(case)]),
+        select(Event).where(Event.case_id.in_(with_merged(case)),
                             Event.kind.like("case.%"),
                             Event.kind.not_in(NOT_IN_HISTORY))
         .order_by(Event.created_at, Event.id)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from .. import access
 from ..extensions import db
@@ -67,9 +67,10 @@ def suggestions(user, duplicate: Case) -> list[Case]:
             if not workflow_of(case).state(case.status).final][:SUGGESTED]
 
 
-def merged_ids(case: Case) -> list[int]:
-    """The cases merged into `case`, whose history its history shows."""
-    return list(db.session.scalars(select(Case.id).where(Case.merged_into_id == case.id)))
+def with_merged(case: Case):
+    """A select of `case`'s id and those of the cases merged into it, whose history its
+    history shows (a subquery: the page's statements stay as many)."""
+    return select(Case.id).where(or_(Case.id == case.id, Case.merged_into_id == case.id))
 
 
 def former_reference(reference: str) -> FormerReference | None:
