@@ -15,7 +15,8 @@ other case is the one to merge, into this one).
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, insert, update
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import OperationalError
 
 from .. import access
 from ..errors import Conflict, InvalidInput, NotPermitted
@@ -77,6 +78,7 @@ def merge_case(actor, duplicate: Case, kept: Case | None, reason: str, *,
     if blocked:
         raise Conflict(blocked)
     reason = require_text(reason, "reason", max_length=2000)
+    _hold(kept)
     moved = plan(duplicate, kept)
     for position, party in enumerate(moved.parties, start=len(kept.parties)):
         party.position = position
@@ -108,6 +110,18 @@ def merge_case(actor, duplicate: Case, kept: Case | None, reason: str, *,
                   kept_case_id=kept.id, reason=reason, **counts)
     db.session.flush()
     return moved
+
+
+def _hold(kept: Case) -> None:
+    """Lock the kept case as the duplicate is (casework/lookup.py), without waiting: two merges
+    crossing each other (A into B, B into A) would each hold one case and wait for the other
+    (PostgreSQL; SQLite runs its writes one at a time)."""
+    try:
+        db.session.execute(select(Case.id).where(Case.id == kept.id)
+                           .with_for_update(nowait=True))
+    except OperationalError as error:
+        raise Conflict(_l("The other case is being changed at this moment: send the form "
+                          "again in a moment.")) from error
 
 
 def _join_plans(duplicate: Case, kept: Case, plan_ids: list[int]) -> None:
