@@ -140,6 +140,9 @@ def test_what_cannot_be_merged_is_refused_and_said(client, people, make_case, lo
                                                    kept_state, duplicate_state, answer, said):
     kept, duplicate = make_case(kept_state), make_case(duplicate_state)
     login(people.coordinator)
+    if answer == 409:  # said as the page opens, with nothing to send
+        opened = text(client.get(f"/cases/{duplicate.reference}/merge?into={kept.reference}"))
+        assert said in opened and "Fusionner dans " + kept.reference not in opened
     response = _merge(client, duplicate, kept)
     assert response.status_code == answer
     page = text(response)
