@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import and_, event, false, func, inspect, or_, select, true
+from sqlalchemy import and_, event, false, func, inspect, or_, select
 
 from workflows import Workflow
 
@@ -179,9 +179,15 @@ def in_communes(column, ids) -> list:
     return [column.in_(sorted(ids))]
 
 
+# A case merged into another (services/merges.py) is no longer a case of its own: nobody
+# sees it as one (its reference leads to the case it was merged into), and no list, count or
+# figure shows it (queries/checked.py).
+UNMERGED = Case.merged_into_id.is_(None)
+
+
 def visible_cases_clause(user: User):
     """A WHERE clause that keeps only the cases `user` may see; admin and strangers see none."""
-    return and_(true(), *in_communes(Case.commune_id, commune_ids(user)))
+    return and_(UNMERGED, *in_communes(Case.commune_id, commune_ids(user)))
 
 
 def visible_cases(user: User):
@@ -293,7 +299,7 @@ def requires_two_factor(user: User) -> bool:
 
 
 def can_view(user: User, case: Case) -> bool:
-    return bool(roles_in(user, case.commune_id))
+    return case.merged_into_id is None and bool(roles_in(user, case.commune_id))
 
 
 def names_look_alike(user: User, case: Case) -> bool:
@@ -404,8 +410,10 @@ CASE_ACTIONS: dict[str, Callable[[Asked], bool]] = {
     "attach": lambda asked: _works_on(asked.user, asked.case) and not asked.state.final,
     # A correction of what was recorded (facts, village, type, date, parties; a step, a
     # visit): the team and the coordinators, while the case is open. A closed, referred or
-    # inadmissible case is the record as it was left: nobody rewrites it afterwards.
-    "correct": lambda asked: _corrects(asked.user, asked.case) and not asked.state.final,
+    # inadmissible case is the record as it was left: its team no longer rewrites it, only
+    # its coordinators do (a misspelt name found on the signed record), with a reason.
+    "correct": lambda asked: (COORDINATOR in asked.roles if asked.state.final
+                              else _corrects(asked.user, asked.case)),
     # Lifting the confidentiality of a case (its type corrected away from gender-based
     # violence shows the names to the mayor and the chiefs): the coordinators only.
     "lift_confidentiality": lambda asked: (asked.case.confidential
@@ -414,6 +422,9 @@ CASE_ACTIONS: dict[str, Callable[[Asked], bool]] = {
     # Moving the case to another commune: a coordinator, who must also cover the commune it
     # goes to (asked of `may_move_to`).
     "move_commune": lambda asked: COORDINATOR in asked.roles and not asked.state.final,
+    # Merging this duplicate report into the case it repeats: a coordinator of its commune
+    # (the case it goes into is asked of `may_merge_into`).
+    "merge": lambda asked: COORDINATOR in asked.roles,
     # A pending proposal withdrawn: by the one who made it, while they still work on the case.
     "withdraw_proposal": lambda asked: bool(
         asked.proposal is not None and asked.proposal.status == "pending"
@@ -494,6 +505,16 @@ def move_targets(user: User, case: Case) -> list:
 def may_move_to(user: User, case: Case, commune_id: int) -> bool:
     return (commune_id != case.commune_id and can(user, "move_commune", case)
             and COORDINATOR in roles_in(user, commune_id))
+
+
+def may_merge_into(user: User, case: Case, kept: Case) -> bool:
+    """Whether `user` may merge `case` into `kept`: another case of the same commune, open,
+    with the same confidentiality (the names of a confidential case never join a case the
+    mayor and the chiefs read, nor the reverse)."""
+    return (kept.id != case.id and kept.commune_id == case.commune_id
+            and kept.confidential == case.confidential
+            and not workflow_of(kept).state(kept.status).final
+            and can(user, "merge", case) and can(user, "view", kept))
 
 
 def offered_transitions(user: User, case: Case):

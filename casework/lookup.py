@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 
 from flask import abort, g, redirect, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from . import access
+from .errors import Conflict
 from .extensions import db
-from .models import Case, FormerReference
+from .models import Case
+from .queries.merges import former_reference
 from .services import audit
 from .sessions import SAFE_METHODS
 from .unit_of_work import keep_record
@@ -38,16 +41,27 @@ def case_or_404(reference: str, user=None) -> Case:
 
 
 def _to_new_reference(user, reference: str) -> None:
-    """A reference the case had before it moved to another commune: the same page under its
-    new one (a page read, for someone who sees the case there; anyone else gets the 404)."""
-    if request.method not in SAFE_METHODS:
+    """A reference the case had before it moved to another commune, or that a duplicate merged
+    into it had: the same address under its present one, for someone who sees the case there
+    (anyone else gets the 404).
+
+    A page read is redirected (302). A change (a form, an API call) is redirected with its
+    method and body (308) when the case only moved: its version check still holds. Sent to a
+    merged duplicate's reference it is refused with a page that says where the case is: its
+    version is the duplicate's, not the kept case's, and would be checked against the wrong
+    case."""
+    former = former_reference(reference)
+    if former is None or not access.can_view(user, former.case):
         return
-    moved = db.session.scalar(select(Case).join(FormerReference, FormerReference.case_id == Case.id)
-                              .where(FormerReference.reference == reference))
-    if moved is None or not access.can_view(user, moved):
-        return
+    current = former.case.reference
     path = request.full_path if request.query_string else request.path
-    abort(redirect(path.replace(f"/{reference}", f"/{moved.reference}", 1)))
+    target = path.replace(f"/{reference}", f"/{current}", 1)
+    if request.method in SAFE_METHODS:
+        abort(redirect(target))
+    if not former.merged:
+        abort(redirect(target, code=308))
+    raise Conflict(_l("%(old)s was merged into %(new)s: nothing was recorded. Open %(new)s "
+                      "and do it there.", old=reference, new=current))
 
 
 def _deny(user, reference: str) -> None:

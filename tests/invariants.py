@@ -64,6 +64,8 @@ def orphan_rows(session) -> list[str]:
     for table in db.metadata.sorted_tables:
         for key in table.foreign_keys:
             column, target = key.parent, key.column
+            if target.table is table:  # a row pointing at another row of its own table
+                target = table.alias("target").c[target.name]
             count = session.scalar(select(func.count()).select_from(table).where(
                 column.is_not(None), ~exists().where(target == column)))
             if count:

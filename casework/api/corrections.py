@@ -8,7 +8,8 @@ from flask import abort, url_for
 from ..extensions import db
 from ..lookup import case_or_404
 from ..models import Case, Commune
-from ..services import commune_moves, corrections, withdrawals
+from ..queries.merges import case_named
+from ..services import commune_moves, corrections, merges, withdrawals
 from ..services.cases import PartyInput
 from ..services.corrections import CaseCorrection, FollowUpCorrection
 from ..services.steps import StepInput
@@ -19,6 +20,7 @@ from .outputs import CaseOut
 from .request_schemas import (
     CaseCorrectionIn,
     FollowUpCorrectionIn,
+    MergeIn,
     MoveIn,
     StepCorrectionIn,
     WithdrawalIn,
@@ -45,7 +47,8 @@ def _answer(case: Case):
 @bp.response(200, CaseOut)
 def correct_case(body, reference):
     """Correct the case's facts, village, type, date of the facts or parties (its team and
-    its coordinators, while it is open; lifting a confidentiality: a coordinator)."""
+    its coordinators; once it has ended, its coordinators only; lifting a confidentiality: a
+    coordinator)."""
     user = auth.user()
     case = case_or_404(reference, user)
     parties = ([PartyInput(**party) for party in body["parties"]] if "parties" in body
@@ -82,14 +85,16 @@ def correct_step(body, reference, step_id):
 @bp.arguments(FollowUpCorrectionIn)
 @bp.response(200, CaseOut)
 def correct_follow_up(body, reference, visit_id):
-    """Correct the date or the notes of a follow-up visit."""
+    """Correct the date, the notes or the finding of a follow-up visit (a finding only on the
+    same side of `broken`)."""
     user = auth.user()
     case = case_or_404(reference, user)
     visit = next((v for v in case.follow_ups if v.id == visit_id), None)
     if visit is None:
         abort(404)
     data = FollowUpCorrection(visit_date=body.get("visit_date", visit.visit_date),
-                              notes=body.get("notes", visit.notes), reason=body["reason"])
+                              notes=body.get("notes", visit.notes), reason=body["reason"],
+                              outcome=body.get("outcome"))
     _run(lambda: corrections.correct_follow_up(user, case, visit, data,
                                                version=body["version"]))
     return _answer(case)
@@ -124,3 +129,18 @@ def move(body, reference):
     return _answer(case)
 
 
+@bp.post("/<reference:reference>/merge")
+@bp.arguments(MergeIn)
+@bp.response(200, CaseOut)
+def merge(body, reference):
+    """Merge this case, a duplicate report, into the case it repeats (a coordinator of the
+    commune): its parties not yet named there, steps, files and references join that case,
+    which is answered (`Location`); this reference then leads to it. Refused (409) while this
+    case has a pending proposal or an approved agreement."""
+    user = auth.user()
+    case = case_or_404(reference, user)
+    named = body["into"].strip().upper()
+    kept = case_named(user, named)
+    _run(lambda: merges.merge_case(user, case, kept, body["reason"], version=body["version"],
+                                   kept_version=body["into_version"], reference=named))
+    return _answer(kept)

@@ -172,6 +172,8 @@ class ActionsOut(Schema):
         "description": "Proposals the caller may withdraw (their own, pending)."})
     move_to = fields.List(Int(), required=True, metadata={
         "description": "Communes the caller may move the case to."})
+    merge = B(required=True, metadata={"description": "Whether the caller may merge the case "
+                                                      "into another case it repeats."})
 
 
 class StateDefOut(Schema):

@@ -93,6 +93,7 @@ def actions(user: User, case: Case) -> dict:
         "withdraw": [p.id for p in case.proposals
                      if access.can(user, "withdraw_proposal", case, proposal=p)],
         "move_to": [c.id for c in access.move_targets(user, case)],
+        "merge": access.can(user, "merge", case),
     }
 
 

@@ -157,10 +157,12 @@ class StepCorrectionIn(Versioned):
 
 
 class FollowUpCorrectionIn(Versioned):
-    """The date and notes of a visit (what it found is not corrected)."""
+    """The date, notes or finding of a visit; a finding only on the same side of `broken`
+    (a broken agreement sent the case back to mediation: 400 says what to do instead)."""
 
     reason = _reason()
     visit_date = day()
+    outcome = choice(v.FOLLOW_UP_OUTCOMES)
     notes = Text(LONG)
 
 
@@ -171,6 +173,15 @@ class WithdrawalIn(Versioned):
 class MoveIn(Versioned):
     commune_id = row_id(required=True, metadata={
         "description": "The commune the case goes to: the caller coordinates it too."})
+    reason = _reason()
+
+
+class MergeIn(Versioned):
+    into = Text(24, required=True, metadata={
+        "description": "The reference of the case this one repeats: an open case of the same "
+                       "commune, with the same confidentiality."})
+    into_version = version(metadata={"description": "The `version` of that case as last "
+                                                    "read; a change made since answers 409."})
     reason = _reason()
 
 

@@ -5,6 +5,7 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
+    RadioField,
     SelectField,
     StringField,
     SubmitField,
@@ -15,7 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from .. import vocabulary as v
 from ..services.corrections import CaseCorrection, FollowUpCorrection
 from .casework import TEXT, CaseForm, StepForm
-from .fields import choices
+from .fields import VersionField, choices
 from .intake import MAX_PARTIES, PartyForm, named_parties
 
 
@@ -62,12 +63,15 @@ class StepCorrectionForm(StepForm):
 
 class FollowUpCorrectionForm(CaseForm):
     visit_date = DateField(_l("Date of the visit"), validators=[InputRequired()])
+    # Left out (a form opened before it could be corrected): as recorded.
+    outcome = RadioField(_l("What the visit found"), choices=choices(v.FOLLOW_UP_OUTCOMES),
+                         validators=[Optional()])
     notes = TextAreaField(_l("Notes"), validators=[TEXT])
     reason = reason_field()
 
     def to_input(self) -> FollowUpCorrection:
         return FollowUpCorrection(visit_date=self.visit_date.data, notes=self.notes.data,
-                                  reason=self.reason.data)
+                                  reason=self.reason.data, outcome=self.outcome.data)
 
 
 class WithdrawForm(CaseForm):
@@ -80,3 +84,15 @@ class MoveForm(CaseForm):
                              coerce=lambda value: int(value) if value else None,
                              validators=[InputRequired()])
     reason = TextAreaField(_l("Why it moves"), validators=[DataRequired(), Length(max=2000)])
+
+
+class MergeForm(CaseForm):
+    """Merging this case (a duplicate report) into the case it repeats; `version` is this
+    case's, `kept_version` the kept one's, both as the page showed them."""
+
+    into = StringField(_l("Reference of the case it repeats"),
+                       validators=[DataRequired(), Length(max=24)],
+                       render_kw={"autocapitalize": "characters", "spellcheck": "false"})
+    kept_version = VersionField()
+    reason = TextAreaField(_l("Why the two cases are one conflict"),
+                           validators=[DataRequired(), Length(max=2000)])

@@ -34,6 +34,8 @@ class Case(db.Model):
         # The dashboard's counts by commune, state, type and month, read from the index alone.
         Index("ix_cases_figures", "commune_id", "status", "conflict_type", "created_at",
               "status_changed_at", "workflow", "workflow_version"),
+        # The cases merged into another: left out of every list and figure.
+        Index("ix_cases_merged_into_id", "merged_into_id"),
         NEVER_REUSE_IDS,
     )
 
@@ -63,6 +65,10 @@ class Case(db.Model):
     # What the last side exit said: the referral target, the reason a case is not admissible.
     referral_target: Mapped[str | None] = mapped_column(String(32))
     decision_note: Mapped[str | None] = mapped_column(Text)
+    # A duplicate report merged by a coordinator into the case it repeats (services/merges.py):
+    # it stays as the record of what was reported, but is no longer a case of its own. Its
+    # reference leads to that case, and no list, count or figure shows it.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
 
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,8 +1,9 @@
-"""A reference a case was known by before it moved to another commune: kept, so that a paper,
-a message or a bookmark naming it still leads to the case (under its new reference)."""
+"""A reference a case was known by before it moved to another commune, or that a duplicate
+report merged into it had: kept, so that a paper, a message or a bookmark naming it still leads
+to the case (under its present reference)."""
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
@@ -24,5 +25,9 @@ class FormerReference(db.Model):
     year: Mapped[int] = mapped_column(Integer)
     sequence: Mapped[int] = mapped_column(Integer)
     moved_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The reference of another case, merged into this one (services/merges.py), rather than
+    # this case's own before a move: a change sent to it is not passed on (its version is
+    # the other case's), only a page read.
+    merged: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     case = relationship("Case")

@@ -19,7 +19,7 @@ def state_choices() -> list[tuple[str, str]]:
 
 def matching(user, filters: CaseFilters):
     """The cases `user` may see that the filters select, newest first."""
-    conditions = filters.case_conditions(access.commune_ids(user))
+    conditions = [access.UNMERGED, *filters.case_conditions(access.commune_ids(user))]
     if filters.waiting:
         conditions.append(SOURCES[filters.waiting].cases(user))
     return (select(Case).where(*conditions).order_by(Case.created_at.desc(), Case.id.desc()))

@@ -16,6 +16,7 @@ from ..models import Attachment, Case, Event, IntakeRecord
 from ..vocabulary import CONFLICT_TYPES, FOLLOW_UP_OUTCOMES, ROLES, STEP_KINDS, label
 from ..workflow_diagrams import describe, drawing
 from ..workflow_registry import condition_hint, workflow_of
+from .merges import with_merged
 from .milestones import milestones, open_milestones
 
 
@@ -88,8 +89,10 @@ NOT_IN_HISTORY = ("case.attachment_downloaded", "case.viewed")
 
 
 def history(case: Case) -> list[Event]:
+    """What happened to the case, and to the duplicate reports merged into it."""
     return list(db.session.scalars(
-        select(Event).where(Event.case_id == case.id, Event.kind.like("case.%"),
+        select(Event).where(Event.case_id.in_(with_merged(case)),
+                            Event.kind.like("case.%"),
                             Event.kind.not_in(NOT_IN_HISTORY))
         .order_by(Event.created_at, Event.id)))
 
@@ -108,6 +111,7 @@ def context(user, case: Case) -> dict:
         "sees_identities": access.sees_identities(user, case),
         "may_correct": access.can(user, "correct", case),
         "may_move": bool(access.move_targets(user, case)),
+        "may_merge": access.can(user, "merge", case),
         "milestones": milestones(case),
         "history": history(case),
         "signable": {p.id: access.signable_roles(user, p) for p in case.proposals},
@@ -135,18 +139,23 @@ FIELD_NAMES = {"village": _l("village"), "conflict_type": _l("type of conflict")
                "summary": _l("what was said and done"), "outcome": _l("outcome"),
                "next_step": _l("next step"), "next_step_date": _l("date of the next step"),
                "visit_date": _l("date of the visit"), "notes": _l("notes")}
+# A visit's `outcome` is what it found, not a step's outcome.
+VISIT_FIELD_NAMES = {**FIELD_NAMES, "outcome": _l("finding")}
 
 
 def _correction_line(kind: str, data: dict) -> str:
-    """Which fields a correction changed; a non-confidential case's village, type and date
-    with their former and new values (the event keeps no other value)."""
+    """Which fields a correction changed; a non-confidential case's village, type and date,
+    and a visit's finding, with their former and new values (the event keeps no other)."""
     told = []
+    names = VISIT_FIELD_NAMES if kind == "case.follow_up_corrected" else FIELD_NAMES
     for name in data.get("fields", []):
-        text = str(FIELD_NAMES.get(name, name))
+        text = str(names.get(name, name))
         if name in (data.get("values") or {}):
             old, new = data["values"][name]
             if name == "conflict_type":
                 old, new = label(CONFLICT_TYPES, old), label(CONFLICT_TYPES, new)
+            elif name == "outcome":
+                old, new = label(FOLLOW_UP_OUTCOMES, old), label(FOLLOW_UP_OUTCOMES, new)
             elif name == "facts_date":
                 old, new = (short_date(date.fromisoformat(v)) if v else None
                             for v in (old, new))
@@ -187,6 +196,14 @@ def describe_event(event: Event, workflow, locale: str) -> str:
         return str(_l("moved the case from %(old)s to %(new)s: %(former)s is now %(reference)s",
                       old=data.get("from_commune"), new=data.get("to_commune"),
                       former=data.get("former_reference"), reference=data.get("reference")))
+    if kind == "case.merged":
+        return str(_l("merged the duplicate report %(reference)s into this case (parties "
+                      "added: %(parties)s; steps: %(steps)s; files: %(files)s)",
+                      reference=data.get("merged_reference"), parties=data.get("parties", 0),
+                      steps=data.get("steps", 0), files=data.get("attachments", 0)))
+    if kind == "case.merged_into":
+        return str(_l("merged this report into %(reference)s",
+                      reference=data.get("reference")))
     if kind == "case.attachment_added":
         return str(_l("attached a file (%(type)s)",
                       type=TYPE_LABELS.get(data.get("content_type"), "?")))

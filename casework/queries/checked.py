@@ -3,7 +3,7 @@ KoboToolbox that nobody has checked yet, so that a flood of messages moves no fi
 no list."""
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 
 from ..models import Case, CaseStateEntry, IntakeRecord
 
@@ -18,4 +18,9 @@ MEDIATION_STATE = "in_mediation"
 _MEDIATED = select(CaseStateEntry.id).where(CaseStateEntry.case_id == IntakeRecord.case_id,
                                             CaseStateEntry.state == MEDIATION_STATE)
 TO_CHECK = select(IntakeRecord.case_id).where(IntakeRecord.to_verify.is_(True), ~_MEDIATED.exists())
-CHECKED = Case.id.not_in(TO_CHECK)
+# A duplicate report merged into the case it repeats (services/merges.py): counted once, as
+# that case, whose parties, steps and files it joined.
+MERGED = select(Case.id).where(Case.merged_into_id.is_not(None))
+# What no figure counts, and no list of what waits shows.
+UNCOUNTED = union_all(TO_CHECK, MERGED)
+CHECKED = Case.id.not_in(UNCOUNTED)

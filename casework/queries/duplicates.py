@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..access import UNMERGED
 from ..clock import utcnow
 from ..extensions import db
 from ..models import Case
@@ -29,7 +30,7 @@ def look_alike(commune_id: int, village: str, party_names, description: str) -> 
     this report, or None."""
     since = utcnow() - timedelta(hours=current_app.config["DUPLICATE_WINDOW_HOURS"])
     recent = db.session.scalars(
-        select(Case).where(Case.commune_id == commune_id, Case.created_at >= since)
+        select(Case).where(Case.commune_id == commune_id, Case.created_at >= since, UNMERGED)
         .options(selectinload(Case.parties)).order_by(Case.created_at.desc(), Case.id.desc()))
     place, facts = fold(village), fold(description)
     names = frozenset(filter(None, map(fold, party_names)))

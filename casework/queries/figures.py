@@ -32,7 +32,7 @@ from ..models import (
     User,
 )
 from ..workflow_registry import engine, open_states, state_labels
-from .checked import CHECKED, MEDIATION_STATE, TO_CHECK
+from .checked import CHECKED, MEDIATION_STATE, UNCOUNTED
 from .filters import CaseFilters
 from .sql import month_of
 
@@ -60,7 +60,7 @@ def of_cases(query, case_id, conditions):
     With no condition but CHECKED (a coordinator of every commune, no filter) the join is left
     out: the figure is then one scan of that table, not a lookup of every case.
     """
-    query = query.where(case_id.not_in(TO_CHECK))
+    query = query.where(case_id.not_in(UNCOUNTED))
     if not _filtering(conditions):
         return query
     return query.join(Case, Case.id == case_id).where(*conditions)
@@ -236,7 +236,7 @@ def teams(reported) -> dict:
     """
     if not _filtering(reported):
         def distinct_cases(*members) -> int:
-            cases = (select(TeamMember.case_id).where(TeamMember.case_id.not_in(TO_CHECK),
+            cases = (select(TeamMember.case_id).where(TeamMember.case_id.not_in(UNCOUNTED),
                                                       *members).distinct().subquery())
             return db.session.scalar(select(func.count()).select_from(cases))
         women = select(User.id).where(User.sex == "F")

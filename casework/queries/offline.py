@@ -19,7 +19,7 @@ def pages_to_keep(user) -> list[str]:
     pages = ["/", "/cases", "/cases/new"]
     team_cases = db.session.scalars(
         select(Case).where(Case.team.any(TeamMember.user_id == user.id),
-                           Case.confidential.is_(False))
+                           Case.confidential.is_(False), access.UNMERGED)
         .order_by(Case.updated_at.desc()).limit(MAX_CASES))
     for case in team_cases:
         if not access.keep_offline(user, "case", case):

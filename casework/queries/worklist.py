@@ -49,7 +49,7 @@ from ..models import (
 )
 from ..vocabulary import ROLES, label
 from ..workflow_registry import engine, workflow_of
-from .checked import CHECKED
+from .checked import CHECKED, MERGED
 from .milestones import NOTICE_DAYS, milestones
 
 # Items shown per kind on the page; the rest are one tap away, on the filtered case list.
@@ -186,7 +186,8 @@ def case_source(name: str, title, applies: Callable[[User], bool], where: Callab
     def clause(user):
         # Within the user's communes (`visible_cases_clause` without its count of communes:
         # the menu asks every source on every page).
-        return and_(Case.commune_id.in_(sorted(access.commune_ids(user))), where(user))
+        return and_(Case.commune_id.in_(sorted(access.commune_ids(user))), access.UNMERGED,
+                    where(user))
 
     def count(user):
         return select(func.count(Case.id)).where(clause(user))
@@ -520,7 +521,8 @@ def _taken_on():
     start = day_start(local_today().replace(month=1, day=1))
     return (select(func.count(CaseStateEntry.id))
             .where(CaseStateEntry.commune_id == Commune.id,
-                   CaseStateEntry.state == MEDIATION_STATE, CaseStateEntry.entered_at >= start)
+                   CaseStateEntry.state == MEDIATION_STATE, CaseStateEntry.entered_at >= start,
+                   CaseStateEntry.case_id.not_in(MERGED))
             .scalar_subquery())
 
 

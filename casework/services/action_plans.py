@@ -46,7 +46,7 @@ def supportable_cases(mechanism: Mechanism) -> list[Case]:
     """Cases a plan may support: the commune's, except confidential ones (never mediated)."""
     return list(db.session.scalars(
         select(Case).where(Case.commune_id == mechanism.commune_id,
-                           Case.confidential.is_(False))
+                           Case.confidential.is_(False), access.UNMERGED)
         .order_by(Case.created_at.desc(), Case.id.desc())))
 
 

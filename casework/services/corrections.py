@@ -18,7 +18,7 @@ from ..clock import local, local_today
 from ..errors import InvalidInput, NotPermitted
 from ..extensions import db
 from ..models import Case, FollowUp, MediationStep, Party
-from ..vocabulary import CONFLICT_TYPES, GBV
+from ..vocabulary import CONFLICT_TYPES, FOLLOW_UP_OUTCOMES, GBV
 from . import events, summaries
 from .cases import PartyInput, validate_facts_date, validate_parties
 from .progress import expect_version, touch
@@ -45,12 +45,28 @@ class FollowUpCorrection:
     visit_date: date
     notes: str
     reason: str
+    outcome: str | None = None  # None: as recorded
+
+
+# What a visit found decided where the case went (a broken agreement sent it back to mediation,
+# kept ones let the follow-up complete): a correction across that line would leave the case
+# where its history says it should not be, so it is refused with what to do instead.
+TO_BROKEN = _l("A visit that finds the agreement broken sends the case back to mediation: "
+               "record a new follow-up visit with that finding instead of correcting this one "
+               "(the history keeps both).")
+FROM_BROKEN = _l("This visit found the agreement broken and sent the case back to mediation, "
+                 "as its history shows: it cannot be corrected into a kept agreement. If the "
+                 "agreement does hold, the team logs it as a mediation step and proposes the "
+                 "agreement again for signature.")
+
+
+REFUSED = _l("Only the case's team and its coordinators correct it; once it has ended, only "
+             "its coordinators.")
 
 
 def _refuse(actor, case: Case) -> None:
     if not access.can(actor, "correct", case):
-        raise NotPermitted(_l("Only the case's team and its coordinators correct it, while "
-                              "it is open."))
+        raise NotPermitted(REFUSED)
 
 
 def _reason(text) -> str:
@@ -144,8 +160,9 @@ def correct_step(actor, case: Case, step: MediationStep, data: StepInput, reason
 
 def correct_follow_up(actor, case: Case, visit: FollowUp, data: FollowUpCorrection, *,
                       version: int | None = None) -> list[str]:
-    """The date and notes of a visit. What it found stays: a broken agreement has already
-    sent the case back to mediation, and a visit found wrong is recorded again."""
+    """The date, notes and finding of a visit. A finding changes only on the same side of
+    "broken" (respected <-> partly respected): across it, the case would stand where its
+    trail says it should not (TO_BROKEN, FROM_BROKEN)."""
     _refuse(actor, case)
     expect_version(case, version)
     reason = _reason(data.reason)
@@ -157,17 +174,25 @@ def correct_follow_up(actor, case: Case, visit: FollowUp, data: FollowUpCorrecti
     agreement = next(p for p in case.proposals if p.id == visit.proposal_id)
     if data.visit_date < local(agreement.decided_at).date():
         raise InvalidInput(_l("A follow-up visit comes after the agreement."), field="visit_date")
+    outcome = data.outcome or visit.outcome
+    require_choice(outcome, FOLLOW_UP_OUTCOMES, "outcome")
+    if (outcome == "broken") != (visit.outcome == "broken"):
+        raise InvalidInput(FROM_BROKEN if visit.outcome == "broken" else TO_BROKEN,
+                           field="outcome")
     notes = (data.notes or "").strip()
-    if visit.outcome != "respected" and not notes:
+    if outcome != "respected" and not notes:
         raise InvalidInput(_l("Say what was found on the ground."), field="notes")
-    changed = [name for name, value in (("visit_date", data.visit_date), ("notes", notes))
-               if getattr(visit, name) != value]
+    wanted = {"visit_date": data.visit_date, "outcome": outcome, "notes": notes}
+    changed = [name for name, value in wanted.items() if getattr(visit, name) != value]
     if not changed:
         raise InvalidInput(_l("Nothing differs from what is recorded: change a field, or "
                               "go back to the case."))
-    visit.visit_date, visit.notes = data.visit_date, notes
+    # A finding is no name: its former and new values stay in the event.
+    values = {"outcome": [visit.outcome, outcome]} if "outcome" in changed else {}
+    for name, value in wanted.items():
+        setattr(visit, name, value)
     touch(case)
     events.record("case.follow_up_corrected", actor=actor, case=case, follow_up_id=visit.id,
-                  fields=changed, reason=reason)
+                  fields=changed, values=values, reason=reason)
     db.session.flush()
     return changed

@@ -2,7 +2,7 @@
 another commune. Each form keeps what was typed on a conflict (409) or an error (400)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -12,18 +12,20 @@ from ..extensions import db
 from ..forms.corrections import (
     CaseCorrectionForm,
     FollowUpCorrectionForm,
+    MergeForm,
     MoveForm,
     StepCorrectionForm,
     WithdrawForm,
 )
 from ..forms.fields import options
 from ..models import Commune
-from ..services import commune_moves, corrections, withdrawals
-from .common import case_or_404, handle_form, one_of, opening, to_case
+from ..queries import merges as merge_plans
+from ..services import commune_moves, corrections, merges, withdrawals
+from .common import Outcome, case_or_404, handle_form, one_of, opening, to_case
 
 bp = Blueprint("corrections", __name__, url_prefix="/cases")
 
-REFUSED = _l("Only the case's team and its coordinators correct it, while it is open.")
+REFUSED = corrections.REFUSED
 
 
 @bp.before_request
@@ -107,3 +109,39 @@ def move(reference):
         return to_case(case, _l("The case is moved; its former reference %(reference)s "
                                  "leads to it.", reference=outcome.result))
     return render_template("cases/move.html", case=case, form=form), outcome.status
+
+
+@bp.route("/<reference>/merge", methods=["GET", "POST"])
+def merge(reference):
+    """A duplicate report merged into the case it repeats: the case picked (typed, or one of
+    the suggested), what will move shown, a reason given, then confirmed. A case named for
+    the first time (no `kept_version` yet) is only shown, never merged unseen."""
+    case = case_or_404(reference)
+    if not access.can(current_user, "merge", case):
+        raise NotPermitted(merges.REFUSED)
+    form = MergeForm(version=case.version)
+    if request.method == "GET":
+        form.into.data = request.args.get("into", "")
+    named = (form.into.data or "").strip().upper()
+    kept = merge_plans.case_named(current_user, named) if named else None
+    problem = merges.why_not(current_user, case, kept, named) if named else None
+    if problem is None and kept is not None and form.kept_version.data is None:
+        form.kept_version.data = kept.version
+        outcome = Outcome(200)
+    else:
+        outcome = handle_form(form, lambda: merges.merge_case(
+            current_user, case, kept, form.reason.data, version=form.version.data,
+            kept_version=form.kept_version.data, reference=named), case=case)
+    if outcome.done:
+        return to_case(kept, _l("%(merged)s is merged into this case; its reference leads "
+                                "here.", merged=reference))
+    if problem:
+        form.into.errors = [problem]
+        form.kept_version.data = None  # the next case named is shown first
+    elif outcome.status == 409 and kept is not None:
+        form.kept_version.data = kept.version
+    shown = kept if problem is None else None
+    return render_template(
+        "cases/merge.html", case=case, form=form, kept=shown, refusal=merges.refusal(case),
+        plan=merge_plans.plan(case, shown) if shown is not None else None,
+        suggestions=merge_plans.suggestions(current_user, case)), outcome.status

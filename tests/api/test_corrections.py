@@ -61,6 +61,9 @@ def test_a_step_and_a_visit_are_corrected(api, people, make_case):
         "reason": "Notes oubliées."})
     assert answer.status_code == 200
     assert answer.get_json()["follow_ups"][0]["notes"] == "Bornes posées."
+    refused = caller.patch(f"{url}/follow-ups/{visit.id}", json={
+        "version": answer.get_json()["version"], "outcome": "broken", "reason": "Rompu."})
+    assert refused.status_code == 400 and "outcome" in refused.get_json()["errors"]
     assert caller.patch(f"{url}/steps/999999", json={
         "version": 1, "women": 4, "reason": "x"}).status_code == 404
 
@@ -98,3 +101,40 @@ def test_a_case_moved_by_a_coordinator_of_both(api, people, elsewhere, make_case
     assert api(people.mediator).get(f"{CASES}/{new}").status_code == 404
     moved = api(both).get(f"{CASES}/{old}")
     assert moved.status_code == 302 and moved.headers["Location"].endswith(f"{CASES}/{new}")
+    # A change sent to the former reference goes on with its method and body.
+    sent = api(both).patch(f"{CASES}/{old}", json={"version": 1, "reason": "x"})
+    assert sent.status_code == 308 and sent.headers["Location"].endswith(f"{CASES}/{new}")
+
+
+@pytest.mark.parametrize("who", sorted(WHO))
+def test_a_duplicate_merged_by_a_coordinator_of_the_commune(api, make_case, cast, who):
+    kept, duplicate = make_case("reported"), make_case("reported")
+    old = duplicate.reference
+    body = {"version": duplicate.version, "into": kept.reference,
+            "into_version": kept.version, "reason": "Signalé deux fois."}
+    merges = who == "coordinator"
+    if WHO[who] != 404:
+        assert api(cast[who]).get(f"{CASES}/{old}/actions").get_json()["merge"] is merges
+    answer = api(cast[who]).post(f"{CASES}/{old}/merge", json=body)
+    assert answer.status_code == (200 if merges else 404 if WHO[who] == 404 else 403)
+    if merges:
+        assert answer.headers["Location"].endswith(f"{CASES}/{kept.reference}")
+        assert answer.get_json()["reference"] == kept.reference
+        moved = api(cast[who]).get(f"{CASES}/{old}")
+        assert moved.status_code == 302
+        assert moved.headers["Location"].endswith(f"{CASES}/{kept.reference}")
+        # A change sent to it is not passed on: its version is the duplicate's.
+        sent = api(cast[who]).patch(f"{CASES}/{old}", json={"version": 1, "reason": "x"})
+        assert sent.status_code == 409 and kept.reference in sent.get_json()["detail"]
+
+
+def test_a_merge_is_refused_while_a_proposal_waits(api, people, make_case):
+    kept, duplicate = make_case("in_mediation"), make_case("proposed")
+    answer = api(people.coordinator).post(f"{CASES}/{duplicate.reference}/merge", json={
+        "version": duplicate.version, "into": kept.reference, "into_version": kept.version,
+        "reason": "Doublon."})
+    assert answer.status_code == 409 and answer.mimetype == PROBLEM
+    stale = api(people.coordinator).post(f"{CASES}/{kept.reference}/merge", json={
+        "version": kept.version, "into": duplicate.reference, "into_version": 1,
+        "reason": "Doublon."})
+    assert stale.status_code == 409

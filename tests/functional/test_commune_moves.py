@@ -6,6 +6,7 @@ from sqlalchemy import select
 from casework.extensions import db
 from casework.models import CaseStateEntry, FormerReference, ParticipationMonth
 from casework.services import cases
+from tests.dates import typed
 from tests.factories import case_input
 from tests.invariants import database_problems
 
@@ -128,3 +129,24 @@ def test_a_commune_is_chosen_and_a_reason_given(client, people, elsewhere, make_
     assert _move(client, case, people.commune).status_code == 400
     assert case.commune_id == people.commune.id
     assert db.session.scalar(select(CaseStateEntry.commune_id)) == people.commune.id
+
+
+def test_a_form_sent_to_the_former_reference_follows_the_case(app, client, people, elsewhere,
+                                                              make_case, both, login):
+    """A form opened before the move and sent after it: redirected with its method and body
+    (308); the version it carries is the case's own, so its check still tells that the case
+    changed meanwhile, and the page keeps what was typed."""
+    case = make_case("in_mediation")
+    old, version = case.reference, case.version
+    login(both)
+    assert _move(client, case, elsewhere.commune).status_code == 302
+    db.session.refresh(case)
+    step = {"version": version, "step_date": typed(0), "kind": "joint_session",
+            "place": "Mairie", "summary": "Les deux familles entendues.", "women": "1",
+            "men": "1", "young_women": "0", "young_men": "0"}
+    sent = client.post(f"/cases/{old}/steps/new", data=step)
+    assert sent.status_code == 308
+    assert sent.headers["Location"].endswith(f"/cases/{case.reference}/steps/new")
+    followed = client.post(sent.headers["Location"], data=step)  # as the browser sends it again
+    assert followed.status_code == 409
+    assert "Les deux familles entendues." in text(followed)

@@ -9,10 +9,14 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from casework.clock import local_today
 from casework.extensions import db
 from casework.i18n import short_date
 from casework.models import Event, ParticipationMonth
-from casework.services import team
+from casework.queries.milestones import NOTICE_DAYS
+from casework.services import followups, team
+from casework.services.followups import FollowUpInput
+from tests.factories import approved_days_ago
 from tests.invariants import database_problems
 
 from .pages import text
@@ -22,10 +26,12 @@ ROLES = ("team_mediator", "other_mediator", "removed_mediator", "mayor", "chief"
 OUTSIDERS = {"admin", "foreign_mediator", "foreign_coordinator", "foreign_mayor"}
 TEAM_OR_COORDINATOR = {"team_mediator", "coordinator"}
 # state -> who corrects. A final state (closed, referred, not admissible) is the record as it
-# was left: nobody rewrites it.
+# was left: its team no longer rewrites it, only its coordinators (a name misspelt on it).
 STATES = {"reported": TEAM_OR_COORDINATOR, "in_mediation": TEAM_OR_COORDINATOR,
           "resolved": TEAM_OR_COORDINATOR, "followed_up": TEAM_OR_COORDINATOR,
-          "closed": set(), "referred": set(), "not_admissible": set()}
+          "closed": {"coordinator"}, "referred": {"coordinator"},
+          "not_admissible": {"coordinator"}}
+FINAL = {"closed", "referred", "not_admissible"}
 
 
 def _form(case, **changes):
@@ -58,7 +64,7 @@ def _with_team(case, people, removed):
 def test_who_corrects_a_case(app, people, make_case, cast, login, removed_mediator,
                              role, state):
     case = make_case(state)
-    if STATES[state]:  # open: a team, that `removed_mediator` was taken off
+    if state not in FINAL:  # open: a team, that `removed_mediator` was taken off
         _with_team(case, people, removed_mediator)
     who = {**cast, "removed_mediator": removed_mediator}[role]
     client = login(who, app.test_client())
@@ -187,9 +193,12 @@ def test_a_correction_says_why_and_changes_something(client, login, people, make
     assert _corrections(case) == []
 
 
-def test_a_corrected_name_prints_on_the_record(client, login, people, make_case):
-    case = make_case("proposed")
-    login(people.mediator)
+@pytest.mark.parametrize("state, who", [("proposed", "mediator"), ("closed", "coordinator")])
+def test_a_corrected_name_prints_on_the_record(client, login, people, make_case, state, who):
+    """Before the sign-offs by the team; on a closed case, found after the signatures, by a
+    coordinator: the record printed again shows the name as corrected."""
+    case = make_case(state)
+    login(getattr(people, who))
     assert client.post(f"/cases/{case.reference}/correct",
                        data=_form(case, **{"parties-1-name": "Aminata Konaté"})).status_code \
         == 302
@@ -264,3 +273,43 @@ def test_a_withdrawal_says_why(client, login, people, make_case):
     url = f"/cases/{case.reference}/proposals/{case.pending_proposal.id}/withdraw"
     response = client.post(url, data={"version": case.version, "reason": " "})
     assert response.status_code == 400 and case.pending_proposal is not None
+
+
+def _broken_at_30_days(people, case):
+    """The 30-day visit finds the agreement broken: the case goes back to mediation."""
+    approved_days_ago(case, 30 - NOTICE_DAYS)
+    followups.record_follow_up(people.mediator, case, FollowUpInput(
+        visit_date=local_today(), outcome="broken", milestone_days=30,
+        notes="Le champ est de nouveau disputé."))
+    db.session.commit()
+
+
+# (state reached, the finding corrected to) -> the answer, and what the page says.
+FINDINGS = [
+    ("followed_up", "partly", 302, "a corrigé une visite de suivi : constat (Accord respecté → "
+                                   "Accord respecté en partie), notes"),
+    ("followed_up", "broken", 400, "enregistrez une nouvelle visite de suivi avec ce constat"),
+    ("reopened", "respected", 400, "elle ne peut pas être corrigée en accord tenu"),
+    ("reopened", "partly", 400, "elle ne peut pas être corrigée en accord tenu"),
+]
+
+
+@pytest.mark.parametrize("state, outcome, answer, said", FINDINGS)
+def test_a_finding_is_corrected_only_where_the_case_stays_true_to_its_history(
+        client, login, people, make_case, state, outcome, answer, said):
+    case = make_case("resolved" if state == "reopened" else state)
+    if state == "reopened":
+        _broken_at_30_days(people, case)
+    status, visit = case.status, case.follow_ups[0]
+    found = visit.outcome
+    login(people.mediator)
+    response = client.post(f"/cases/{case.reference}/follow-ups/{visit.id}/correct",
+                           data={"version": case.version, "outcome": outcome,
+                                 "visit_date": visit.visit_date.isoformat(),
+                                 "notes": "Une borne a été déplacée.", "reason": "Mal saisi."},
+                           follow_redirects=answer == 302)
+    assert response.status_code == (200 if answer == 302 else answer)
+    assert said in text(response)
+    db.session.refresh(visit)
+    assert visit.outcome == (outcome if answer == 302 else found)
+    assert case.status == status and database_problems(db.session) == []

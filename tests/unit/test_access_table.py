@@ -49,9 +49,11 @@ class Workflow:
         return self.states[name]
 
 
-def case(status: str, *, confidential=False, team=("team_mediator",), agreement=False):
+def case(status: str, *, confidential=False, team=("team_mediator",), agreement=False,
+         merged_into_id=None):
     members = [SimpleNamespace(user_id=EVERYONE[name].id) for name in team]
     return SimpleNamespace(commune_id=HERE, status=status, confidential=confidential,
+                           merged_into_id=merged_into_id,
                            team=members, team_user_ids={m.user_id for m in members},
                            created_by_id=EVERYONE["team_mediator"].id,
                            current_agreement=object() if agreement else None)
@@ -63,6 +65,8 @@ CASES = {
     "confidential_new": case("reported", confidential=True, team=()),
     "new": case("reported", team=()),
     "closed": case("closed", agreement=True),
+    # A duplicate merged into another case: no longer a case of its own, nobody acts on it.
+    "merged": case("in_mediation", merged_into_id=99),
 }
 
 # (case, action) -> who may. Every action the table declares has its rows (fire, sign_off and
@@ -75,11 +79,12 @@ TABLE = {
              "attach": TEAM_OR_COORDINATOR, "be_told_follow_up_due": {"team_mediator"},
              "be_told_past_time_limit": TEAM_OR_COORDINATOR,
              "correct": TEAM_OR_COORDINATOR, "lift_confidentiality": set(),
-             "move_commune": {"coordinator"}},
+             "move_commune": {"coordinator"}, "merge": {"coordinator"}},
     "followed": {"view": IN_THE_COMMUNE, "assign_team": TEAM_OR_COORDINATOR,
                  "log_step": set(), "record_follow_up": TEAM_OR_COORDINATOR,
                  "attach": TEAM_OR_COORDINATOR, "be_told_follow_up_due": {"team_mediator"},
-                 "correct": TEAM_OR_COORDINATOR, "move_commune": {"coordinator"}},
+                 "correct": TEAM_OR_COORDINATOR, "move_commune": {"coordinator"},
+                 "merge": {"coordinator"}},
     # Reported by team_mediator, no team yet: the reporter and the coordination see the names.
     "confidential_new": {
         "view": IN_THE_COMMUNE, "see_identities": TEAM_OR_COORDINATOR,
@@ -91,7 +96,7 @@ TABLE = {
         # No team yet: its reporter (team_mediator) and the coordination correct it; only the
         # coordination lifts its confidentiality.
         "correct": TEAM_OR_COORDINATOR, "lift_confidentiality": {"coordinator"},
-        "move_commune": {"coordinator"}},
+        "move_commune": {"coordinator"}, "merge": {"coordinator"}},
     "new": {"see_identities": IN_THE_COMMUNE,
             "assign_team": {"team_mediator", "other_mediator", "coordinator"},
             "verify_report": {"team_mediator", "other_mediator", "coordinator"},
@@ -99,8 +104,15 @@ TABLE = {
             "correct": TEAM_OR_COORDINATOR, "lift_confidentiality": set()},
     "closed": {"view": IN_THE_COMMUNE, "see_identities": IN_THE_COMMUNE,
                "assign_team": set(), "log_step": set(), "record_follow_up": set(),
-               "attach": set(), "verify_report": set(), "correct": set(),
-               "lift_confidentiality": set(), "move_commune": set()},
+               "attach": set(), "verify_report": set(),
+               # A name found misspelt on the signed record: its coordinators correct it.
+               "correct": {"coordinator"},
+               "lift_confidentiality": set(), "move_commune": set(),
+               # Nothing joins an ended case; an ended duplicate may still join an open one
+               # (services/merges.py refuses it while it holds an agreement).
+               "merge": {"coordinator"}},
+    "merged": {"view": set(), "see_identities": set(), "correct": set(), "merge": set(),
+               "move_commune": set(), "log_step": set(), "attach": set()},
 }
 ROWS = [(c, action, who) for c, actions in TABLE.items() for action in actions
         for who in PEOPLE]
