@@ -6,7 +6,7 @@ a former reference of the kept case, marked merged: a form sent to it is not red
 version it carries is another case's).
 
 Revision ID: d4a7e2c91b36
-Revises: 7c3e9a1f0b25
+Revises: 4f1c2b9d7e60
 Create Date: 2026-12-05 00:00:00
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'd4a7e2c91b36'
-down_revision = '7c3e9a1f0b25'
+down_revision = '4f1c2b9d7e60'
 branch_labels = None
 depends_on = None
 
