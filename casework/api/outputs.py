@@ -104,6 +104,7 @@ class ProposalOut(Schema):
     proposed_by = fields.Nested(PersonOut, required=True)
     proposed_at = fields.DateTime(required=True)
     decided_at = fields.DateTime(allow_none=True, required=True)
+    version = Int(required=True, metadata={"description": "What a sign-off sends back."})
     signoffs = fields.List(fields.Nested(SignOffOut), required=True)
 
 
@@ -155,6 +156,8 @@ class TransitionOfferOut(Schema):
 
 class SignOffOfferOut(Schema):
     proposal_id = Int(required=True)
+    version = Int(required=True, metadata={"description": "The proposal's version, to send "
+                                                           "with the sign-off."})
     roles = fields.List(S(), required=True)
 
 

@@ -109,7 +109,11 @@ class FollowUpIn(Versioned):
     notes = Text(LONG, load_default="")
 
 
-class SignOffIn(Versioned):
+class SignOffIn(Schema):
+    version = version(metadata={
+        "description": "The proposal's `version` as last read (in `proposals` and "
+                       "`actions.sign_offs`), not the case's: a change to the proposal made "
+                       "since answers 409; a step, a file or the other role's approval does not."})
     decision = choice(v.SIGNOFF_DECISIONS, required=True)
     comment = Text(LONG, load_default="")
 

@@ -35,6 +35,11 @@ class Proposal(db.Model):
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moves on with every change to the proposal's own row (its terms, its status), and only
+    # then: a sign-off form carries it, so the form is stale when the proposal changed, and
+    # not when something else of the case did (a step, a file, another role's approval).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     case = relationship("Case", back_populates="proposals")
     proposed_by = relationship("User", lazy="joined")

@@ -204,7 +204,7 @@ def sign_off(reference, proposal_id):
         abort(404)
     opening(access.can(current_user, "sign_off", case, proposal=proposal),
             _l("Your sign-off is not awaited on this proposal."))
-    form = SignOffForm(version=case.version)
+    form = SignOffForm(version=proposal.version)
     outcome = handle_form(form, lambda: signoffs.sign_off(
         current_user, proposal, form.decision.data, form.comment.data,
         version=form.version.data), case=case)
