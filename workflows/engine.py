@@ -27,7 +27,7 @@ RESERVED_PREFIXES = ("to_", "may_", "is_")
 
 WORKFLOW_KEYS = {"workflow", "version", "title", "initial", "states", "transitions"}
 STATE_KEYS = {"fr", "en", "final", "sla_days", "warn_days", "idle_days", "follow_up_days",
-              "allows", "help"}
+              "allows", "help", "tags"}
 TRANSITION_KEYS = {"trigger", "source", "dest", "by", "requires", "unless", "signoffs",
                    "reminder_days", "escalation_days", "form", "automatic", "label"}
 
@@ -65,6 +65,9 @@ class StateDef:
     follow_up_days: tuple[int, ...] = ()
     allows: frozenset[str] = frozenset()
     help: Mapping[str, str] | None = None
+    # What the application counts the state as (its figures, its lists): `resolved`,
+    # `final_outcome`... The application says which tags it knows; no code names a state.
+    tags: frozenset[str] = frozenset()
 
     def label(self, locale: str) -> str:
         return self.labels.get(locale) or self.labels["fr"]
@@ -173,6 +176,15 @@ class Workflow:
     def has_trigger(self, trigger: str) -> bool:
         return trigger in self._by_trigger
 
+    def tagged(self, tag: str) -> list[str]:
+        """The states carrying `tag`, in definition order."""
+        return [name for name, state in self.states.items() if tag in state.tags]
+
+    @property
+    def signing_roles(self) -> tuple[str, ...]:
+        """Every role some transition's `signoffs` names, in definition order."""
+        return tuple(dict.fromkeys(role for t in self.transitions for role in t.signoffs))
+
     def outgoing(self, state: str) -> list[TransitionDef]:
         return [t for t in self.transitions if state in t.sources]
 
@@ -265,11 +277,14 @@ class Engine:
     """Every loaded workflow version, validated against what the application registered."""
 
     def __init__(self, *, roles: Iterable[str], conditions: Mapping[str, Condition],
-                 forms: Iterable[str] = (), activities: Iterable[str] = ()):
+                 forms: Iterable[str] = (), activities: Iterable[str] = (),
+                 tags: Iterable[str] | None = None):
         self.roles = frozenset(roles)
         self.conditions = dict(conditions)
         self.forms = frozenset(forms)
         self.activities = frozenset(activities)
+        # None: any tag (an engine used without an application's figures).
+        self.tags = None if tags is None else frozenset(tags)
         self._workflows: dict[tuple[str, int], Workflow] = {}
 
     def load_directory(self, directory: str | Path) -> None:
@@ -425,11 +440,16 @@ class _Validator:
             if idle is not None and "steps" not in allows:
                 self.fail(f"{where}: idle_days needs a state that allows steps")
             help_text = self._labels(spec["help"], f"{where}: help") if "help" in spec else None
+            tags = self._names(spec.get("tags"), f"{where}: tags")
+            for tag in tags:
+                if self.engine.tags is not None and tag not in self.engine.tags:
+                    self.fail(f"{where}: unknown tag {tag!r}; known: "
+                              f"{', '.join(sorted(self.engine.tags)) or 'none'}")
             states[name] = StateDef(
                 name=name, labels=self._labels({k: spec.get(k) for k in LOCALES}, where),
                 final=final, sla_days=sla, warn_days=warn, idle_days=idle,
                 follow_up_days=tuple(days),
-                allows=frozenset(allows), help=help_text)
+                allows=frozenset(allows), help=help_text, tags=frozenset(tags))
         return states
 
     def _transitions(self, raw: Any, states: dict[str, StateDef]) -> tuple[TransitionDef, ...]:

@@ -6,8 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..models import Case, CaseStateEntry, IntakeRecord
-
-MEDIATION_STATE = "in_mediation"
+from .tags import tagged
 
 # What the figures count (the dashboard, the monthly report, their exports, the API's
 # dashboard) and the lists of what waits: every case but the reports by SMS or KoboToolbox
@@ -16,6 +15,6 @@ MEDIATION_STATE = "in_mediation"
 # first, some were not), and its team's work is real. Written on a case id, so that a figure
 # read from another table keeps to it without joining the cases.
 _MEDIATED = select(CaseStateEntry.id).where(CaseStateEntry.case_id == IntakeRecord.case_id,
-                                            CaseStateEntry.state == MEDIATION_STATE)
+                                            tagged(CaseStateEntry.state, "in_mediation"))
 TO_CHECK = select(IntakeRecord.case_id).where(IntakeRecord.to_verify.is_(True), ~_MEDIATED.exists())
 CHECKED = Case.id.not_in(TO_CHECK)

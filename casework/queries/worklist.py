@@ -48,9 +48,10 @@ from ..models import (
     User,
 )
 from ..vocabulary import ROLES, label
-from ..workflow_registry import engine, workflow_of
+from ..workflow_registry import engine, signing_roles, workflow_of
 from .checked import CHECKED
 from .milestones import NOTICE_DAYS, milestones
+from .tags import tagged
 
 # Items shown per kind on the page; the rest are one tap away, on the filtered case list.
 SHOWN = 10
@@ -64,7 +65,6 @@ FAILED_SHOWN_DAYS = 14
 # account was made.
 TWO_FACTOR_DAYS = 7
 LOGIN_FAILURES = ("auth.login_failed", "auth.mfa_failed")  # as services/throttling.py counts
-MEDIATION_STATE = "in_mediation"
 
 
 @dataclass(frozen=True)
@@ -128,7 +128,12 @@ def _admin(user: User) -> bool:
 
 REPORTING = (access.MEDIATOR, access.COORDINATOR)
 team = _holds(access.MEDIATOR)
-signers = _holds(*access.SIGNING_ROLES)
+authorities = _holds(*access.LOCAL_AUTHORITIES)
+
+
+def signers(user: User) -> bool:
+    """Holds a role that some loaded definition asks to sign (its `signoffs`)."""
+    return bool(access.commune_ids(user, signing_roles()))
 coordinators = _holds(access.COORDINATOR)
 reporters = _holds(*REPORTING)
 
@@ -493,7 +498,7 @@ def _to_appreciate(user):
     mine = exists().where(Appreciation.activity_id == MechanismActivity.id,
                           Appreciation.user_id == user.id)
     return (select(MechanismActivity).join(MechanismActivity.mechanism)
-            .where(Mechanism.commune_id.in_(access.commune_ids(user, access.SIGNING_ROLES)),
+            .where(Mechanism.commune_id.in_(access.commune_ids(user, access.LOCAL_AUTHORITIES)),
                    MechanismActivity.held_on >= since, ~mine))
 
 
@@ -509,7 +514,7 @@ def _appreciations(user, limit):
             for activity in db.session.scalars(query.limit(limit))]
 
 
-register(Source("activity_to_appreciate", _l("Activities to appreciate"), signers,
+register(Source("activity_to_appreciate", _l("Activities to appreciate"), authorities,
                 lambda user: select(func.count()).select_from(_to_appreciate(user).subquery()),
                 _appreciations, all_url=lambda user: _url("mechanisms.index")))
 
@@ -520,7 +525,8 @@ def _taken_on():
     start = day_start(local_today().replace(month=1, day=1))
     return (select(func.count(CaseStateEntry.id))
             .where(CaseStateEntry.commune_id == Commune.id,
-                   CaseStateEntry.state == MEDIATION_STATE, CaseStateEntry.entered_at >= start)
+                   tagged(CaseStateEntry.state, "in_mediation"),
+                   CaseStateEntry.entered_at >= start)
             .scalar_subquery())
 
 
