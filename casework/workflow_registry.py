@@ -5,10 +5,9 @@ from flask_babel import lazy_gettext as _l
 
 from workflows import Engine, Workflow
 
+from .transition_forms import FORM_NAMES
 from .vocabulary import CASE_ROLES, GBV
 
-# Forms a transition may ask for (see casework/forms/transitions.py).
-TRANSITION_FORMS = ("agreement", "note", "reason", "referral")
 # What a state may let the team record (see `allows:` in the definitions).
 ACTIVITIES = ("steps", "follow_ups")
 # What a state counts as (`tags:` in the definitions): the figures, the report and the lists
@@ -86,7 +85,7 @@ def condition_hint(name: str):
 
 def new_engine() -> Engine:
     """An empty engine that knows what the application registers."""
-    return Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=TRANSITION_FORMS,
+    return Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=FORM_NAMES,
                   activities=ACTIVITIES, tags=STATE_TAGS)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from ..transition_forms import TRANSITION_FORMS
+
 S, Int, B = fields.String, fields.Integer, fields.Boolean
 
 
@@ -144,13 +146,18 @@ class CaseOut(CaseSummaryOut):
     next_steps = fields.List(S(), required=True)
 
 
+def _field_note(f) -> str:
+    return f"{f.name}, required" if f.required else f.name
+
+
 class TransitionOfferOut(Schema):
     trigger = S(required=True)
     label = S(required=True)
     dest = S(required=True)
     form = S(allow_none=True, required=True, metadata={
-        "description": "What the body carries: agreement (agreement_text), reason (note, "
-                       "required), note (optional), referral (referral_target, note)."})
+        "description": "What the body carries: " + "; ".join(
+            f"{name} ({', '.join(_field_note(f) for f in form.fields)})"
+            for name, form in TRANSITION_FORMS.items() if name) + "."})
     needs_signoffs = B(required=True)
 
 
