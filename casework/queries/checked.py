@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..models import Case, CaseStateEntry, IntakeRecord
-from .tags import tagged
+from .states import tagged
 
 # What the figures count (the dashboard, the monthly report, their exports, the API's
 # dashboard) and the lists of what waits: every case but the reports by SMS or KoboToolbox

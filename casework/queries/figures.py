@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from itertools import pairwise
 
-from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy import case as when
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import contains_eager
 
 from ..access import in_communes
-from ..clock import day_start, local_today, utcnow
+from ..clock import day_start, local_today
 from ..extensions import db
 from ..models import (
     PARTICIPANTS,
@@ -33,8 +33,9 @@ from ..models import (
 from ..workflow_registry import engine, open_states, signing_roles, state_labels
 from .checked import CHECKED, TO_CHECK
 from .filters import CaseFilters
+from .milestones import visits_due_count
 from .sql import month_of
-from .tags import tagged
+from .states import past_limit, tagged
 
 # Tags of the states whose first entry is counted "in the period", in the order shown.
 FLOW_TAGS = ("resolved", "referred", "closed", "not_admissible")
@@ -67,20 +68,11 @@ def of_cases(query, case_id, conditions):
     return query.join(Case, Case.id == case_id).where(*conditions)
 
 
-def _past_sla():
-    """True for a case that has stayed longer than its state's `sla_days`."""
-    now = utcnow()
-    limits = [and_(Case.workflow == w.name, Case.workflow_version == w.version,
-                   Case.status == name, Case.status_changed_at < now - timedelta(days=s.sla_days))
-              for w in engine().workflows() for name, s in w.states.items() if s.sla_days]
-    return or_(*limits) if limits else false()
-
-
 def open_cases(reported) -> list[tuple[int, str, int, int]]:
     """(commune, state, open cases, of which past their time limit), for the open states."""
     return [(commune_id, status, count, late or 0) for commune_id, status, count, late in
             db.session.execute(select(Case.commune_id, Case.status, func.count(),
-                                      func.sum(when((_past_sla(), 1), else_=0)))
+                                      func.sum(when((past_limit(), 1), else_=0)))
                                .where(*reported, Case.status.in_(open_states()))
                                .group_by(Case.commune_id, Case.status))]
 
@@ -133,35 +125,8 @@ def median_days_to_resolution(selected, filters: CaseFilters, resolved: int) -> 
 
 
 def follow_ups_overdue(reported) -> int:
-    """Planned visits whose date has passed with no visit recorded.
-
-    A state's `follow_up_days` are due while the case is in that state, counted from the
-    agreement that brought it there (its last approved proposal); once the case has moved on
-    (followed up, reopened, closed) nothing of it is overdue any more.
-    """
-    later = aliased(Proposal)
-    superseded = exists(select(later.id).where(later.case_id == Proposal.case_id,
-                                               later.status == "approved",
-                                               later.id > Proposal.id))
-    today = day_start(local_today())
-    late, states = [], set()
-    for workflow in engine().workflows():
-        for name, state in workflow.states.items():
-            for days in state.follow_up_days:
-                states.add(name)
-                done = exists(select(FollowUp.id).where(FollowUp.proposal_id == Proposal.id,
-                                                        FollowUp.milestone_days == days))
-                late.append(when((and_(Case.workflow == workflow.name,
-                                       Case.workflow_version == workflow.version,
-                                       Case.status == name,
-                                       Proposal.decided_at < today - timedelta(days=days),
-                                       ~done), 1), else_=0))
-    if not late:
-        return 0
-    query = (select(func.sum(sum(late[1:], late[0]))).select_from(Case)
-             .join(Proposal, and_(Proposal.case_id == Case.id, Proposal.status == "approved"))
-             .where(*reported, Case.status.in_(sorted(states)), ~superseded))
-    return db.session.scalar(query) or 0
+    """Planned visits whose day has passed with no visit recorded (queries/milestones.py)."""
+    return visits_due_count(reported, local_today() - timedelta(days=1))
 
 
 def awaiting(reported) -> dict:

@@ -58,7 +58,7 @@ from ..vocabulary import (
     SEXES,
 )
 from .checked import CHECKED
-from .tags import tagged
+from .states import tagged
 
 COUNTS = {
     "reported": _l("Cases reported in the period"),
