@@ -73,12 +73,14 @@ def fire(actor, case: Case, trigger: str, data: TransitionInput | None = None, *
         raise Conflict(_l("This agreement is already waiting for its sign-offs."))
     roles = access.case_roles(actor, case)
     try:
-        transition = workflow.check(case, case.status, trigger, roles)
+        # Each condition is evaluated once: by the check, whose answers the firing reuses.
+        firing = workflow.prepare(case, case.status, trigger, roles)
+        transition = firing.transition
         _refuse_unchecked_work(case, workflow, transition)
         details = _details(transition.form, data)
         if transition.needs_signoffs:
             return _propose(actor, case, transition, details)
-        new_state = workflow.fire(case, case.status, trigger, roles)
+        new_state = firing.run()
     except TransitionNotAllowed as error:
         raise refusal(error) from error
     cancel_pending(actor, case)

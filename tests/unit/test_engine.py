@@ -274,3 +274,46 @@ def test_versions_live_side_by_side(tmp_path):
     assert engine.latest("mediation").version == 2
     assert engine.get("mediation", 1).state("in_mediation").sla_days == 60
     assert engine.get("mediation", 2).state("in_mediation").sla_days == 45
+
+
+# -- each condition once per firing ------------------------------------------------------------
+
+@pytest.fixture
+def counted():
+    """The shipped definition on an engine whose conditions count their calls."""
+    calls: dict[str, int] = {}
+
+    def counting(name):
+        def condition(subject, _workflow):
+            calls[name] = calls.get(name, 0) + 1
+            return subject.flags.get(name, False)
+        return condition
+
+    engine = Engine(roles=ROLES, conditions={name: counting(name) for name in CONDITIONS},
+                    forms=FORMS, activities=ACTIVITIES)
+    engine.load_directory(DEFINITIONS)
+    return engine.latest("mediation"), calls
+
+
+@pytest.mark.parametrize("fire, expected", [
+    (lambda w, s: w.fire(s, "reported", "start_mediation", ["mediator"]), "in_mediation"),
+    (lambda w, s: w.prepare(s, "reported", "start_mediation", ["mediator"]).run(),
+     "in_mediation"),
+    (lambda w, s: w.fire_automatic(s, "resolved")[1], "followed_up"),
+    (lambda w, s: w.complete(s, "in_mediation", "resolve"), "resolved"),
+])
+def test_each_condition_is_evaluated_once_per_firing(counted, fire, expected):
+    workflow, calls = counted
+    subject = Subject(team_assigned=True, step_logged=True, follow_ups_done=True,
+                      agreement_holds=True)
+    assert fire(workflow, subject) == expected
+    assert calls and set(calls.values()) == {1}, calls
+
+
+def test_a_refused_firing_names_what_is_unmet_asking_each_condition_once(counted):
+    workflow, calls = counted
+    with pytest.raises(TransitionNotAllowed) as refused:
+        workflow.fire(Subject(gender_based_violence=True), "reported", "start_mediation",
+                      ["mediator"])
+    assert refused.value.unmet == ("team_assigned", "not:gender_based_violence")
+    assert calls == {"team_assigned": 1, "gender_based_violence": 1}
