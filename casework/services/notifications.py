@@ -2,8 +2,8 @@
 
 It reads the sources of "Mon travail" (queries/worklist.py), person by person, so that a
 message never tells of something the list does not show:
-- `signoff_awaited`: every mayor and traditional leader whose role the pending proposal
-  awaits, until they sign (the same rule as the sign-off button);
+- `signoff_awaited`: everyone of the case's commune whose role the pending proposal awaits
+  (its definition's `signoffs`), until they sign (the same rule as the sign-off button);
 - `signoff_reminder`: the same people, once, when the proposal is still unsigned after its
   transition's `reminder_days` (the workflow definition);
 - `signoff_escalated`: the coordinators of the case's commune, once, when it is still unsigned

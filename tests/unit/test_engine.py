@@ -13,6 +13,7 @@ DEFINITIONS = Path(__file__).resolve().parents[2] / "workflows" / "definitions"
 ROLES = ("mediator", "coordinator", "commune_authority", "traditional_leader")
 FORMS = ("agreement", "note", "reason", "referral")
 ACTIVITIES = ("steps", "follow_ups")
+TAGS = ("in_mediation", "resolved", "referred", "closed", "not_admissible", "final_outcome")
 
 
 class Subject:
@@ -32,7 +33,8 @@ CONDITIONS = {name: flag(name) for name in (
 
 
 def new_engine():
-    return Engine(roles=ROLES, conditions=CONDITIONS, forms=FORMS, activities=ACTIVITIES)
+    return Engine(roles=ROLES, conditions=CONDITIONS, forms=FORMS, activities=ACTIVITIES,
+                  tags=TAGS)
 
 
 @pytest.fixture(scope="module")
@@ -218,6 +220,7 @@ INVALID = [
     ("reminder not a number", lambda d: d["transitions"][1].update(reminder_days="3"),
      "reminder_days must be a whole number"),
     ("unknown form", lambda d: d["transitions"][0].update(form="essay"), "unknown form 'essay'"),
+    ("unknown tag", lambda d: d["states"]["closed"].update(tags=["won"]), "unknown tag 'won'"),
     ("automatic with roles", lambda d: d["transitions"][2].update(by=["mediator"]),
      "an automatic transition has no by"),
     ("manual without roles", lambda d: d["transitions"][0].pop("by"), "say which roles"),
