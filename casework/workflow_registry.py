@@ -38,10 +38,19 @@ def step_logged(case, _workflow: Workflow) -> bool:
     return bool(case.steps)
 
 
+def planned_visits(case, workflow: Workflow, agreement=None) -> dict:
+    """The planned visits of the case's current agreement (or of `agreement`): the
+    `follow_up_days` of the state it led to, each with its visit if made. The one rule that
+    queries/milestones.py dates (when each is due) and the condition below reads."""
+    agreement = agreement or case.current_agreement
+    if agreement is None or agreement.decided_at is None:
+        return {}
+    visits = {f.milestone_days: f for f in case.follow_ups if f.proposal_id == agreement.id}
+    return {days: visits.get(days) for days in workflow.state(agreement.to_state).follow_up_days}
+
+
 def follow_ups_done(case, workflow: Workflow) -> bool:
-    due = set(workflow.state(case.status).follow_up_days)
-    done = {f.milestone_days for f in _visits_of_current_agreement(case)}
-    return due <= done
+    return all(visit is not None for visit in planned_visits(case, workflow).values())
 
 
 def agreement_broken(case, _workflow: Workflow) -> bool:

@@ -5,7 +5,8 @@ THE rule of "a visit is due", in Python (`milestones`, `due_by`) and in SQL (`ca
 proposal) is due on the local day of the agreement plus the `follow_up_days` of the state the
 agreement led to, until a visit of that milestone is recorded, while the case is in a state
 that allows follow-ups (once reopened or closed, nothing of it is due any more). Mon travail,
-the messages, the dashboard and the API all read it here."""
+the messages, the dashboard and the API all read it here; which visits are planned, and
+made, is `workflow_registry.planned_visits`, which the condition `follow_ups_done` reads too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from sqlalchemy.orm import aliased
 from ..clock import day_start, local, local_today
 from ..extensions import db
 from ..models import Case, FollowUp, Proposal
-from ..workflow_registry import engine, workflow_of
+from ..workflow_registry import engine, planned_visits, workflow_of
 from .states import in_version, states_allowing
 
 # "Mon travail" lists a planned visit this many days before it is due (queries/worklist.py),
@@ -42,12 +43,11 @@ class Milestone:
 def milestones(case: Case, agreement: Proposal | None = None) -> list[Milestone]:
     """The planned visits of the case's current agreement, their due date, and the visit if made."""
     agreement = agreement or case.current_agreement
-    if agreement is None or agreement.decided_at is None:
+    planned = planned_visits(case, workflow_of(case), agreement)
+    if not planned:
         return []
     start = local(agreement.decided_at).date()
-    days = workflow_of(case).state(agreement.to_state).follow_up_days
-    visits = {f.milestone_days: f for f in case.follow_ups if f.proposal_id == agreement.id}
-    return [Milestone(d, start + timedelta(days=d), visits.get(d)) for d in days]
+    return [Milestone(d, start + timedelta(days=d), visit) for d, visit in planned.items()]
 
 
 def open_milestones(case: Case) -> list[int]:
