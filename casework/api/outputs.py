@@ -193,6 +193,9 @@ class StateDefOut(Schema):
     idle_days = Int(allow_none=True, required=True)
     follow_up_days = fields.List(Int(), required=True)
     allows = fields.List(S(), required=True)
+    tags = fields.List(S(), required=True, metadata={
+        "description": "What the figures count the state as (resolved, final_outcome...); "
+                       "the dashboard's `flows` are keyed by these."})
 
 
 class TransitionDefOut(Schema):

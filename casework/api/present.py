@@ -103,7 +103,8 @@ def workflow(definition) -> dict:
         "states": [{"name": s.name, "labels": dict(s.labels), "final": s.final,
                     "sla_days": s.sla_days, "warn_days": s.warn_days,
                     "idle_days": s.idle_days, "follow_up_days": list(s.follow_up_days),
-                    "allows": sorted(s.allows)} for s in definition.states.values()],
+                    "allows": sorted(s.allows), "tags": sorted(s.tags)}
+                   for s in definition.states.values()],
         "transitions": [{"trigger": t.trigger, "labels": dict(t.labels or {}),
                          "sources": list(t.sources), "dest": t.dest, "by": list(t.by),
                          "requires": list(t.requires), "unless": list(t.unless),
