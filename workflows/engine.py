@@ -355,6 +355,21 @@ class Engine:
                                f"in {self._workflows[workflow.key].source}"))
                 continue
             self._workflows[workflow.key] = workflow
+        return errors + self._tag_conflicts()
+
+    def _tag_conflicts(self) -> list[WorkflowDefinitionError]:
+        """A state name carries the same tags in every loaded workflow: the figures count a
+        case's past states by name (a state entered keeps no version), through its tags."""
+        seen: dict[str, Workflow] = {}
+        errors = []
+        for workflow in self.workflows():
+            for name, state in workflow.states.items():
+                first = seen.setdefault(name, workflow)
+                if first.states[name].tags != state.tags:
+                    errors.append(WorkflowDefinitionError(
+                        workflow.source, f"state {name!r} has tags "
+                        f"{sorted(state.tags)} here but {sorted(first.states[name].tags)} in "
+                        f"{first.source}: a state's name counts the same in every workflow"))
         return errors
 
     def parse(self, text: str, source: str, file_name: str | None = None) -> Workflow:

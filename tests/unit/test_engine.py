@@ -320,3 +320,16 @@ def test_a_refused_firing_names_what_is_unmet_asking_each_condition_once(counted
                       ["mediator"])
     assert refused.value.unmet == ("team_assigned", "not:gender_based_violence")
     assert calls == {"team_assigned": 1, "gender_based_violence": 1}
+
+
+def test_a_state_name_carries_the_same_tags_in_every_workflow(tmp_path):
+    write(tmp_path, base_definition())
+    other = base_definition()
+    other["version"] = 2
+    other["states"]["resolved"]["tags"] = ["final_outcome"]
+    path = write(tmp_path, other, name="mediation.v2.yaml")
+    with pytest.raises(WorkflowDefinitionError) as refused:
+        new_engine().load_directory(tmp_path)
+    assert str(path) in str(refused.value)
+    assert "state 'resolved' has tags ['final_outcome'] here but ['resolved']" in str(
+        refused.value)
