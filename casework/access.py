@@ -28,7 +28,7 @@ from workflows import Workflow
 
 from .extensions import db
 from .models import Case, Commune, Membership, Proposal, SignOff, TeamMember, User
-from .workflow_registry import engine, workflow_of
+from .workflow_registry import engine, signing_roles, workflow_of
 
 COORDINATOR = "coordinator"
 MEDIATOR = "mediator"
@@ -38,9 +38,12 @@ MEDIATOR = "mediator"
 DONOR = "donor"
 # Who reads the programme report (/reports/programme): the coordination and the donors.
 REPORT_ROLES = (COORDINATOR, DONOR)
-SIGNING_ROLES = ("commune_authority", "traditional_leader")
+# The commune's authorities, the mayor and the traditional leaders: they oversee its cases,
+# watch its figures and appreciate its mechanism's activities. Who signs an agreement is not
+# theirs to say here: it is the definitions' `signoffs` (workflow_registry.signing_roles).
+LOCAL_AUTHORITIES = ("commune_authority", "traditional_leader")
 # Who watches the figures: coordinators for their communes, mayors and chiefs for their own.
-DASHBOARD_ROLES = (COORDINATOR, *SIGNING_ROLES)
+DASHBOARD_ROLES = (COORDINATOR, *LOCAL_AUTHORITIES)
 
 
 # -- what a user holds ---------------------------------------------------------------------
@@ -198,7 +201,7 @@ def worked_on_clause(user: User):
     """Cases the user works on ("Mon travail"): every case of the communes they oversee
     (coordinators, mayors, traditional leaders); a mediator's team cases, and the cases of
     their communes that have no team yet."""
-    overseen = commune_ids(user, (COORDINATOR, *SIGNING_ROLES))
+    overseen = commune_ids(user, (COORDINATOR, *LOCAL_AUTHORITIES))
     mediated = commune_ids(user, (MEDIATOR,))
     clauses = []
     if overseen:
@@ -469,7 +472,7 @@ MECHANISM_ACTIONS: dict[str, tuple[str, ...] | None] = {
     "view_mechanism": None,
     "record_mechanism": (MEDIATOR,),
     "edit_plan": (MEDIATOR, COORDINATOR),
-    "appreciate": SIGNING_ROLES,
+    "appreciate": LOCAL_AUTHORITIES,
 }
 
 
@@ -539,29 +542,19 @@ def signable_roles(user: User, proposal: Proposal) -> list[str]:
 def awaiting_my_signoff(user: User):
     """A query for pending proposals of visible cases where `user` holds an awaited role:
     the rule of `signable_roles`, in SQL, so that the menu can count them in one query."""
-    ids = commune_ids(user, SIGNING_ROLES)
+    roles = signing_roles()
+    ids = commune_ids(user, roles)
     if not ids:
         return select(Proposal).where(false())
-    signed = select(SignOff.id).where(SignOff.proposal_id == Proposal.id)
-    awaited = []
-    for role in SIGNING_ROLES:
-        held_in = commune_ids(user, (role,))
-        if held_in:
-            awaited.append(and_(Case.commune_id.in_(held_in), _needs_signoff_by(role),
-                                ~signed.where(SignOff.role == role).exists()))
+    workflows = engine().workflows()
+    awaited = [and_(Case.commune_id.in_(held_in), Proposal.awaits(role, workflows))
+               for role in roles if (held_in := commune_ids(user, (role,)))]
+    signed = select(SignOff.id).where(SignOff.proposal_id == Proposal.id,
+                                      SignOff.user_id == user.id)
     return (select(Proposal).join(Proposal.case)
-            .where(Proposal.status == "pending", Case.commune_id.in_(ids),
-                   Proposal.proposed_by_id != user.id,
-                   ~signed.where(SignOff.user_id == user.id).exists(), or_(*awaited))
+            .where(Case.commune_id.in_(ids), Proposal.proposed_by_id != user.id,
+                   ~signed.exists(), or_(*awaited))
             .order_by(Proposal.proposed_at))
-
-
-def _needs_signoff_by(role: str):
-    """Proposals whose transition, in its case's workflow version, awaits `role`."""
-    clauses = [and_(Case.workflow == w.name, Case.workflow_version == w.version,
-                    Proposal.trigger.in_([t.trigger for t in w.transitions if role in t.signoffs]))
-               for w in engine().workflows()]
-    return or_(false(), *clauses)
 
 
 # -- what a phone keeps for working offline ---------------------------------------------------

@@ -5,12 +5,21 @@ from flask_babel import lazy_gettext as _l
 
 from workflows import Engine, Workflow
 
+from .transition_forms import FORM_NAMES
 from .vocabulary import CASE_ROLES, GBV
 
-# Forms a transition may ask for (see casework/forms/transitions.py).
-TRANSITION_FORMS = ("agreement", "note", "reason", "referral")
 # What a state may let the team record (see `allows:` in the definitions).
 ACTIVITIES = ("steps", "follow_ups")
+# What a state counts as (`tags:` in the definitions): the figures, the report and the lists
+# name tags, never states, so that a new workflow is counted as data alone.
+STATE_TAGS = {
+    "in_mediation": "the team mediates: a case that entered it was taken on",
+    "resolved": "an agreement was signed: a case that entered it is resolved",
+    "referred": "handed to another service",
+    "closed": "closed by the coordination after its follow-up",
+    "not_admissible": "found not admissible",
+    "final_outcome": "where the case ends (closed, referred, not admissible...)",
+}
 
 
 def _visits_of_current_agreement(case):
@@ -29,10 +38,19 @@ def step_logged(case, _workflow: Workflow) -> bool:
     return bool(case.steps)
 
 
+def planned_visits(case, workflow: Workflow, agreement=None) -> dict:
+    """The planned visits of the case's current agreement (or of `agreement`): the
+    `follow_up_days` of the state it led to, each with its visit if made. The one rule that
+    queries/milestones.py dates (when each is due) and the condition below reads."""
+    agreement = agreement or case.current_agreement
+    if agreement is None or agreement.decided_at is None:
+        return {}
+    visits = {f.milestone_days: f for f in case.follow_ups if f.proposal_id == agreement.id}
+    return {days: visits.get(days) for days in workflow.state(agreement.to_state).follow_up_days}
+
+
 def follow_ups_done(case, workflow: Workflow) -> bool:
-    due = set(workflow.state(case.status).follow_up_days)
-    done = {f.milestone_days for f in _visits_of_current_agreement(case)}
-    return due <= done
+    return all(visit is not None for visit in planned_visits(case, workflow).values())
 
 
 def agreement_broken(case, _workflow: Workflow) -> bool:
@@ -74,10 +92,15 @@ def condition_hint(name: str):
     return CONDITION_HINTS.get(name, name)
 
 
+def new_engine() -> Engine:
+    """An empty engine that knows what the application registers."""
+    return Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=FORM_NAMES,
+                  activities=ACTIVITIES, tags=STATE_TAGS)
+
+
 def build_engine(directory: str) -> Engine:
     """Load and validate every definition; WorkflowDefinitionError names file and problem."""
-    engine = Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=TRANSITION_FORMS,
-                    activities=ACTIVITIES)
+    engine = new_engine()
     engine.load_directory(directory)
     return engine
 
@@ -107,3 +130,21 @@ def open_states() -> list[str]:
     for workflow in engine().workflows():
         names.update((name, None) for name, state in workflow.states.items() if not state.final)
     return list(names)
+
+
+def tagged_states(tag: str) -> list[str]:
+    """The states that carry `tag` in any loaded workflow, in definition order."""
+    if tag not in STATE_TAGS:
+        raise KeyError(f"unknown state tag {tag!r}")
+    names: dict[str, None] = {}
+    for workflow in engine().workflows():
+        names.update(dict.fromkeys(workflow.tagged(tag)))
+    return list(names)
+
+
+def signing_roles() -> tuple[str, ...]:
+    """The roles that sign some proposal: the union of the loaded definitions' `signoffs`."""
+    roles: dict[str, None] = {}
+    for workflow in engine().workflows():
+        roles.update(dict.fromkeys(workflow.signing_roles))
+    return tuple(roles)

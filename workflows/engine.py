@@ -27,7 +27,7 @@ RESERVED_PREFIXES = ("to_", "may_", "is_")
 
 WORKFLOW_KEYS = {"workflow", "version", "title", "initial", "states", "transitions"}
 STATE_KEYS = {"fr", "en", "final", "sla_days", "warn_days", "idle_days", "follow_up_days",
-              "allows", "help"}
+              "allows", "help", "tags"}
 TRANSITION_KEYS = {"trigger", "source", "dest", "by", "requires", "unless", "signoffs",
                    "reminder_days", "escalation_days", "form", "automatic", "label"}
 
@@ -65,6 +65,9 @@ class StateDef:
     follow_up_days: tuple[int, ...] = ()
     allows: frozenset[str] = frozenset()
     help: Mapping[str, str] | None = None
+    # What the application counts the state as (its figures, its lists): `resolved`,
+    # `final_outcome`... The application says which tags it knows; no code names a state.
+    tags: frozenset[str] = frozenset()
 
     def label(self, locale: str) -> str:
         return self.labels.get(locale) or self.labels["fr"]
@@ -103,13 +106,42 @@ class TransitionDef:
 
 
 class _Token:
-    """Carries one subject through one machine call; nothing outlives the call."""
+    """Carries one subject through one firing; nothing outlives it. It remembers each
+    condition's answer, so that a condition is evaluated once per firing, whether the engine
+    asks it first (to say what is unmet) or the machine's guard does."""
 
-    __slots__ = ("subject", "state")
+    __slots__ = ("subject", "state", "workflow", "answers")
 
-    def __init__(self, subject: Any, state: str):
+    def __init__(self, subject: Any, state: str, workflow: "Workflow"):
         self.subject = subject
         self.state = state
+        self.workflow = workflow
+        self.answers: dict[str, bool] = {}
+
+    def holds(self, name: str) -> bool:
+        if name not in self.answers:
+            condition = self.workflow._conditions[name]
+            self.answers[name] = bool(condition(self.subject, self.workflow))
+        return self.answers[name]
+
+    def unmet(self, t: "TransitionDef") -> tuple[str, ...]:
+        """Conditions of `t` that block it now: 'x' for a requirement, 'not:x' for an `unless`."""
+        return (*(name for name in t.requires if not self.holds(name)),
+                *(f"not:{name}" for name in t.unless if self.holds(name)))
+
+
+class Firing:
+    """One trigger checked for someone, ready to fire: `run` fires it through the machine,
+    whose guards read the answers the check already gave."""
+
+    def __init__(self, workflow: "Workflow", token: _Token, transition: "TransitionDef"):
+        self._workflow = workflow
+        self._token = token
+        self.transition = transition
+
+    def run(self) -> str:
+        """Fire it; returns the new state."""
+        return self._workflow._run(self._token, self.transition.trigger)
 
 
 class Workflow:
@@ -145,9 +177,10 @@ class Workflow:
             "unless": [self._bound(name) for name in t.unless],
         }
 
-    def _bound(self, name: str) -> Callable:
-        condition = self._conditions[name]
-        return lambda event: bool(condition(event.model.subject, self))
+    @staticmethod
+    def _bound(name: str) -> Callable:
+        """The machine's guard for condition `name`: asked through the firing's token."""
+        return lambda event: event.model.holds(name)
 
     # -- reading the definition ------------------------------------------------------------
 
@@ -173,37 +206,48 @@ class Workflow:
     def has_trigger(self, trigger: str) -> bool:
         return trigger in self._by_trigger
 
+    def tagged(self, tag: str) -> list[str]:
+        """The states carrying `tag`, in definition order."""
+        return [name for name, state in self.states.items() if tag in state.tags]
+
+    @property
+    def signing_roles(self) -> tuple[str, ...]:
+        """Every role some transition's `signoffs` names, in definition order."""
+        return tuple(dict.fromkeys(role for t in self.transitions for role in t.signoffs))
+
     def outgoing(self, state: str) -> list[TransitionDef]:
         return [t for t in self.transitions if state in t.sources]
 
     # -- asking what may happen ------------------------------------------------------------
 
+    def _token(self, subject: Any, state: str) -> _Token:
+        return _Token(subject, state, self)
+
     def unmet(self, t: TransitionDef, subject: Any) -> tuple[str, ...]:
         """Conditions of `t` that block it now: 'x' for a requirement, 'not:x' for an `unless`."""
-        missing = [name for name in t.requires if not self._conditions[name](subject, self)]
-        missing += [f"not:{name}" for name in t.unless if self._conditions[name](subject, self)]
-        return tuple(missing)
+        return self._token(subject, "").unmet(t)
 
     def offered(self, subject: Any, state: str, roles: Iterable[str]) -> list[TransitionDef]:
         """Manual transitions that someone holding `roles` may fire on `subject` now."""
-        roles = set(roles)
+        roles, token = set(roles), self._token(subject, state)
         return [t for t in self.outgoing(state)
-                if not t.automatic and roles & set(t.by) and not self.unmet(t, subject)]
+                if not t.automatic and roles & set(t.by) and not token.unmet(t)]
 
     def waiting(self, subject: Any, state: str,
                 roles: Iterable[str] | None = None) -> list[tuple[TransitionDef, tuple[str, ...]]]:
         """Manual transitions out of `state` blocked only by conditions, with what they wait for."""
-        result = []
+        result, token = [], self._token(subject, state)
         for t in self.outgoing(state):
             if t.automatic or (roles is not None and not set(roles) & set(t.by)):
                 continue
-            unmet = self.unmet(t, subject)
+            unmet = token.unmet(t)
             if unmet:
                 result.append((t, unmet))
         return result
 
-    def check(self, subject: Any, state: str, trigger: str, roles: Iterable[str]) -> TransitionDef:
-        """The transition for `trigger` if `roles` may fire it on `subject` now, else raise."""
+    def prepare(self, subject: Any, state: str, trigger: str, roles: Iterable[str]) -> Firing:
+        """`trigger` checked for someone holding `roles` on `subject` now, ready to `run`; else
+        raise TransitionNotAllowed saying why (with the unmet conditions)."""
         t = self._by_trigger.get(trigger)
         if t is None:
             raise TransitionNotAllowed(trigger, state, "unknown trigger")
@@ -213,51 +257,62 @@ class Workflow:
             raise TransitionNotAllowed(trigger, state, "fired by the system only")
         if not set(roles) & set(t.by):
             raise TransitionNotAllowed(trigger, state, "role not allowed")
-        unmet = self.unmet(t, subject)
+        token = self._token(subject, state)
+        unmet = token.unmet(t)
         if unmet:
             raise TransitionNotAllowed(trigger, state, "conditions not met", unmet)
-        return t
+        return Firing(self, token, t)
 
-    # -- firing ------------------------------------------------------------------------------
+    def check(self, subject: Any, state: str, trigger: str, roles: Iterable[str]) -> TransitionDef:
+        """The transition for `trigger` if `roles` may fire it on `subject` now, else raise."""
+        return self.prepare(subject, state, trigger, roles).transition
+
+    # -- firing: each condition is evaluated once per firing (the token remembers it) ----------
 
     def fire(self, subject: Any, state: str, trigger: str, roles: Iterable[str]) -> str:
         """Fire a manual trigger for someone holding `roles`; returns the new state."""
-        t = self.check(subject, state, trigger, roles)
-        if t.needs_signoffs:
+        firing = self.prepare(subject, state, trigger, roles)
+        if firing.transition.needs_signoffs:
             raise TransitionNotAllowed(trigger, state, "needs sign-offs: propose it instead")
-        return self._run(subject, state, trigger)
+        return firing.run()
 
     def complete(self, subject: Any, state: str, trigger: str) -> str:
         """Fire a transition whose proposal has gathered every sign-off; returns the new state."""
         t = self._by_trigger.get(trigger)
         if t is None or not t.needs_signoffs:
             raise TransitionNotAllowed(trigger, state, "not a signed-off transition")
-        return self._run(subject, state, trigger)
+        return self._run(self._token(subject, state), trigger)
 
     def automatic(self, subject: Any, state: str) -> TransitionDef | None:
         """The first automatic transition out of `state` whose conditions hold now."""
-        for t in self.outgoing(state):
-            if t.automatic and not self.unmet(t, subject):
-                return t
+        firing = self._automatic(self._token(subject, state))
+        return firing.transition if firing else None
+
+    def _automatic(self, token: _Token) -> Firing | None:
+        for t in self.outgoing(token.state):
+            if t.automatic and not token.unmet(t):
+                return Firing(self, token, t)
         return None
 
     def fire_automatic(self, subject: Any, state: str) -> tuple[TransitionDef, str] | None:
-        t = self.automatic(subject, state)
-        if t is None:
+        firing = self._automatic(self._token(subject, state))
+        if firing is None:
             return None
-        return t, self._run(subject, state, t.trigger)
+        return firing.transition, firing.run()
 
-    def _run(self, subject: Any, state: str, trigger: str) -> str:
+    def _run(self, token: _Token, trigger: str) -> str:
+        """Fire `trigger` through the machine: its guards (`conditions`, `unless`) read the
+        token's answers, so a condition the check already asked is not evaluated again."""
+        state = token.state
         if state not in self.states:
             raise TransitionNotAllowed(trigger, state, "unknown state")
-        token = _Token(subject, state)
         try:
             fired = self._machine.events[trigger].trigger(token)
         except MachineError as error:
             raise TransitionNotAllowed(trigger, state, "not possible from this state") from error
         if not fired:
-            t = self._by_trigger[trigger]
-            raise TransitionNotAllowed(trigger, state, "conditions not met", self.unmet(t, subject))
+            raise TransitionNotAllowed(trigger, state, "conditions not met",
+                                       token.unmet(self._by_trigger[trigger]))
         return token.state
 
 
@@ -265,11 +320,14 @@ class Engine:
     """Every loaded workflow version, validated against what the application registered."""
 
     def __init__(self, *, roles: Iterable[str], conditions: Mapping[str, Condition],
-                 forms: Iterable[str] = (), activities: Iterable[str] = ()):
+                 forms: Iterable[str] = (), activities: Iterable[str] = (),
+                 tags: Iterable[str] | None = None):
         self.roles = frozenset(roles)
         self.conditions = dict(conditions)
         self.forms = frozenset(forms)
         self.activities = frozenset(activities)
+        # None: any tag (an engine used without an application's figures).
+        self.tags = None if tags is None else frozenset(tags)
         self._workflows: dict[tuple[str, int], Workflow] = {}
 
     def load_directory(self, directory: str | Path) -> None:
@@ -297,6 +355,21 @@ class Engine:
                                f"in {self._workflows[workflow.key].source}"))
                 continue
             self._workflows[workflow.key] = workflow
+        return errors + self._tag_conflicts()
+
+    def _tag_conflicts(self) -> list[WorkflowDefinitionError]:
+        """A state name carries the same tags in every loaded workflow: the figures count a
+        case's past states by name (a state entered keeps no version), through its tags."""
+        seen: dict[str, Workflow] = {}
+        errors = []
+        for workflow in self.workflows():
+            for name, state in workflow.states.items():
+                first = seen.setdefault(name, workflow)
+                if first.states[name].tags != state.tags:
+                    errors.append(WorkflowDefinitionError(
+                        workflow.source, f"state {name!r} has tags "
+                        f"{sorted(state.tags)} here but {sorted(first.states[name].tags)} in "
+                        f"{first.source}: a state's name counts the same in every workflow"))
         return errors
 
     def parse(self, text: str, source: str, file_name: str | None = None) -> Workflow:
@@ -425,11 +498,16 @@ class _Validator:
             if idle is not None and "steps" not in allows:
                 self.fail(f"{where}: idle_days needs a state that allows steps")
             help_text = self._labels(spec["help"], f"{where}: help") if "help" in spec else None
+            tags = self._names(spec.get("tags"), f"{where}: tags")
+            for tag in tags:
+                if self.engine.tags is not None and tag not in self.engine.tags:
+                    self.fail(f"{where}: unknown tag {tag!r}; known: "
+                              f"{', '.join(sorted(self.engine.tags)) or 'none'}")
             states[name] = StateDef(
                 name=name, labels=self._labels({k: spec.get(k) for k in LOCALES}, where),
                 final=final, sla_days=sla, warn_days=warn, idle_days=idle,
                 follow_up_days=tuple(days),
-                allows=frozenset(allows), help=help_text)
+                allows=frozenset(allows), help=help_text, tags=frozenset(tags))
         return states
 
     def _transitions(self, raw: Any, states: dict[str, StateDef]) -> tuple[TransitionDef, ...]:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
+from ..transition_forms import TRANSITION_FORMS
+
 S, Int, B = fields.String, fields.Integer, fields.Boolean
 
 
@@ -104,6 +106,7 @@ class ProposalOut(Schema):
     proposed_by = fields.Nested(PersonOut, required=True)
     proposed_at = fields.DateTime(required=True)
     decided_at = fields.DateTime(allow_none=True, required=True)
+    version = Int(required=True, metadata={"description": "What a sign-off sends back."})
     signoffs = fields.List(fields.Nested(SignOffOut), required=True)
 
 
@@ -143,18 +146,25 @@ class CaseOut(CaseSummaryOut):
     next_steps = fields.List(S(), required=True)
 
 
+def _field_note(f) -> str:
+    return f"{f.name}, required" if f.required else f.name
+
+
 class TransitionOfferOut(Schema):
     trigger = S(required=True)
     label = S(required=True)
     dest = S(required=True)
     form = S(allow_none=True, required=True, metadata={
-        "description": "What the body carries: agreement (agreement_text), reason (note, "
-                       "required), note (optional), referral (referral_target, note)."})
+        "description": "What the body carries: " + "; ".join(
+            f"{name} ({', '.join(_field_note(f) for f in form.fields)})"
+            for name, form in TRANSITION_FORMS.items() if name) + "."})
     needs_signoffs = B(required=True)
 
 
 class SignOffOfferOut(Schema):
     proposal_id = Int(required=True)
+    version = Int(required=True, metadata={"description": "The proposal's version, to send "
+                                                           "with the sign-off."})
     roles = fields.List(S(), required=True)
 
 
@@ -185,6 +195,9 @@ class StateDefOut(Schema):
     idle_days = Int(allow_none=True, required=True)
     follow_up_days = fields.List(Int(), required=True)
     allows = fields.List(S(), required=True)
+    tags = fields.List(S(), required=True, metadata={
+        "description": "What the figures count the state as (resolved, final_outcome...); "
+                       "the dashboard's `flows` are keyed by these."})
 
 
 class TransitionDefOut(Schema):

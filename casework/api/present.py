@@ -60,7 +60,7 @@ def detail(user: User, case: Case) -> dict:
             "to_state": p.to_state, "agreement_text": shown(p.agreement_text),
             "required_roles": list(p.required_roles), "awaited_roles": p.awaited_roles,
             "proposed_by": person(p.proposed_by), "proposed_at": p.proposed_at,
-            "decided_at": p.decided_at,
+            "decided_at": p.decided_at, "version": p.version,
             "signoffs": [{"role": s.role, "decision": s.decision, "comment": shown(s.comment),
                           "user": person(s.user), "signed_at": s.signed_at}
                          for s in p.signoffs]} for p in case.proposals],
@@ -82,8 +82,8 @@ def actions(user: User, case: Case) -> dict:
         "transitions": [{"trigger": t.trigger, "label": t.label(locale), "dest": t.dest,
                          "form": t.form, "needs_signoffs": t.needs_signoffs}
                         for t in access.offered_transitions(user, case)],
-        "sign_offs": [{"proposal_id": p.id, "roles": roles} for p in case.proposals
-                      if (roles := access.signable_roles(user, p))],
+        "sign_offs": [{"proposal_id": p.id, "version": p.version, "roles": roles}
+                      for p in case.proposals if (roles := access.signable_roles(user, p))],
         "log_step": access.can(user, "log_step", case),
         "record_follow_up": access.can(user, "record_follow_up", case),
         "open_milestones": (open_milestones(case)
@@ -104,7 +104,8 @@ def workflow(definition) -> dict:
         "states": [{"name": s.name, "labels": dict(s.labels), "final": s.final,
                     "sla_days": s.sla_days, "warn_days": s.warn_days,
                     "idle_days": s.idle_days, "follow_up_days": list(s.follow_up_days),
-                    "allows": sorted(s.allows)} for s in definition.states.values()],
+                    "allows": sorted(s.allows), "tags": sorted(s.tags)}
+                   for s in definition.states.values()],
         "transitions": [{"trigger": t.trigger, "labels": dict(t.labels or {}),
                          "sources": list(t.sources), "dest": t.dest, "by": list(t.by),
                          "requires": list(t.requires), "unless": list(t.unless),

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from .. import vocabulary as v
 from ..forms.intake import MAX_PARTIES
+from ..transition_forms import FormField, every_field
 from .fields import Moment, Text, choice, day, row_id, version, whole
 
 NAME, LONG = 160, 10_000
@@ -72,13 +73,19 @@ class Versioned(Schema):
     version = version()
 
 
-class TransitionIn(Versioned):
-    agreement_text = Text(LONG, metadata={"description": "For a transition whose form is "
-                                                         "`agreement` (a proposal)."})
-    note = Text(LONG, metadata={"description": "For a form `reason` (required), `note` or "
-                                               "`referral`."})
-    referral_target = choice(v.REFERRAL_TARGETS, metadata={"description": "For a form "
-                                                                          "`referral`."})
+def _transition_field(used: list[tuple[str, FormField]]) -> fields.Field:
+    """A field of TRANSITION_FORMS, described by the forms that ask for it."""
+    forms = ", ".join(f"`{form}`" + (" (required)" if f.required else "") for form, f in used)
+    metadata = {"description": f"For a transition whose form is {forms}."}
+    first = used[0][1]
+    if first.kind == "choice":
+        return choice(first.choices, metadata=metadata)
+    return Text(first.max_length, metadata=metadata)
+
+
+# The body of a transition: every field of every transition form (casework/transition_forms.py).
+TransitionIn = type("TransitionIn", (Versioned,), {
+    name: _transition_field(used) for name, used in every_field().items()})
 
 
 class ProposalIn(Versioned):
@@ -109,7 +116,11 @@ class FollowUpIn(Versioned):
     notes = Text(LONG, load_default="")
 
 
-class SignOffIn(Versioned):
+class SignOffIn(Schema):
+    version = version(metadata={
+        "description": "The proposal's `version` as last read (in `proposals` and "
+                       "`actions.sign_offs`), not the case's: a change to the proposal made "
+                       "since answers 409; a step, a file or the other role's approval does not."})
     decision = choice(v.SIGNOFF_DECISIONS, required=True)
     comment = Text(LONG, load_default="")
 

@@ -1,4 +1,5 @@
-"""Forms on a case: team, mediation step, follow-up visit, sign-off, and each transition's form."""
+"""Forms on a case: team, mediation step, follow-up visit, sign-off (each transition's form is
+made from its registry entry, in forms/transitions.py)."""
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
@@ -14,7 +15,6 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from .. import vocabulary as v
 from ..services.followups import FollowUpInput
 from ..services.steps import StepInput
-from ..services.transitions import TransitionInput
 from .base import TextForm
 from .fields import VersionField, choices, count_field
 
@@ -72,49 +72,3 @@ class SignOffForm(CaseForm):
     decision = RadioField(_l("Your decision"), choices=choices(v.SIGNOFF_DECISIONS),
                           validators=[InputRequired()])
     comment = TextAreaField(_l("Comment (required to reject)"), validators=[TEXT])
-
-
-class ConfirmForm(CaseForm):
-    """A transition that asks for nothing but a confirmation."""
-
-    def to_input(self) -> TransitionInput:
-        return TransitionInput()
-
-
-class AgreementForm(CaseForm):
-    agreement_text = TextAreaField(_l("Terms of the agreement"),
-                                   validators=[DataRequired(), TEXT])
-    witnesses = TextAreaField(_l("Witnesses (optional, one per line: name and village)"),
-                              validators=[Optional(), Length(max=2000)], render_kw={"rows": 3})
-
-    def to_input(self) -> TransitionInput:
-        return TransitionInput(agreement_text=self.agreement_text.data,
-                               witnesses=self.witnesses.data)
-
-
-class ReasonForm(CaseForm):
-    note = TextAreaField(_l("Reason"), validators=[DataRequired(), TEXT])
-
-    def to_input(self) -> TransitionInput:
-        return TransitionInput(note=self.note.data)
-
-
-class NoteForm(CaseForm):
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), TEXT])
-
-    def to_input(self) -> TransitionInput:
-        return TransitionInput(note=self.note.data)
-
-
-class ReferralForm(CaseForm):
-    referral_target = SelectField(_l("Referred to"),
-                                  choices=choices(v.REFERRAL_TARGETS, _l("Choose...")),
-                                  validators=[DataRequired()])
-    note = TextAreaField(_l("Note for the service"), validators=[Optional(), TEXT])
-
-    def to_input(self) -> TransitionInput:
-        return TransitionInput(referral_target=self.referral_target.data, note=self.note.data)
-
-
-TRANSITION_FORMS = {None: ConfirmForm, "agreement": AgreementForm, "reason": ReasonForm,
-                    "note": NoteForm, "referral": ReferralForm}

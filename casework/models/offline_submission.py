@@ -1,5 +1,6 @@
-"""A form sent again from a phone's offline queue: its key, whose it is, and where it led, so
-that an item the phone sends twice (the network dropped before the answer came) is done once."""
+"""A form's one-time key, whose it is, and where it led, so that a form sent twice is done once:
+an item of a phone's offline queue sent again (the network dropped before the answer came),
+or the intake form sent twice (a double click), which names the case it reported."""
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
@@ -19,4 +20,6 @@ class OfflineSubmission(db.Model):
     key: Mapped[str] = mapped_column(String(64))
     # The answer given the first time: a path on this site (the page the form led to).
     location: Mapped[str] = mapped_column(String(300))
+    # The case the form reported, for a report: the second sending is told its reference.
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,12 +1,27 @@
 """Proposals (a transition that needs sign-offs, with its agreement text) and the sign-offs."""
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    exists,
+    false,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import utcnow
 from ..extensions import db
 from .base import NEVER_REUSE_IDS, UTCDateTime
+from .case import Case
 
 
 class Proposal(db.Model):
@@ -35,6 +50,11 @@ class Proposal(db.Model):
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Moves on with every change to the proposal's own row (its terms, its status), and only
+    # then: a sign-off form carries it, so the form is stale when the proposal changed, and
+    # not when something else of the case did (a step, a file, another role's approval).
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default="1")
+    __mapper_args__ = {"version_id_col": version}
 
     case = relationship("Case", back_populates="proposals")
     proposed_by = relationship("User", lazy="joined")
@@ -55,12 +75,27 @@ class Proposal(db.Model):
         """When the last sign-off approved it (set then as `decided_at`): the agreement's date."""
         return self.decided_at if self.status == "approved" else None
 
+    # "Who must still sign", the one rule, in Python and in SQL: a pending proposal awaits
+    # each role its transition's `signoffs` lists (copied into `required_roles` when it was
+    # made, from its case's workflow version) that has not signed it yet.
+
     @property
     def awaited_roles(self) -> list[str]:
         """Roles whose sign-off the proposal still waits for, in the definition's order."""
         if self.status != "pending":
             return []
         return [role for role in self.required_roles if role not in self.signed_roles]
+
+    @classmethod
+    def awaits(cls, role: str, workflows):
+        """`awaited_roles` in SQL: a pending proposal that awaits `role`, over the loaded
+        `workflows` (the statement joins the proposal's case)."""
+        listed = [and_(Case.workflow == w.name, Case.workflow_version == w.version,
+                       cls.trigger.in_([t.trigger for t in w.transitions if role in t.signoffs]))
+                  for w in workflows if role in w.signing_roles]
+        signed = exists(select(SignOff.id).where(SignOff.proposal_id == cls.id,
+                                                 SignOff.role == role))
+        return and_(cls.status == "pending", or_(false(), *listed), ~signed)
 
 
 class SignOff(db.Model):

@@ -6,8 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select, union_all
 
 from ..models import Case, CaseStateEntry, IntakeRecord
-
-MEDIATION_STATE = "in_mediation"
+from .states import tagged
 
 # What the figures count (the dashboard, the monthly report, their exports, the API's
 # dashboard) and the lists of what waits: every case but the reports by SMS or KoboToolbox
@@ -16,7 +15,7 @@ MEDIATION_STATE = "in_mediation"
 # first, some were not), and its team's work is real. Written on a case id, so that a figure
 # read from another table keeps to it without joining the cases.
 _MEDIATED = select(CaseStateEntry.id).where(CaseStateEntry.case_id == IntakeRecord.case_id,
-                                            CaseStateEntry.state == MEDIATION_STATE)
+                                            tagged(CaseStateEntry.state, "in_mediation"))
 TO_CHECK = select(IntakeRecord.case_id).where(IntakeRecord.to_verify.is_(True), ~_MEDIATED.exists())
 # A duplicate report merged into the case it repeats (services/merges.py): counted once, as
 # that case, whose parties, steps and files it joined.

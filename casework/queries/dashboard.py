@@ -134,9 +134,9 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
     for commune_id, status, count, late in figures.open_cases(reported):
         rows[commune_id].open_by_state[status] = count
         rows[commune_id].past_sla += late
-    for commune_id, state, count in figures.plan_progress(selected, filters):
+    for commune_id, tag, count in figures.plan_progress(selected, filters):
         setattr(rows[commune_id],
-                "mediated" if state == figures.MEDIATION_STATE else "resolved", count)
+                "mediated" if tag == "in_mediation" else "resolved", count)
     flows = figures.flows(selected, filters)
     count, resolved = figures.resolution(reported)
     everywhere = not in_communes(Case.commune_id, scope)
@@ -144,7 +144,7 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
         filters=filters, states=open_states(), communes=list(rows.values()),
         flows=flows, reported=count, reported_resolved=resolved,
         median_days_to_resolution=figures.median_days_to_resolution(
-            selected, filters, flows[figures.RESOLVED_STATE]),
+            selected, filters, flows["resolved"]),
         follow_ups_overdue=figures.follow_ups_overdue(reported),
         **figures.awaiting(reported),
         **figures.relapse(selected, filters),

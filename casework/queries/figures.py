@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date, timedelta
 from itertools import pairwise
 
-from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy import case as when
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import contains_eager
 
 from ..access import in_communes
-from ..clock import day_start, local_today, utcnow
+from ..clock import day_start, local_today
 from ..extensions import db
 from ..models import (
     PARTICIPANTS,
@@ -27,18 +27,20 @@ from ..models import (
     ParticipationMonth,
     Party,
     Proposal,
-    SignOff,
     TeamMember,
     User,
 )
-from ..workflow_registry import engine, open_states, state_labels
-from .checked import CHECKED, MEDIATION_STATE, UNCOUNTED
+from ..workflow_registry import engine, open_states, signing_roles, state_labels
+from .checked import CHECKED, UNCOUNTED
 from .filters import CaseFilters
+from .milestones import visits_due_count
 from .sql import month_of
+from .states import past_limit, tagged
 
-# States whose first entry is counted "in the period", in the order shown.
-FLOW_STATES = ("resolved", "referred", "closed", "not_admissible")
-RESOLVED_STATE = "resolved"
+# Tags of the states whose first entry is counted "in the period", in the order shown.
+FLOW_TAGS = ("resolved", "referred", "closed", "not_admissible")
+# How far a plan has gone in the period: cases taken on, cases resolved (by their states' tags).
+PROGRESS_TAGS = ("in_mediation", "resolved")
 OLDEST_PROPOSALS_SHOWN = 10
 MONTHS_SHOWN = 12
 
@@ -66,43 +68,38 @@ def of_cases(query, case_id, conditions):
     return query.join(Case, Case.id == case_id).where(*conditions)
 
 
-def _past_sla():
-    """True for a case that has stayed longer than its state's `sla_days`."""
-    now = utcnow()
-    limits = [and_(Case.workflow == w.name, Case.workflow_version == w.version,
-                   Case.status == name, Case.status_changed_at < now - timedelta(days=s.sla_days))
-              for w in engine().workflows() for name, s in w.states.items() if s.sla_days]
-    return or_(*limits) if limits else false()
-
-
 def open_cases(reported) -> list[tuple[int, str, int, int]]:
     """(commune, state, open cases, of which past their time limit), for the open states."""
     return [(commune_id, status, count, late or 0) for commune_id, status, count, late in
             db.session.execute(select(Case.commune_id, Case.status, func.count(),
-                                      func.sum(when((_past_sla(), 1), else_=0)))
+                                      func.sum(when((past_limit(), 1), else_=0)))
                                .where(*reported, Case.status.in_(open_states()))
                                .group_by(Case.commune_id, Case.status))]
 
 
+def _entries_by_tag(tags):
+    """One count column per tag: the state entries of a state carrying it."""
+    return [func.coalesce(func.sum(when((tagged(CaseStateEntry.state, tag), 1), else_=0)), 0)
+            for tag in tags]
+
+
 def plan_progress(selected, filters: CaseFilters) -> list[tuple[int, str, int]]:
-    """(commune, MEDIATION_STATE or RESOLVED_STATE, cases that reached it in the period)."""
+    """(commune, a tag of PROGRESS_TAGS, cases that reached a state of it in the period)."""
     query = of_cases(
-        select(CaseStateEntry.commune_id, CaseStateEntry.state, func.count())
-        .where(CaseStateEntry.state.in_((MEDIATION_STATE, RESOLVED_STATE)),
-               *filters.during(CaseStateEntry.entered_at))
-        .group_by(CaseStateEntry.commune_id, CaseStateEntry.state),
+        select(CaseStateEntry.commune_id, *_entries_by_tag(PROGRESS_TAGS))
+        .where(*filters.during(CaseStateEntry.entered_at))
+        .group_by(CaseStateEntry.commune_id),
         CaseStateEntry.case_id, selected)
-    return [tuple(row) for row in db.session.execute(query)]
+    return [(commune_id, tag, count) for commune_id, *counts in db.session.execute(query)
+            for tag, count in zip(PROGRESS_TAGS, counts, strict=True) if count]
 
 
 def flows(selected, filters: CaseFilters) -> dict[str, int]:
-    """Cases that reached each of FLOW_STATES for the first time in the period, and new ones."""
-    counts = dict.fromkeys(FLOW_STATES, 0)
-    counts.update(db.session.execute(of_cases(
-        select(CaseStateEntry.state, func.count())
-        .where(CaseStateEntry.state.in_(FLOW_STATES), *filters.during(CaseStateEntry.entered_at))
-        .group_by(CaseStateEntry.state), CaseStateEntry.case_id, selected)).all())
-    return counts
+    """Cases that reached a state of each of FLOW_TAGS for the first time in the period."""
+    counts = db.session.execute(of_cases(
+        select(*_entries_by_tag(FLOW_TAGS)).where(*filters.during(CaseStateEntry.entered_at)),
+        CaseStateEntry.case_id, selected)).one()
+    return dict(zip(FLOW_TAGS, counts, strict=True))
 
 
 def resolution(reported) -> tuple[int, int]:
@@ -110,7 +107,7 @@ def resolution(reported) -> tuple[int, int]:
     count = db.session.scalar(select(func.count()).select_from(Case).where(*reported))
     with_agreement = db.session.scalar(of_cases(
         select(func.count()).select_from(CaseStateEntry)
-        .where(CaseStateEntry.state == RESOLVED_STATE), CaseStateEntry.case_id, reported))
+        .where(tagged(CaseStateEntry.state, "resolved")), CaseStateEntry.case_id, reported))
     return count, with_agreement
 
 
@@ -120,7 +117,7 @@ def median_days_to_resolution(selected, filters: CaseFilters, resolved: int) -> 
         return None
     days = CaseStateEntry.days_after_report
     middle = list(db.session.scalars(of_cases(
-        select(days).where(CaseStateEntry.state == RESOLVED_STATE,
+        select(days).where(tagged(CaseStateEntry.state, "resolved"),
                            *filters.during(CaseStateEntry.entered_at)),
         CaseStateEntry.case_id, selected).order_by(days)
         .offset((resolved - 1) // 2).limit(2 - resolved % 2)))
@@ -128,52 +125,16 @@ def median_days_to_resolution(selected, filters: CaseFilters, resolved: int) -> 
 
 
 def follow_ups_overdue(reported) -> int:
-    """Planned visits whose date has passed with no visit recorded.
-
-    A state's `follow_up_days` are due while the case is in that state, counted from the
-    agreement that brought it there (its last approved proposal); once the case has moved on
-    (followed up, reopened, closed) nothing of it is overdue any more.
-    """
-    later = aliased(Proposal)
-    superseded = exists(select(later.id).where(later.case_id == Proposal.case_id,
-                                               later.status == "approved",
-                                               later.id > Proposal.id))
-    today = day_start(local_today())
-    late, states = [], set()
-    for workflow in engine().workflows():
-        for name, state in workflow.states.items():
-            for days in state.follow_up_days:
-                states.add(name)
-                done = exists(select(FollowUp.id).where(FollowUp.proposal_id == Proposal.id,
-                                                        FollowUp.milestone_days == days))
-                late.append(when((and_(Case.workflow == workflow.name,
-                                       Case.workflow_version == workflow.version,
-                                       Case.status == name,
-                                       Proposal.decided_at < today - timedelta(days=days),
-                                       ~done), 1), else_=0))
-    if not late:
-        return 0
-    query = (select(func.sum(sum(late[1:], late[0]))).select_from(Case)
-             .join(Proposal, and_(Proposal.case_id == Case.id, Proposal.status == "approved"))
-             .where(*reported, Case.status.in_(sorted(states)), ~superseded))
-    return db.session.scalar(query) or 0
+    """Planned visits whose day has passed with no visit recorded (queries/milestones.py)."""
+    return visits_due_count(reported, local_today() - timedelta(days=1))
 
 
 def awaiting(reported) -> dict:
     """Proposals waiting for sign-offs: how many, how many per awaited role, the oldest ones."""
-    requires: dict[str, list] = {}
-    for workflow in engine().workflows():
-        for t in workflow.transitions:
-            for role in t.signoffs:
-                requires.setdefault(role, []).append(and_(
-                    Case.workflow == workflow.name, Case.workflow_version == workflow.version,
-                    Proposal.trigger == t.trigger))
+    roles, workflows = signing_roles(), engine().workflows()
     pending = [*reported, Proposal.status == "pending"]
-    columns = [func.count()]
-    for role, conditions in requires.items():
-        signed = exists(select(SignOff.id).where(SignOff.proposal_id == Proposal.id,
-                                                 SignOff.role == role))
-        columns.append(func.sum(when((and_(or_(*conditions), ~signed), 1), else_=0)))
+    columns = [func.count(), *(func.sum(when((Proposal.awaits(role, workflows), 1), else_=0))
+                               for role in roles)]
     total, *awaited = db.session.execute(
         select(*columns).select_from(Proposal).join(Proposal.case).where(*pending)).one()
     awaited = [n or 0 for n in awaited]
@@ -182,7 +143,7 @@ def awaiting(reported) -> dict:
         .where(*pending).order_by(Proposal.proposed_at, Proposal.id)
         .limit(OLDEST_PROPOSALS_SHOWN)))
     return {"pending_proposals": total,
-            "awaiting_by_role": dict(zip(requires, awaited, strict=True)),
+            "awaiting_by_role": dict(zip(roles, awaited, strict=True)),
             "oldest_proposals": oldest}
 
 

@@ -1,12 +1,26 @@
-"""The planned follow-up visits of a case's agreement: when each is due, and the visit if made."""
+"""The planned follow-up visits of a case's agreement: when each is due, and the visit if made.
+
+THE rule of "a visit is due", in Python (`milestones`, `due_by`) and in SQL (`cases_with_visit_due`,
+`visits_due_count`): a planned visit of the case's current agreement (its last approved
+proposal) is due on the local day of the agreement plus the `follow_up_days` of the state the
+agreement led to, until a visit of that milestone is recorded, while the case is in a state
+that allows follow-ups (once reopened or closed, nothing of it is due any more). Mon travail,
+the messages, the dashboard and the API all read it here; which visits are planned, and
+made, is `workflow_registry.planned_visits`, which the condition `follow_ups_done` reads too."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ..clock import local, local_today
+from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import case as when
+from sqlalchemy.orm import aliased
+
+from ..clock import day_start, local, local_today
+from ..extensions import db
 from ..models import Case, FollowUp, Proposal
-from ..workflow_registry import workflow_of
+from ..workflow_registry import engine, planned_visits, workflow_of
+from .states import in_version, states_allowing
 
 # "Mon travail" lists a planned visit this many days before it is due (queries/worklist.py),
 # and the team may record it from then on: a "30-day" visit is not made on the day of the
@@ -29,12 +43,11 @@ class Milestone:
 def milestones(case: Case, agreement: Proposal | None = None) -> list[Milestone]:
     """The planned visits of the case's current agreement, their due date, and the visit if made."""
     agreement = agreement or case.current_agreement
-    if agreement is None or agreement.decided_at is None:
+    planned = planned_visits(case, workflow_of(case), agreement)
+    if not planned:
         return []
     start = local(agreement.decided_at).date()
-    days = workflow_of(case).state(agreement.to_state).follow_up_days
-    visits = {f.milestone_days: f for f in case.follow_ups if f.proposal_id == agreement.id}
-    return [Milestone(d, start + timedelta(days=d), visits.get(d)) for d in days]
+    return [Milestone(d, start + timedelta(days=d), visit) for d, visit in planned.items()]
 
 
 def open_milestones(case: Case) -> list[int]:
@@ -46,3 +59,54 @@ def visit_to_offer(case: Case) -> int | None:
     an additional visit)."""
     today = local_today()
     return next((m.days for m in milestones(case) if m.visit is None and m.opens <= today), None)
+
+
+def due_by(case: Case, day: date) -> list[Milestone]:
+    """The planned visits of `case` due on or before `day` and not made."""
+    if "follow_ups" not in workflow_of(case).state(case.status).allows:
+        return []
+    return [m for m in milestones(case) if m.visit is None and m.due <= day]
+
+
+# -- the same rule in SQL ------------------------------------------------------------------------
+
+def _current_agreement():
+    """On Proposal: the case's last approved proposal."""
+    later = aliased(Proposal)
+    newer = exists().where(later.case_id == Proposal.case_id, later.status == "approved",
+                           later.id > Proposal.id)
+    return and_(Proposal.status == "approved", Proposal.decided_at.is_not(None), ~newer)
+
+
+def _visits_due(day: date) -> list:
+    """On Proposal (with its Case): one clause per planned visit, true when it is due on or
+    before `day` and not made."""
+    due = []
+    for workflow in engine().workflows():
+        for name, state in workflow.states.items():
+            for days in state.follow_up_days:
+                # Due on (local day of the decision) + days <= day.
+                made = exists().where(FollowUp.proposal_id == Proposal.id,
+                                      FollowUp.milestone_days == days)
+                due.append(and_(in_version(workflow), Proposal.to_state == name,
+                                Proposal.decided_at < day_start(day - timedelta(days=days - 1)),
+                                ~made))
+    return due
+
+
+def cases_with_visit_due(day: date):
+    """On Case: `due_by(case, day)` is not empty."""
+    return and_(states_allowing("follow_ups"), Case.id.in_(select(Proposal.case_id).where(
+        _current_agreement(), or_(false(), *_visits_due(day)))))
+
+
+def visits_due_count(conditions, day: date) -> int:
+    """How many planned visits of the cases `conditions` select are due on or before `day`."""
+    due = _visits_due(day)
+    if not due:
+        return 0
+    count = sum((when((clause, 1), else_=0) for clause in due[1:]), when((due[0], 1), else_=0))
+    return db.session.scalar(
+        select(func.coalesce(func.sum(count), 0)).select_from(Case)
+        .join(Proposal, Proposal.case_id == Case.id)
+        .where(*conditions, states_allowing("follow_ups"), _current_agreement())) or 0

@@ -57,11 +57,8 @@ from ..vocabulary import (
     REACHED,
     SEXES,
 )
-from .checked import CHECKED, MEDIATION_STATE
-
-RESOLVED_STATE = "resolved"
-# The states that end a case's handling by the mechanism: a case in none of them is open.
-ENDING_STATES = ("closed", "referred", "not_admissible")
+from .checked import CHECKED
+from .states import tagged
 
 COUNTS = {
     "reported": _l("Cases reported in the period"),
@@ -136,12 +133,13 @@ def _cases(scope: Scope) -> list:
     return [*scope.communes(Case.commune_id), *credited, CHECKED]
 
 
-def _entered(scope: Scope, state: str, column: str, label) -> Counts:
+def _entered(scope: Scope, tag: str, column: str, label) -> Counts:
+    """Cases that entered a state carrying `tag` in the period, per commune."""
     counts = Counts([(column, str(label))])
     for commune_id, n in db.session.execute(
             select(CaseStateEntry.commune_id, func.count())
             .join(Case, Case.id == CaseStateEntry.case_id)
-            .where(CaseStateEntry.state == state, *scope.instants(CaseStateEntry.entered_at),
+            .where(tagged(CaseStateEntry.state, tag), *scope.instants(CaseStateEntry.entered_at),
                    *_cases(scope))
             .group_by(CaseStateEntry.commune_id)):
         counts.add(commune_id, column, n)
@@ -161,19 +159,19 @@ def cases_reported(scope: Scope) -> Counts:
 
 def cases_taken_on(scope: Scope) -> Counts:
     """Cases whose mediation started in the period (`acted`): what the target of 2 counts."""
-    return _entered(scope, MEDIATION_STATE, "cases", _l("Conflicts taken on"))
+    return _entered(scope, "in_mediation", "cases", _l("Conflicts taken on"))
 
 
 def agreements_signed(scope: Scope) -> Counts:
     """Cases resolved in the period (`acted`): an agreement signed by the mayor and a
     traditional leader."""
-    return _entered(scope, RESOLVED_STATE, "cases", _l("Agreements signed"))
+    return _entered(scope, "resolved", "cases", _l("Agreements signed"))
 
 
 def open_at_end(scope: Scope) -> Counts:
     """Cases reported by the end of the period and not ended by then (`open_at_end`)."""
     ended = exists(select(CaseStateEntry.id).where(
-        CaseStateEntry.case_id == Case.id, CaseStateEntry.state.in_(ENDING_STATES),
+        CaseStateEntry.case_id == Case.id, tagged(CaseStateEntry.state, "final_outcome"),
         *scope.before_end(CaseStateEntry.entered_at)))
     counts = Counts([("cases", str(_l("Open cases")))])
     for commune_id, n in db.session.execute(

@@ -23,7 +23,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import and_, exists, false, func, or_, select, true
+from sqlalchemy import and_, exists, false, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from .. import access
@@ -36,7 +36,6 @@ from ..models import (
     CaseStateEntry,
     Commune,
     Event,
-    FollowUp,
     ImportJob,
     IntakeRecord,
     Mechanism,
@@ -48,9 +47,18 @@ from ..models import (
     User,
 )
 from ..vocabulary import ROLES, label
-from ..workflow_registry import engine, workflow_of
+from ..workflow_registry import engine, signing_roles, workflow_of
 from .checked import CHECKED, MERGED
-from .milestones import NOTICE_DAYS, milestones
+from .milestones import NOTICE_DAYS, cases_with_visit_due, due_by
+from .states import (
+    in_version,
+    limit_date,
+    near_limit,
+    past_limit,
+    states_allowing,
+    states_where,
+    tagged,
+)
 
 # Items shown per kind on the page; the rest are one tap away, on the filtered case list.
 SHOWN = 10
@@ -64,7 +72,6 @@ FAILED_SHOWN_DAYS = 14
 # account was made.
 TWO_FACTOR_DAYS = 7
 LOGIN_FAILURES = ("auth.login_failed", "auth.mfa_failed")  # as services/throttling.py counts
-MEDIATION_STATE = "in_mediation"
 
 
 @dataclass(frozen=True)
@@ -128,50 +135,22 @@ def _admin(user: User) -> bool:
 
 REPORTING = (access.MEDIATOR, access.COORDINATOR)
 team = _holds(access.MEDIATOR)
-signers = _holds(*access.SIGNING_ROLES)
+authorities = _holds(*access.LOCAL_AUTHORITIES)
 coordinators = _holds(access.COORDINATOR)
 reporters = _holds(*REPORTING)
 
 
+def signers(user: User) -> bool:
+    """Holds a role that some loaded definition asks to sign (its `signoffs`)."""
+    return bool(access.commune_ids(user, signing_roles()))
+
+
 # -- the workflow's numbers, as SQL ------------------------------------------------------------
-
-def _in_version(workflow):
-    return and_(Case.workflow == workflow.name, Case.workflow_version == workflow.version)
-
-
-def _states_where(test: Callable, clause: Callable):
-    """OR of `clause(workflow, name, state)` over every state where `test(state)` holds."""
-    found = [and_(_in_version(w), Case.status == name, clause(w, name, state))
-             for w in engine().workflows() for name, state in w.states.items() if test(state)]
-    return or_(false(), *found)
-
-
-def _in_state_since(days_of: Callable):
-    """Cases in a state for longer than `days_of(state)` days."""
-    now = utcnow()
-    return _states_where(lambda s: days_of(s), lambda w, n, s: Case.status_changed_at
-                         < now - timedelta(days=days_of(s)))
-
 
 def past_limit_clause():
     """Cases past their state's time limit; never a report still to check (it waits in its
     own source), so that a flood of messages fills no list and no menu."""
-    return and_(_in_state_since(lambda s: s.sla_days), CHECKED)
-
-
-def _near_limit_clause():
-    now = utcnow()
-    return and_(_states_where(lambda s: s.warn_days, lambda w, n, s: and_(
-        Case.status_changed_at < now - timedelta(days=s.warn_days),
-        Case.status_changed_at >= now - timedelta(days=s.sla_days))), CHECKED)
-
-
-def _states_allowing(activity: str):
-    return _states_where(lambda s: activity in s.allows, lambda w, n, s: true())
-
-
-def _limit_date(case: Case, days: int | None) -> date | None:
-    return local(case.status_changed_at + timedelta(days=days)).date() if days else None
+    return and_(past_limit(), CHECKED)
 
 
 # -- sources about cases -----------------------------------------------------------------------
@@ -312,7 +291,7 @@ case_source("report_to_verify", _l("Reports to check"), reporters,
 # Past the time limit: the team, and the commune's coordinators.
 
 def _past_limit(case, _user):
-    limit = _limit_date(case, workflow_of(case).state(case.status).sla_days)
+    limit = limit_date(case)
     return _case_item(case, "past_time_limit",
                       _("Past its time limit in \"%(state)s\" since %(date)s",
                         state=_state_label(case), date=_short(limit)),
@@ -335,7 +314,7 @@ case_source("past_time_limit", _l("Cases past their time limit"),
 # Near the time limit (the state's `warn_days`): the team.
 
 def _near_limit(case, _user):
-    limit = _limit_date(case, workflow_of(case).state(case.status).sla_days)
+    limit = limit_date(case)
     return _case_item(case, "near_time_limit",
                       _("%(days)s days in \"%(state)s\": its time limit is on %(date)s",
                         days=case.days_in_state(), state=_state_label(case),
@@ -345,7 +324,7 @@ def _near_limit(case, _user):
 
 
 case_source("near_time_limit", _l("Cases near their time limit"), team,
-            lambda user: and_(access.team_work_clause(user), _near_limit_clause()),
+            lambda user: and_(access.team_work_clause(user), near_limit(), CHECKED),
             _near_limit)
 
 
@@ -353,7 +332,7 @@ case_source("near_time_limit", _l("Cases near their time limit"), team,
 
 def _idle_clause():
     today = local_today()
-    return _states_where(lambda s: s.idle_days and "steps" in s.allows, lambda w, n, s: and_(
+    return states_where(lambda s: s.idle_days and "steps" in s.allows, lambda w, n, s: and_(
         Case.status_changed_at < day_start(today - timedelta(days=s.idle_days)),
         ~exists().where(MediationStep.case_id == Case.id,
                         MediationStep.step_date > today - timedelta(days=s.idle_days))))
@@ -402,7 +381,7 @@ def _step_planned(case, _user):
 
 
 case_source("step_planned", _l("Mediation steps due"), team,
-            lambda user: and_(access.team_work_clause(user), _states_allowing("steps"),
+            lambda user: and_(access.team_work_clause(user), states_allowing("steps"),
                               _latest_step_planned_by(local_today()
                                                       + timedelta(STEP_NOTICE_DAYS))),
             _step_planned, order=lambda: (_last_step_date(),), load=(Case.steps,))
@@ -410,31 +389,11 @@ case_source("step_planned", _l("Mediation steps due"), team,
 
 # A follow-up visit due (or late): the team.
 
-def _follow_up_due_clause(within_days: int):
-    """Cases whose current agreement (last approved proposal) has a planned visit due within
-    `within_days` and not made: `milestones` in SQL."""
-    later = aliased(Proposal)
-    newer_agreement = exists().where(later.case_id == Proposal.case_id,
-                                     later.status == "approved", later.id > Proposal.id)
-    today, due = local_today(), []
-    for workflow in engine().workflows():
-        for name, state in workflow.states.items():
-            for days in state.follow_up_days:
-                # Due on (local day of the decision) + days <= today + within_days.
-                limit = day_start(today + timedelta(days=within_days - days + 1))
-                visit = exists().where(FollowUp.proposal_id == Proposal.id,
-                                       FollowUp.milestone_days == days)
-                due.append(and_(_in_version(workflow), Proposal.to_state == name,
-                                Proposal.decided_at < limit, ~visit))
-    return and_(_states_allowing("follow_ups"), Case.id.in_(select(Proposal.case_id).where(
-        Proposal.status == "approved", Proposal.decided_at.is_not(None), ~newer_agreement,
-        or_(false(), *due))))
-
-
 def _follow_up(case, _user):
-    milestone = next((m for m in milestones(case) if m.visit is None), None)
-    if milestone is None:
+    due = due_by(case, local_today() + timedelta(days=FOLLOW_UP_NOTICE_DAYS))
+    if not due:
         return None
+    milestone = due[0]
     agreement = case.current_agreement
     return _case_item(case, "follow_up_due",
                       _("Visit at %(days)s days, due on %(date)s", days=milestone.days,
@@ -446,7 +405,8 @@ def _follow_up(case, _user):
 
 case_source("follow_up_due", _l("Follow-up visits due"), team,
             lambda user: and_(access.team_work_clause(user),
-                              _follow_up_due_clause(FOLLOW_UP_NOTICE_DAYS)),
+                              cases_with_visit_due(local_today()
+                                                   + timedelta(days=FOLLOW_UP_NOTICE_DAYS))),
             _follow_up, order=lambda: (Case.status_changed_at,),
             load=(Case.proposals, Case.follow_ups))
 
@@ -458,7 +418,7 @@ def _signoff_late_clause():
     for workflow in engine().workflows():
         for t in workflow.transitions:
             if t.escalation_days:
-                late.append(and_(_in_version(workflow), Proposal.trigger == t.trigger,
+                late.append(and_(in_version(workflow), Proposal.trigger == t.trigger,
                                  Proposal.proposed_at < now - timedelta(days=t.escalation_days)))
     return exists().where(Proposal.case_id == Case.id, Proposal.status == "pending",
                           or_(false(), *late))
@@ -494,7 +454,7 @@ def _to_appreciate(user):
     mine = exists().where(Appreciation.activity_id == MechanismActivity.id,
                           Appreciation.user_id == user.id)
     return (select(MechanismActivity).join(MechanismActivity.mechanism)
-            .where(Mechanism.commune_id.in_(access.commune_ids(user, access.SIGNING_ROLES)),
+            .where(Mechanism.commune_id.in_(access.commune_ids(user, access.LOCAL_AUTHORITIES)),
                    MechanismActivity.held_on >= since, ~mine))
 
 
@@ -510,7 +470,7 @@ def _appreciations(user, limit):
             for activity in db.session.scalars(query.limit(limit))]
 
 
-register(Source("activity_to_appreciate", _l("Activities to appreciate"), signers,
+register(Source("activity_to_appreciate", _l("Activities to appreciate"), authorities,
                 lambda user: select(func.count()).select_from(_to_appreciate(user).subquery()),
                 _appreciations, all_url=lambda user: _url("mechanisms.index")))
 
@@ -521,8 +481,8 @@ def _taken_on():
     start = day_start(local_today().replace(month=1, day=1))
     return (select(func.count(CaseStateEntry.id))
             .where(CaseStateEntry.commune_id == Commune.id,
-                   CaseStateEntry.state == MEDIATION_STATE, CaseStateEntry.entered_at >= start,
-                   CaseStateEntry.case_id.not_in(MERGED))
+                   tagged(CaseStateEntry.state, "in_mediation"),
+                   CaseStateEntry.entered_at >= start, CaseStateEntry.case_id.not_in(MERGED))
             .scalar_subquery())
 
 
@@ -669,7 +629,7 @@ register(Source("sign_in_closed", _l("Names closed by sign-in throttling"), _adm
 
 
 def _not_loaded():
-    loaded = [_in_version(w) for w in engine().workflows()]
+    loaded = [in_version(w) for w in engine().workflows()]
     return (select(Case.workflow, Case.workflow_version, func.count(Case.id).label("cases"))
             .where(~or_(false(), *loaded)).group_by(Case.workflow, Case.workflow_version))
 

@@ -12,11 +12,11 @@ from .. import access
 from ..clock import local_today, utcnow
 from ..errors import Conflict, InvalidInput, NotPermitted, PossibleDuplicate
 from ..extensions import db
-from ..models import Case, Commune, Event, FormerReference, Party
+from ..models import Case, Commune, FormerReference, Party
 from ..queries import duplicates
 from ..vocabulary import AGE_GROUPS, CHANNELS, CONFLICT_TYPES, GBV, PARTY_KINDS, SEXES, URGENCIES
 from ..workflow_registry import engine
-from . import events
+from . import events, offline_submissions
 from .progress import enter_state
 from .validation import require_choice, require_text, require_whole
 
@@ -116,10 +116,7 @@ def next_sequence(commune: Commune, year: int) -> int:
 
 def _refuse_second_submission(actor, submission: str) -> None:
     """409 when this intake form (its one-time token) already reported a case."""
-    reference = db.session.scalar(
-        select(Event.data["reference"].as_string())
-        .where(Event.actor_id == actor.id, Event.kind == "case.reported",
-               Event.data["submission"].as_string() == submission))
+    reference = offline_submissions.case_reported(actor, submission)
     if reference is not None:
         raise Conflict(_l("This report is already saved, as %(reference)s: open it from the "
                           "list of cases.", reference=reference))
@@ -179,6 +176,10 @@ def report_case_unchecked(actor, commune: Commune, data: CaseInput) -> Case:
     case.status_changed_at = case.created_at = min(data.reported_at or now, now)
     enter_state(case, case.status)
     db.session.add(case)
+    db.session.flush()
+    if data.submission:
+        offline_submissions.remember(actor, data.submission, f"/cases/{case.reference}",
+                                     case=case)
     events.record("case.reported", actor=actor, case=case, reference=case.reference,
                   status=case.status, workflow=workflow.name,
                   workflow_version=workflow.version, parties=len(case.parties),

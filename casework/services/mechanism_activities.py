@@ -239,7 +239,7 @@ def save_appreciation(actor, activity: MechanismActivity, *, rating, comment: st
     mine = appreciation_of(actor, activity)
     if mine is None:
         held = access.roles_in(actor, commune_id)
-        role = next(r for r in access.SIGNING_ROLES if r in held)
+        role = next(r for r in access.LOCAL_AUTHORITIES if r in held)
         mine = Appreciation(activity=activity, user_id=actor.id, role=role, rating=rating,
                             comment=comment)
         db.session.add(mine)

@@ -2,8 +2,8 @@
 
 It reads the sources of "Mon travail" (queries/worklist.py), person by person, so that a
 message never tells of something the list does not show:
-- `signoff_awaited`: every mayor and traditional leader whose role the pending proposal
-  awaits, until they sign (the same rule as the sign-off button);
+- `signoff_awaited`: everyone of the case's commune whose role the pending proposal awaits
+  (its definition's `signoffs`), until they sign (the same rule as the sign-off button);
 - `signoff_reminder`: the same people, once, when the proposal is still unsigned after its
   transition's `reminder_days` (the workflow definition);
 - `signoff_escalated`: the coordinators of the case's commune, once, when it is still unsigned
@@ -41,6 +41,7 @@ from ..models.notification import CHANNELS
 from ..notifications import messages
 from ..notifications.outbox import configured_channels
 from ..queries import worklist
+from ..queries.milestones import due_by
 from ..vocabulary import MESSAGE_KINDS
 from ..workflow_registry import workflow_of
 from . import events
@@ -86,7 +87,7 @@ def reasons_for(user: User) -> list[Reason]:
                             days=str(days.escalation_days)))
     soon = local_today() + timedelta(days=FOLLOW_UP_NOTICE_DAYS)
     for item in worklist.items_of("follow_up_due", user, LIMIT):
-        if item.due <= soon and access.can(user, "be_told_follow_up_due", item.case):
+        if due_by(item.case, soon) and access.can(user, "be_told_follow_up_due", item.case):
             found.append(Reason("follow_up_due", item.case, item.key, due=item.due,
                                 days=item.key.rpartition("d")[2]))
     for item in worklist.items_of("past_time_limit", user, LIMIT):

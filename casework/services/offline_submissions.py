@@ -1,4 +1,5 @@
-"""The keys of forms sent from a phone's offline queue: an item sent twice is done once."""
+"""Forms' one-time keys: an item of a phone's offline queue, or an intake form, sent twice is
+done once."""
 from __future__ import annotations
 
 import re
@@ -8,7 +9,7 @@ from sqlalchemy import delete, select
 
 from ..clock import utcnow
 from ..extensions import db
-from ..models import OfflineSubmission, User
+from ..models import Case, OfflineSubmission, User
 
 # The request header that carries an item's key (static/js/queue.js sends it).
 KEY_HEADER = "X-Palabre-Key"
@@ -31,11 +32,19 @@ def answered(user: User, key: str) -> str | None:
         OfflineSubmission.user_id == user.id, OfflineSubmission.key == key))
 
 
-def remember(user: User, key: str, location: str) -> None:
+def case_reported(user: User, key: str) -> str | None:
+    """The reference of the case that the intake form sent under `key` by `user` reported."""
+    return db.session.scalar(select(Case.reference).join(
+        OfflineSubmission, OfflineSubmission.case_id == Case.id).where(
+        OfflineSubmission.user_id == user.id, OfflineSubmission.key == key))
+
+
+def remember(user: User, key: str, location: str, *, case: Case | None = None) -> None:
     """Keep the answer with the work it did: both are committed, or neither. Two copies sent
     at once collide on the unique key at the commit, and the second is a 409 (then, sent
     again, it finds this answer)."""
     db.session.execute(delete(OfflineSubmission).where(
         OfflineSubmission.user_id == user.id, OfflineSubmission.created_at < utcnow() - KEPT_FOR))
-    db.session.add(OfflineSubmission(user_id=user.id, key=key, location=location[:300]))
+    db.session.add(OfflineSubmission(user_id=user.id, key=key, location=location[:300],
+                                     case_id=case.id if case is not None else None))
     db.session.flush()

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from ..clock import utcnow
 from ..errors import Conflict
 from ..extensions import db
-from ..models import Case, CaseStateEntry
+from ..models import Case, CaseStateEntry, Proposal
 from ..workflow_registry import workflow_of
 from . import events
 
@@ -16,9 +16,10 @@ from . import events
 MAX_AUTOMATIC_CHAIN = 5
 
 
-def expect_version(case: Case, version: int | None) -> None:
-    """Refuse a change prepared on an older version of the case (a form opened before an edit)."""
-    if version is not None and version != case.version:
+def expect_version(row: Case | Proposal, version: int | None) -> None:
+    """Refuse a change prepared on an older version of the case, or of the proposal a sign-off
+    form was opened on (a form opened before an edit)."""
+    if version is not None and version != row.version:
         raise Conflict(_l("This case was changed by someone else since you opened the page. "
                           "Check its current state, then try again."))
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from workflows import TransitionNotAllowed
 
@@ -10,7 +9,7 @@ from .. import access
 from ..clock import utcnow
 from ..errors import Conflict, InvalidInput, NotPermitted
 from ..extensions import db
-from ..models import Case, Event, Proposal, SignOff
+from ..models import Proposal, SignOff
 from ..vocabulary import SIGNOFF_DECISIONS
 from ..workflow_registry import workflow_of
 from . import events, notifications
@@ -21,6 +20,9 @@ from .validation import require_choice
 
 def sign_off(actor, proposal: Proposal, decision: str, comment: str = "", *,
              version: int | None = None) -> SignOff:
+    """`version` is the proposal's, as the form was opened on, not the case's: only a change
+    to the proposal itself (its terms, its status) makes the form stale, never a step, a file,
+    a download or the other role's approval meanwhile."""
     case = proposal.case
     # A second click, or the other role's last sign-off, is told what happened before being
     # told that the page is out of date.
@@ -28,8 +30,7 @@ def sign_off(actor, proposal: Proposal, decision: str, comment: str = "", *,
         raise Conflict(_l("This proposal has already been decided."))
     if any(s.user_id == actor.id for s in proposal.signoffs):
         raise Conflict(_l("You have already signed off this proposal."))
-    if not _only_approvals_since_proposed(case, proposal):
-        expect_version(case, version)
+    expect_version(proposal, version)
     roles = access.signable_roles(actor, proposal)
     if not roles:
         if proposal.proposed_by_id == actor.id:
@@ -54,25 +55,6 @@ def sign_off(actor, proposal: Proposal, decision: str, comment: str = "", *,
         _complete(actor, proposal)
     run_automatic(actor, case)
     return signoff
-
-
-def _only_approvals_since_proposed(case: Case, proposal: Proposal) -> bool:
-    """Whether the case changed, since the proposal was made, only by approvals of it.
-
-    A sign-off form is then still good whatever version it was opened on: the mayor and the
-    traditional leader may sign at the same moment, and both count. Any other change in
-    between (a step, the team, a transition) makes an older form stale (409).
-    """
-    proposed = db.session.scalar(
-        select(Event.id).where(Event.case_id == case.id, Event.kind == "case.proposed",
-                               Event.data["proposal_id"].as_integer() == proposal.id))
-    if proposed is None:
-        return False
-    since = db.session.execute(select(Event.kind, Event.data).where(
-        Event.case_id == case.id, Event.id > proposed)).all()
-    return all(not kind.startswith("case.")  # not a change of the case (a denied access)
-               or (kind == "case.signed_off" and data.get("proposal_id") == proposal.id
-                   and data.get("decision") == "approve") for kind, data in since)
 
 
 def _complete(actor, proposal: Proposal) -> None:

@@ -8,10 +8,10 @@ from flask_babel import lazy_gettext as _l
 from workflows import TransitionNotAllowed
 
 from .. import access
-from ..errors import Conflict, NotPermitted
+from ..errors import Conflict, InvalidInput, NotPermitted
 from ..extensions import db
 from ..models import Case, Proposal
-from ..vocabulary import REFERRAL_TARGETS
+from ..transition_forms import TRANSITION_FORMS, FormField
 from ..workflow_registry import workflow_of
 from . import events, verification
 from .progress import cancel_pending, expect_version, move, run_automatic, touch
@@ -20,26 +20,30 @@ from .validation import require_choice, require_text
 
 @dataclass
 class TransitionInput:
+    """What a transition's form carried: one attribute per field of TRANSITION_FORMS."""
+
     agreement_text: str | None = None
     witnesses: str | None = None
     note: str | None = None
     referral_target: str | None = None
 
 
+def _value(f: FormField, value):
+    """One field of a transition's form, checked as its entry in TRANSITION_FORMS says."""
+    if f.kind == "choice":
+        return require_choice(value, f.choices, f.name)
+    if f.required:
+        value = require_text(value, f.name, max_length=f.max_length)
+    elif value is not None and len(value) > f.max_length:
+        raise InvalidInput(_l("At most %(n)d characters.", n=f.max_length), field=f.name)
+    if f.kind == "lines":
+        return "\n".join(line.strip() for line in (value or "").splitlines() if line.strip())
+    return (value or "").strip()
+
+
 def _details(form: str | None, data: TransitionInput) -> dict:
     """What the transition's form must carry, checked; stored on the event (and the case)."""
-    if form == "agreement":
-        return {"agreement_text": require_text(data.agreement_text, "agreement_text"),
-                "witnesses": "\n".join(line.strip() for line in (data.witnesses or "").splitlines()
-                                       if line.strip())}
-    if form == "reason":
-        return {"note": require_text(data.note, "note")}
-    if form == "referral":
-        target = require_choice(data.referral_target, REFERRAL_TARGETS, "referral_target")
-        return {"referral_target": target, "note": (data.note or "").strip()}
-    if form == "note":
-        return {"note": (data.note or "").strip()}
-    return {}
+    return {f.name: _value(f, getattr(data, f.name)) for f in TRANSITION_FORMS[form].fields}
 
 
 def refusal(error: TransitionNotAllowed):
@@ -69,19 +73,19 @@ def fire(actor, case: Case, trigger: str, data: TransitionInput | None = None, *
         raise Conflict(_l("This agreement is already waiting for its sign-offs."))
     roles = access.case_roles(actor, case)
     try:
-        transition = workflow.check(case, case.status, trigger, roles)
+        # Each condition is evaluated once: by the check, whose answers the firing reuses.
+        firing = workflow.prepare(case, case.status, trigger, roles)
+        transition = firing.transition
         _refuse_unchecked_work(case, workflow, transition)
         details = _details(transition.form, data)
         if transition.needs_signoffs:
             return _propose(actor, case, transition, details)
-        new_state = workflow.fire(case, case.status, trigger, roles)
+        new_state = firing.run()
     except TransitionNotAllowed as error:
         raise refusal(error) from error
     cancel_pending(actor, case)
-    if transition.form == "referral":
-        case.referral_target = details["referral_target"]
-    if transition.form in ("referral", "reason", "note"):
-        case.decision_note = details["note"] or None
+    for name, column in TRANSITION_FORMS[transition.form].on_case.items():
+        setattr(case, column, details[name] or None)
     move(actor, case, trigger, new_state, **details)
     run_automatic(actor, case)
     return None

@@ -18,9 +18,10 @@ from ..documents import agreement
 from ..errors import NotPermitted, PossibleDuplicate
 from ..extensions import db
 from ..forms.attachments import AttachmentForm
-from ..forms.casework import TRANSITION_FORMS, FollowUpForm, SignOffForm, StepForm, TeamForm
+from ..forms.casework import FollowUpForm, SignOffForm, StepForm, TeamForm
 from ..forms.fields import options
 from ..forms.intake import CaseForm, VerifyForm
+from ..forms.transitions import PAGE_FORMS
 from ..models import Commune, Proposal
 from ..queries import case_list, case_page, milestones
 from ..queries.filters import CaseFilters
@@ -184,7 +185,7 @@ def transition(reference, trigger):
     opening(access.can(current_user, "fire", case, trigger=trigger),
             _l("This action is not available to you on this case now."))
     definition = workflow.transition(trigger)
-    form = TRANSITION_FORMS[definition.form](version=case.version)
+    form = PAGE_FORMS[definition.form](version=case.version)
     outcome = handle_form(form, lambda: transitions.fire(current_user, case, trigger,
                                                         form.to_input(),
                                                         version=form.version.data), case=case)
@@ -204,7 +205,7 @@ def sign_off(reference, proposal_id):
         abort(404)
     opening(access.can(current_user, "sign_off", case, proposal=proposal),
             _l("Your sign-off is not awaited on this proposal."))
-    form = SignOffForm(version=case.version)
+    form = SignOffForm(version=proposal.version)
     outcome = handle_form(form, lambda: signoffs.sign_off(
         current_user, proposal, form.decision.data, form.comment.data,
         version=form.version.data), case=case)

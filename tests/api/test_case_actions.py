@@ -50,10 +50,10 @@ def test_a_mediation_from_report_to_agreement(api, people, make_case):
     assert proposal["status"] == "pending"
     assert proposal["awaited_roles"] == ["commune_authority", "traditional_leader"]
     sign = f"{url}/proposals/{proposal['id']}/sign-offs"
-    version = proposed.get_json()["version"]
+    version = proposal["version"]
     by_mayor = api(people.mayor).post(sign, json={"version": version, "decision": "approve"})
     assert by_mayor.status_code == 201 and by_mayor.get_json()["status"] == "in_mediation"
-    # The chief signs on the version he read before the mayor's approval: both count.
+    # The chief signs on the proposal's version he read before the mayor's approval: both count.
     by_chief = api(people.chief).post(sign, json={"version": version, "decision": "approve",
                                                    "comment": "Accepté."})
     assert by_chief.status_code == 201 and by_chief.get_json()["status"] == "resolved"
@@ -143,22 +143,22 @@ def test_the_proposer_cannot_sign_and_a_second_sign_off_is_a_409(api, people, ma
     case = make_case("proposed")
     proposal = case.pending_proposal
     url = f"{CASES}/{case.reference}/proposals/{proposal.id}/sign-offs"
-    own = api(people.mediator).post(url, json={"version": case.version, "decision": "approve"})
+    read = {"version": proposal.version}  # the proposal's, not the case's
+    own = api(people.mediator).post(url, json={**read, "decision": "approve"})
     assert own.status_code == 403
     mayor = api(people.mayor)
-    assert mayor.post(url, json={"version": case.version, "decision": "approve"}) \
-        .status_code == 201
-    twice = mayor.post(url, json={"version": reload(case).version, "decision": "approve"})
+    assert mayor.post(url, json={**read, "decision": "approve"}).status_code == 201
+    twice = mayor.post(url, json={**read, "decision": "approve"})
     assert twice.status_code == 409 and twice.mimetype == PROBLEM
 
 
 def test_a_rejection_needs_a_reason_and_keeps_the_case_where_it_was(api, people, make_case):
     case = make_case("proposed")
     url = f"{CASES}/{case.reference}/proposals/{case.pending_proposal.id}/sign-offs"
-    chief = api(people.chief)
-    bare = chief.post(url, json={"version": case.version, "decision": "reject"})
+    chief, read = api(people.chief), {"version": case.pending_proposal.version}
+    bare = chief.post(url, json={**read, "decision": "reject"})
     assert bare.status_code == 400 and list(bare.get_json()["errors"]) == ["comment"]
-    rejected = chief.post(url, json={"version": case.version, "decision": "reject",
+    rejected = chief.post(url, json={**read, "decision": "reject",
                                      "comment": "Les limites ne sont pas claires."})
     assert rejected.status_code == 201
     assert rejected.get_json()["proposals"][-1]["status"] == "rejected"
@@ -169,7 +169,7 @@ def test_a_proposal_of_another_case_is_a_404(api, people, make_case):
     case, other = make_case("proposed"), make_case("proposed")
     response = api(people.mayor).post(
         f"{CASES}/{case.reference}/proposals/{other.pending_proposal.id}/sign-offs",
-        json={"version": case.version, "decision": "approve"})
+        json={"version": case.pending_proposal.version, "decision": "approve"})
     assert response.status_code == 404
 
 

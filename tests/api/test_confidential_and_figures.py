@@ -49,6 +49,7 @@ def test_the_workflows_as_json(api, people):
         ("mediation", 1, "reported")
     states = {s["name"]: s for s in mediation["states"]}
     assert states["resolved"]["follow_up_days"] == [30, 90] and states["closed"]["final"]
+    assert states["closed"]["tags"] == ["closed", "final_outcome"]
     assert (states["in_mediation"]["warn_days"], states["in_mediation"]["idle_days"]) == (45, 14)
     resolve = next(t for t in mediation["transitions"] if t["trigger"] == "resolve")
     assert resolve["signoffs"] == ["commune_authority", "traditional_leader"]

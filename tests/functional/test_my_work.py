@@ -329,7 +329,7 @@ def test_the_chief_is_told_what_the_rejection_did(app, login, world):
     client = login(world.people.chief, app.test_client())
     answer = client.post(f"/cases/{case.reference}/proposals/{case.pending_proposal.id}/sign-off",
                          data={"decision": "reject", "comment": REJECTION,
-                               "version": case.version}, follow_redirects=True)
+                               "version": case.pending_proposal.version}, follow_redirects=True)
     assert "Vous avez rejeté l&#39;accord ; l&#39;équipe est prévenue" in answer.get_data(
         as_text=True)
 

@@ -1,10 +1,15 @@
 """Proposals and sign-offs: both roles of the case's commune, never one's own, never twice;
 a rejection leaves the case where it was."""
+import io
+
 import pytest
+from sqlalchemy import select
 
 from casework.extensions import db
+from casework.models import Attachment
 from casework.services import steps, team, transitions
 from casework.services.transitions import TransitionInput
+from tests import filesamples
 from tests.factories import advance, step_input
 
 from .pages import hidden_fields, submit, text
@@ -114,9 +119,44 @@ def test_the_other_roles_approval_meanwhile_does_not_make_a_signoff_form_stale(
                                                        "traditional_leader"}
 
 
-def test_another_change_meanwhile_makes_a_signoff_form_stale(app, login, people, proposed):
+def test_files_downloaded_or_attached_meanwhile_leave_a_signoff_form_good(
+        app, login, people, proposed, tmp_path, monkeypatch):
+    # The chief opens the form, the mayor approves, the mediator downloads the photo of the
+    # case and attaches the scanned agreement: the chief's approval still counts, for none of
+    # that changed the proposal.
+    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
+    mediator = login(people.mediator, app.test_client())
+
+    def attach(data, name, kind):
+        return mediator.post(f"/cases/{proposed.reference}/attachments", data={
+            "file": (io.BytesIO(data), name, kind), "description": ""})
+
+    assert attach(filesamples.jpeg_with_gps(), "champ.jpg", "image/jpeg").status_code == 302
+    client, url, opened = open_signoff(app, login, people.chief, proposed)
+    assert sign(app, login, people.mayor, proposed).status_code == 302
+    photo = db.session.scalar(select(Attachment.id).where(Attachment.case_id == proposed.id))
+    assert mediator.get(f"/cases/{proposed.reference}/attachments/{photo}").status_code == 200
+    assert attach(filesamples.pdf(), "accord.pdf", "application/pdf").status_code == 302
+    response = client.post(url, data={**opened, "decision": "approve", "comment": "Vu."})
+    assert response.status_code == 302
+    db.session.refresh(proposed)
+    assert proposed.status == "resolved"
+
+
+def test_a_step_meanwhile_leaves_a_signoff_form_good(app, login, people, proposed):
     client, url, opened = open_signoff(app, login, people.mayor, proposed)
     steps.log_step(people.mediator, proposed, step_input(summary="Une famille se retire."))
+    db.session.commit()
+    response = client.post(url, data={**opened, "decision": "approve", "comment": "Vu."})
+    assert response.status_code == 302
+    assert [s.role for s in proposed.pending_proposal.signoffs] == ["commune_authority"]
+
+
+def test_a_change_to_the_proposal_meanwhile_makes_a_signoff_form_stale(
+        app, login, people, proposed):
+    client, url, opened = open_signoff(app, login, people.mayor, proposed)
+    proposal = proposed.pending_proposal
+    proposal.agreement_text = "Le champ revient à la famille Traoré."  # its terms corrected
     db.session.commit()
     response = client.post(url, data={**opened, "decision": "approve", "comment": "Vu."})
     assert response.status_code == 409

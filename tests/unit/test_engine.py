@@ -13,6 +13,7 @@ DEFINITIONS = Path(__file__).resolve().parents[2] / "workflows" / "definitions"
 ROLES = ("mediator", "coordinator", "commune_authority", "traditional_leader")
 FORMS = ("agreement", "note", "reason", "referral")
 ACTIVITIES = ("steps", "follow_ups")
+TAGS = ("in_mediation", "resolved", "referred", "closed", "not_admissible", "final_outcome")
 
 
 class Subject:
@@ -32,7 +33,8 @@ CONDITIONS = {name: flag(name) for name in (
 
 
 def new_engine():
-    return Engine(roles=ROLES, conditions=CONDITIONS, forms=FORMS, activities=ACTIVITIES)
+    return Engine(roles=ROLES, conditions=CONDITIONS, forms=FORMS, activities=ACTIVITIES,
+                  tags=TAGS)
 
 
 @pytest.fixture(scope="module")
@@ -218,6 +220,7 @@ INVALID = [
     ("reminder not a number", lambda d: d["transitions"][1].update(reminder_days="3"),
      "reminder_days must be a whole number"),
     ("unknown form", lambda d: d["transitions"][0].update(form="essay"), "unknown form 'essay'"),
+    ("unknown tag", lambda d: d["states"]["closed"].update(tags=["won"]), "unknown tag 'won'"),
     ("automatic with roles", lambda d: d["transitions"][2].update(by=["mediator"]),
      "an automatic transition has no by"),
     ("manual without roles", lambda d: d["transitions"][0].pop("by"), "say which roles"),
@@ -274,3 +277,59 @@ def test_versions_live_side_by_side(tmp_path):
     assert engine.latest("mediation").version == 2
     assert engine.get("mediation", 1).state("in_mediation").sla_days == 60
     assert engine.get("mediation", 2).state("in_mediation").sla_days == 45
+
+
+# -- each condition once per firing ------------------------------------------------------------
+
+@pytest.fixture
+def counted():
+    """The shipped definition on an engine whose conditions count their calls."""
+    calls: dict[str, int] = {}
+
+    def counting(name):
+        def condition(subject, _workflow):
+            calls[name] = calls.get(name, 0) + 1
+            return subject.flags.get(name, False)
+        return condition
+
+    engine = Engine(roles=ROLES, conditions={name: counting(name) for name in CONDITIONS},
+                    forms=FORMS, activities=ACTIVITIES)
+    engine.load_directory(DEFINITIONS)
+    return engine.latest("mediation"), calls
+
+
+@pytest.mark.parametrize("fire, expected", [
+    (lambda w, s: w.fire(s, "reported", "start_mediation", ["mediator"]), "in_mediation"),
+    (lambda w, s: w.prepare(s, "reported", "start_mediation", ["mediator"]).run(),
+     "in_mediation"),
+    (lambda w, s: w.fire_automatic(s, "resolved")[1], "followed_up"),
+    (lambda w, s: w.complete(s, "in_mediation", "resolve"), "resolved"),
+])
+def test_each_condition_is_evaluated_once_per_firing(counted, fire, expected):
+    workflow, calls = counted
+    subject = Subject(team_assigned=True, step_logged=True, follow_ups_done=True,
+                      agreement_holds=True)
+    assert fire(workflow, subject) == expected
+    assert calls and set(calls.values()) == {1}, calls
+
+
+def test_a_refused_firing_names_what_is_unmet_asking_each_condition_once(counted):
+    workflow, calls = counted
+    with pytest.raises(TransitionNotAllowed) as refused:
+        workflow.fire(Subject(gender_based_violence=True), "reported", "start_mediation",
+                      ["mediator"])
+    assert refused.value.unmet == ("team_assigned", "not:gender_based_violence")
+    assert calls == {"team_assigned": 1, "gender_based_violence": 1}
+
+
+def test_a_state_name_carries_the_same_tags_in_every_workflow(tmp_path):
+    write(tmp_path, base_definition())
+    other = base_definition()
+    other["version"] = 2
+    other["states"]["resolved"]["tags"] = ["final_outcome"]
+    path = write(tmp_path, other, name="mediation.v2.yaml")
+    with pytest.raises(WorkflowDefinitionError) as refused:
+        new_engine().load_directory(tmp_path)
+    assert str(path) in str(refused.value)
+    assert "state 'resolved' has tags ['final_outcome'] here but ['resolved']" in str(
+        refused.value)

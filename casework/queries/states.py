@@ -1,0 +1,70 @@
+"""The workflow's states in SQL: by what they count as (their `tags:`), by workflow version,
+and by the time a case has spent in one (its time limit, near it). Queries name tags and
+definition keys, never a state.
+
+THE rule of "past its time limit": a case in a state for longer than the state's `sla_days`
+(`past_limit`, and `limit_date` for the day it falls); Mon travail, the messages and the
+dashboard read it here."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from sqlalchemy import and_, bindparam, false, or_, true
+
+from ..clock import local, utcnow
+from ..models import Case
+from ..workflow_registry import STATE_TAGS, engine, tagged_states, workflow_of
+
+
+def tagged(column, tag: str):
+    """`column` (a state's name) is a state that carries `tag` in a loaded workflow. The
+    states are read when the statement runs, not when it is built, so that the clause can
+    stand in a module constant (`checked.CHECKED`) before the engine is loaded."""
+    if tag not in STATE_TAGS:
+        raise KeyError(f"unknown state tag {tag!r}")
+    return column.in_(bindparam(f"tagged_{tag}", callable_=lambda: tagged_states(tag),
+                                expanding=True, unique=True))
+
+
+def in_version(workflow):
+    """On Case: the case follows this workflow version."""
+    return and_(Case.workflow == workflow.name, Case.workflow_version == workflow.version)
+
+
+def states_where(test: Callable, clause: Callable = lambda w, n, s: true()):
+    """OR of `clause(workflow, name, state)` over every state where `test(state)` holds."""
+    found = [and_(in_version(w), Case.status == name, clause(w, name, state))
+             for w in engine().workflows() for name, state in w.states.items() if test(state)]
+    return or_(false(), *found)
+
+
+def states_allowing(activity: str):
+    """On Case: in a state whose `allows` names `activity`."""
+    return states_where(lambda s: activity in s.allows)
+
+
+def in_state_longer_than(days_of: Callable):
+    """On Case: in a state for longer than `days_of(state)` days."""
+    now = utcnow()
+    return states_where(days_of, lambda w, n, s: Case.status_changed_at
+                        < now - timedelta(days=days_of(s)))
+
+
+def past_limit():
+    """On Case: past its state's time limit (`sla_days`)."""
+    return in_state_longer_than(lambda s: s.sla_days)
+
+
+def near_limit():
+    """On Case: past its state's `warn_days`, not yet past its `sla_days`."""
+    now = utcnow()
+    return states_where(lambda s: s.warn_days, lambda w, n, s: and_(
+        Case.status_changed_at < now - timedelta(days=s.warn_days),
+        Case.status_changed_at >= now - timedelta(days=s.sla_days)))
+
+
+def limit_date(case: Case) -> date | None:
+    """The day the case's stay in its state passes its time limit (None: the state has none)."""
+    days = workflow_of(case).state(case.status).sla_days
+    return local(case.status_changed_at + timedelta(days=days)).date() if days else None

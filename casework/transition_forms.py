@@ -1,0 +1,68 @@
+"""What each kind of transition form asks for: the one registry of its fields, read by the
+engine (the `form:` a definition may name), the page's form (casework/forms/transitions.py),
+the service that checks and stores what it carries (services/transitions.py) and the API's
+schema (api/request_schemas.py). A new kind of form is one entry here."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from flask_babel import lazy_gettext as _l
+
+from .vocabulary import REFERRAL_TARGETS
+
+# Every text a form carries is at most this long (the pages and the API alike).
+MAX_TEXT = 10_000
+
+
+@dataclass(frozen=True)
+class FormField:
+    name: str
+    label: object  # a lazy string
+    # "text": a paragraph; "lines": one entry per line (blank lines dropped); "choice": one of
+    # `choices`.
+    kind: str = "text"
+    required: bool = False
+    choices: Mapping | None = None
+    max_length: int = MAX_TEXT
+
+
+@dataclass(frozen=True)
+class TransitionForm:
+    fields: tuple[FormField, ...] = ()
+    # Field -> the case's column it is also written to when the transition fires (a
+    # proposal's fields go to the proposal instead).
+    on_case: Mapping[str, str] = field(default_factory=dict)
+
+
+NOTE_ON_CASE = {"note": "decision_note"}
+
+TRANSITION_FORMS: dict[str | None, TransitionForm] = {
+    # A transition with no `form:` asks for a confirmation only.
+    None: TransitionForm(),
+    "agreement": TransitionForm((
+        FormField("agreement_text", _l("Terms of the agreement"), required=True),
+        FormField("witnesses", _l("Witnesses (optional, one per line: name and village)"),
+                  kind="lines", max_length=2000),
+    )),
+    "reason": TransitionForm((FormField("note", _l("Reason"), required=True),),
+                             on_case=NOTE_ON_CASE),
+    "note": TransitionForm((FormField("note", _l("Note (optional)")),), on_case=NOTE_ON_CASE),
+    "referral": TransitionForm((
+        FormField("referral_target", _l("Referred to"), kind="choice", required=True,
+                  choices=REFERRAL_TARGETS),
+        FormField("note", _l("Note for the service")),
+    ), on_case={"referral_target": "referral_target", **NOTE_ON_CASE}),
+}
+
+# The names a definition's `form:` may use.
+FORM_NAMES = tuple(name for name in TRANSITION_FORMS if name is not None)
+
+
+def every_field() -> dict[str, list[tuple[str, FormField]]]:
+    """Each field name, with the forms that ask for it (the API takes any of them)."""
+    found: dict[str, list[tuple[str, FormField]]] = {}
+    for name, form in TRANSITION_FORMS.items():
+        for f in form.fields:
+            found.setdefault(f.name, []).append((name, f))
+    return found
