@@ -6,7 +6,7 @@ one-time key was looked for in the events; it is now kept in offline_submissions
 forms' one-time keys) with the case it opened. Proposals already there start at 1.
 
 Revision ID: 4e1b7d9c2a60
-Revises: 7c3e9a1f0b25
+Revises: d4a7e2c91b36
 Create Date: 2026-12-05 00:00:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4e1b7d9c2a60'
-down_revision = '7c3e9a1f0b25'
+down_revision = 'd4a7e2c91b36'
 branch_labels = None
 depends_on = None
 
