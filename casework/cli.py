@@ -31,13 +31,9 @@ def _fail(message: str) -> None:
 @click.option("--directory", default=None, help="Definitions to check (default: the app's).")
 def check_workflows(directory):
     """Validate every workflow definition; exit 1 naming each file and problem."""
-    from workflows import Engine
+    from .workflow_registry import new_engine
 
-    from .vocabulary import CASE_ROLES
-    from .workflow_registry import ACTIVITIES, CONDITIONS, TRANSITION_FORMS
-
-    engine = Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=TRANSITION_FORMS,
-                    activities=ACTIVITIES)
+    engine = new_engine()
     errors = engine.check_directory(directory or current_app.config["WORKFLOWS_DIR"])
     for error in errors:
         click.echo(f"ERROR {error}", err=True)

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from workflows import Engine, Workflow
 
-from .vocabulary import CASE_ROLES, GBV
+from .vocabulary import CASE_ROLES, CONFLICT_TYPES, GBV
 
 # Forms a transition may ask for (see casework/forms/transitions.py).
 TRANSITION_FORMS = ("agreement", "note", "reason", "referral")
@@ -74,10 +74,29 @@ def condition_hint(name: str):
     return CONDITION_HINTS.get(name, name)
 
 
+# Conditions that never hold together: automatic transitions from one state are told apart
+# by them (the engine refuses two that could fire at once).
+EXCLUSIVE = (("agreement_holds", "agreement_broken"),)
+# An invariant of every workflow, checked by the engine at load and at every fire: a case of
+# gender-based violence never enters a state where mediation steps are logged.
+NEVER_ENTER = {"gender_based_violence": "steps"}
+
+
+def facts_of(conflict_type: str) -> dict:
+    """What a definition's `serves:` may ask about a new case."""
+    return {"conflict_type": conflict_type, "gender_based_violence": conflict_type == GBV}
+
+
+def new_engine() -> Engine:
+    """An engine that knows what the application registers, with no definition loaded yet."""
+    return Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=TRANSITION_FORMS,
+                  activities=ACTIVITIES, kinds=[facts_of(t) for t in CONFLICT_TYPES],
+                  exclusive=EXCLUSIVE, never_enter=NEVER_ENTER)
+
+
 def build_engine(directory: str) -> Engine:
     """Load and validate every definition; WorkflowDefinitionError names file and problem."""
-    engine = Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=TRANSITION_FORMS,
-                    activities=ACTIVITIES)
+    engine = new_engine()
     engine.load_directory(directory)
     return engine
 
@@ -87,7 +106,13 @@ def engine() -> Engine:
 
 
 def workflow_of(case) -> Workflow:
+    """The version the case started on (or was upgraded to): a case keeps it for life."""
     return engine().get(case.workflow, case.workflow_version)
+
+
+def workflow_for_new_case(conflict_type: str) -> Workflow:
+    """The latest version of the one workflow whose `serves:` takes such a case."""
+    return engine().serving(facts_of(conflict_type))
 
 
 def state_labels() -> dict[str, str]:

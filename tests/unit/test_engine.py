@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from casework.vocabulary import CONFLICT_TYPES
+from casework.workflow_registry import EXCLUSIVE, NEVER_ENTER, facts_of
 from workflows import Engine, TransitionNotAllowed, WorkflowDefinitionError
 
 pytestmark = pytest.mark.no_db
@@ -32,14 +34,18 @@ CONDITIONS = {name: flag(name) for name in (
 
 
 def new_engine():
-    return Engine(roles=ROLES, conditions=CONDITIONS, forms=FORMS, activities=ACTIVITIES)
+    """The application's kinds of case, exclusive conditions and invariant, with stand-in
+    conditions."""
+    return Engine(roles=ROLES, conditions=CONDITIONS, forms=FORMS, activities=ACTIVITIES,
+                  kinds=[facts_of(t) for t in CONFLICT_TYPES], exclusive=EXCLUSIVE,
+                  never_enter=NEVER_ENTER)
 
 
 @pytest.fixture(scope="module")
 def mediation():
     engine = new_engine()
     engine.load_directory(DEFINITIONS)
-    return engine.latest("mediation")
+    return engine.get("mediation", 1)
 
 
 def base_definition():
