@@ -1,0 +1,174 @@
+"""Moving running cases from mediation v1 to v2: the dry run, the real run (one transaction and
+one event per case, idempotent), what cannot move, and a transition racing the upgrade."""
+from pathlib import Path
+
+import pytest
+import yaml
+from sqlalchemy import select
+
+from casework import unit_of_work
+from casework.errors import Conflict
+from casework.extensions import db
+from casework.models import Event
+from casework.queries.workflow_upgrades import plan
+from casework.services import transitions, workflow_upgrades
+from casework.workflow_registry import engine, new_engine
+from tests.factories import advance
+from tests.invariants import trail_problems
+
+DEFINITIONS = Path(__file__).resolve().parents[2] / "workflows" / "definitions"
+
+
+@pytest.fixture
+def admin(make_user):
+    return make_user(is_admin=True)
+
+
+def run(target, actor=None):
+    """The real run, as the command and the page do it."""
+    dry_run = workflow_upgrades.prepare(actor, engine(), target.name, target.version)
+    return unit_of_work.one_by_one(
+        dry_run.movable, lambda case_id: workflow_upgrades.upgrade_case(actor, case_id, target))
+
+
+def upgraded_events(case):
+    return list(db.session.scalars(select(Event).where(
+        Event.case_id == case.id, Event.kind == "case.workflow_upgraded")))
+
+
+def test_the_dry_run_counts_moves_and_names_what_cannot_move(make_case):
+    reported = make_case("reported", on_version=1)
+    mediating = make_case("in_mediation", on_version=1)
+    proposed = make_case("proposed", on_version=1)
+    make_case("reported")  # already on v2
+    dry_run = plan(engine(), "mediation", 2)
+    assert (dry_run.source.version, dry_run.target.version) == (1, 2)
+    assert dry_run.moves == {("reported", "reported"): 1, ("in_mediation", "in_mediation"): 1}
+    assert sorted(dry_run.movable) == sorted([reported.id, mediating.id])
+    assert [(b.reference, b.reason) for b in dry_run.blocked] == [
+        (proposed.reference, "pending_proposal")]
+    assert dry_run.already == 1
+    assert reported.workflow_version == 1  # a dry run changes nothing
+
+
+def test_the_real_run_moves_each_case_with_an_event_and_a_second_run_moves_nothing(
+        make_case, admin):
+    cases = [make_case(state, on_version=1) for state in ("reported", "resolved", "closed")]
+    versions = [case.version for case in cases]
+    target = engine().get("mediation", 2)
+    assert [outcome for _id, outcome in run(target, admin)] == [True, True, True]
+    for case, version in zip(cases, versions, strict=True):
+        db.session.refresh(case)
+        assert case.workflow_version == 2 and case.version > version
+        [event] = upgraded_events(case)
+        assert event.actor_id == admin.id
+        assert {k: event.data[k] for k in ("workflow", "from_version", "to_version",
+                                           "from_state", "to_state")} == {
+            "workflow": "mediation", "from_version": 1, "to_version": 2,
+            "from_state": case.status, "to_state": case.status}
+        assert trail_problems(db.session, case) == []
+    assert run(target, admin) == []
+    assert workflow_upgrades.upgrade_case(admin, cases[0].id, target) is False
+    assert all(len(upgraded_events(case)) == 1 for case in cases)
+
+
+def test_an_upgraded_case_goes_on_along_the_new_version(make_case, people):
+    case = make_case("reported", on_version=1)
+    advance(people, case, "assign")
+    with pytest.raises(Conflict):
+        transitions.fire(people.mediator, case, "hold_hearing")  # v1 has no hearing
+    db.session.commit()
+    run(engine().get("mediation", 2))
+    db.session.refresh(case)
+    advance(people, case, "hearing")
+    assert case.status == "pre_mediation_hearing"
+    assert trail_problems(db.session, case) == []
+
+
+def test_a_transition_prepared_before_the_upgrade_is_refused_not_lost(make_case, people):
+    """The upgrade moves the case's version on, as a transition does: a form opened before it
+    gets a 409, and a transition fired after it starts from the state the upgrade left."""
+    case = make_case("reported", on_version=1)
+    advance(people, case, "assign")
+    db.session.commit()
+    opened_on = case.version
+    run(engine().get("mediation", 2))
+    db.session.refresh(case)
+    with pytest.raises(Conflict):
+        transitions.fire(people.mediator, case, "start_mediation", version=opened_on)
+    assert (case.status, case.workflow_version) == ("reported", 2)
+    transitions.fire(people.mediator, case, "start_mediation", version=case.version)
+    assert case.status == "in_mediation"
+    assert trail_problems(db.session, case) == []
+
+
+def test_a_case_changed_after_the_dry_run_is_checked_again_under_its_lock(make_case, people):
+    moved_on = make_case("in_mediation", on_version=1)
+    advance(people, moved_on, "step")
+    now_waiting = make_case("in_mediation", on_version=1)
+    advance(people, now_waiting, "step")
+    target = engine().get("mediation", 2)
+    dry_run = workflow_upgrades.prepare(None, engine(), "mediation", 2)
+    advance(people, moved_on, "reject_admission")
+    advance(people, now_waiting, "propose")
+    db.session.commit()
+    outcomes = dict(unit_of_work.one_by_one(
+        dry_run.movable, lambda case_id: workflow_upgrades.upgrade_case(None, case_id, target)))
+    assert outcomes[moved_on.id] is True
+    assert isinstance(outcomes[now_waiting.id], Conflict)
+    db.session.refresh(moved_on)
+    db.session.refresh(now_waiting)
+    assert (moved_on.status, moved_on.workflow_version) == ("not_admissible", 2)
+    assert (now_waiting.status, now_waiting.workflow_version) == ("in_mediation", 1)
+    assert upgraded_events(now_waiting) == []
+
+
+def test_the_form_cannot_run_an_upgrade_twice(make_case, admin):
+    make_case("reported", on_version=1)
+    read = plan(engine(), "mediation", 2).fingerprint
+    workflow_upgrades.prepare(admin, engine(), "mediation", 2, fingerprint=read)
+    run(engine().get("mediation", 2), admin)
+    with pytest.raises(Conflict):
+        workflow_upgrades.prepare(admin, engine(), "mediation", 2, fingerprint=read)
+
+
+def test_a_state_left_out_of_the_mapping_stays_behind(make_case, tmp_path):
+    """A version whose mapping leaves a state out: those cases are named and stay."""
+    (tmp_path / "mediation.v1.yaml").write_text(
+        (DEFINITIONS / "mediation.v1.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    v2 = yaml.safe_load((DEFINITIONS / "mediation.v2.yaml").read_text(encoding="utf-8"))
+    del v2["upgrade_from"]["states"]["referred"]
+    (tmp_path / "mediation.v2.yaml").write_text(yaml.safe_dump(v2, allow_unicode=True),
+                                                encoding="utf-8")
+    other = new_engine()
+    other.load_directory(tmp_path)
+    referred = make_case("referred", on_version=1)
+    dry_run = plan(other, "mediation", 2)
+    assert [(b.reference, b.state, b.reason) for b in dry_run.blocked] == [
+        (referred.reference, "referred", "no_mapping")]
+    with pytest.raises(Conflict):
+        workflow_upgrades.upgrade_case(None, referred.id, other.get("mediation", 2))
+
+
+def test_only_an_administrator_upgrades(make_case, people):
+    with pytest.raises(Exception) as refused:
+        workflow_upgrades.prepare(people.coordinator, engine(), "mediation", 2)
+    assert refused.value.status == 403
+
+
+def test_the_command_dry_run_then_run(app, make_case):
+    proposed = make_case("proposed", on_version=1)
+    make_case("reported", on_version=1)
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["upgrade-cases", "mediation", "--to", "2", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.splitlines() == [
+        "mediation v1 -> v2: 1 case(s) to move, 1 cannot move, 0 already on v2",
+        "  reported -> reported: 1",
+        "cannot move:",
+        f"  {proposed.reference} (in_mediation): a proposal awaits its sign-offs"]
+    real = runner.invoke(args=["upgrade-cases", "mediation", "--to", "2"])
+    assert real.exit_code == 0 and "moved 1 case(s) to mediation v2" in real.output
+    again = runner.invoke(args=["upgrade-cases", "mediation", "--to", "2"])
+    assert "0 case(s) to move" in again.output and "moved 0 case(s)" in again.output
+    assert runner.invoke(args=["upgrade-cases", "mediation", "--to", "1"]).exit_code == 1
