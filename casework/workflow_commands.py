@@ -6,24 +6,9 @@ import sys
 
 import click
 
-from . import unit_of_work
-from .errors import CaseworkError
-from .queries.workflow_upgrades import UpgradePlan
 from .services import workflow_upgrades
 from .workflow_registry import engine
-
-
-def plan_lines(plan: UpgradePlan) -> list[str]:
-    """The dry run as the closing note and the terminal show it."""
-    name, old, new = plan.target.name, plan.source.version, plan.target.version
-    lines = [f"{name} v{old} -> v{new}: {plan.count} case(s) to move, {len(plan.blocked)} "
-             f"cannot move, {plan.already} already on v{new}"]
-    lines += [f"  {before} -> {after}: {count}"
-              for (before, after), count in sorted(plan.moves.items())]
-    if plan.blocked:
-        lines.append("cannot move:")
-        lines += [f"  {b.reference} ({b.state}): {b.why}" for b in plan.blocked]
-    return lines
+from .workflow_upgrading import plan_lines, run
 
 
 @click.command("upgrade-cases")
@@ -42,16 +27,12 @@ def upgrade_cases(workflow, to_version, dry_run):
         click.echo(line)
     if dry_run:
         return
-    outcomes = unit_of_work.one_by_one(
-        plan.movable, lambda case_id: workflow_upgrades.upgrade_case(None, case_id, plan.target))
-    moved = sum(outcome is True for _id, outcome in outcomes)
-    refused = [(case_id, error) for case_id, error in outcomes
-               if isinstance(error, CaseworkError)]
-    click.echo(f"moved {moved} case(s) to {workflow} v{to_version}"
-               + (f"; {len(refused)} refused" if refused else ""))
-    for case_id, error in refused:
-        click.echo(f"  case {case_id}: {error}", err=True)
-    if refused:
+    result = run(None, plan)
+    click.echo(f"moved {result.moved} case(s) to {workflow} v{to_version}"
+               + (f"; {len(result.refused)} refused" if result.refused else ""))
+    for case_id, why in result.refused:
+        click.echo(f"  case {case_id}: {why}", err=True)
+    if result.refused:
         sys.exit(1)
 
 

@@ -60,4 +60,4 @@ def test_the_case_page_marks_where_the_case_stands(client, login, people, make_c
     for label in visited:
         assert "visited" in _classes_of(html, label).split()
     assert _classes_of(html, "Clôturé").split() == ["wf-state", "final"]
-    assert 'href="/workflows/mediation/v1"' in html
+    assert f'href="/workflows/mediation/v{case.workflow_version}"' in html

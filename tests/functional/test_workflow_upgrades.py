@@ -1,12 +1,13 @@
 """Moving running cases from mediation v1 to v2: the dry run, the real run (one transaction and
 one event per case, idempotent), what cannot move, and a transition racing the upgrade."""
+import re
 from pathlib import Path
 
 import pytest
 import yaml
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from casework import unit_of_work
+from casework import unit_of_work, workflow_upgrading
 from casework.errors import Conflict
 from casework.extensions import db
 from casework.models import Event
@@ -26,9 +27,8 @@ def admin(make_user):
 
 def run(target, actor=None):
     """The real run, as the command and the page do it."""
-    dry_run = workflow_upgrades.prepare(actor, engine(), target.name, target.version)
-    return unit_of_work.one_by_one(
-        dry_run.movable, lambda case_id: workflow_upgrades.upgrade_case(actor, case_id, target))
+    return workflow_upgrading.run(actor, workflow_upgrades.prepare(actor, engine(), target.name,
+                                                                   target.version))
 
 
 def upgraded_events(case):
@@ -56,7 +56,7 @@ def test_the_real_run_moves_each_case_with_an_event_and_a_second_run_moves_nothi
     cases = [make_case(state, on_version=1) for state in ("reported", "resolved", "closed")]
     versions = [case.version for case in cases]
     target = engine().get("mediation", 2)
-    assert [outcome for _id, outcome in run(target, admin)] == [True, True, True]
+    assert run(target, admin).moved == 3
     for case, version in zip(cases, versions, strict=True):
         db.session.refresh(case)
         assert case.workflow_version == 2 and case.version > version
@@ -67,7 +67,7 @@ def test_the_real_run_moves_each_case_with_an_event_and_a_second_run_moves_nothi
             "workflow": "mediation", "from_version": 1, "to_version": 2,
             "from_state": case.status, "to_state": case.status}
         assert trail_problems(db.session, case) == []
-    assert run(target, admin) == []
+    assert run(target, admin).moved == 0
     assert workflow_upgrades.upgrade_case(admin, cases[0].id, target) is False
     assert all(len(upgraded_events(case)) == 1 for case in cases)
 
@@ -172,3 +172,91 @@ def test_the_command_dry_run_then_run(app, make_case):
     again = runner.invoke(args=["upgrade-cases", "mediation", "--to", "2"])
     assert "0 case(s) to move" in again.output and "moved 0 case(s)" in again.output
     assert runner.invoke(args=["upgrade-cases", "mediation", "--to", "1"]).exit_code == 1
+
+
+# -- the administration page ---------------------------------------------------------------
+
+UPGRADE_URL = "/admin/workflows/mediation/v2/upgrade"
+
+
+def _form(client):
+    html = client.get("/admin/workflows").get_data(as_text=True)
+    fingerprint = re.search(r'name="mediation-v2-fingerprint"[^>]*value="([^"]+)"', html)
+    return html, fingerprint.group(1) if fingerprint else None
+
+
+@pytest.fixture
+def former_admin(make_user):
+    """An administrator who was made an ordinary account since."""
+    user = make_user(is_admin=True)
+    user.is_admin = False
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def donor(make_user, people):
+    return make_user((people.commune, "donor"))
+
+
+# Everyone but an administrator is refused both the page and the upgrade; the upgrade moves
+# nothing for them.
+REFUSED = ["team_mediator", "other_mediator", "mayor", "chief", "coordinator",
+           "foreign_mediator", "foreign_coordinator", "donor", "former_admin"]
+
+
+@pytest.mark.parametrize("who", REFUSED)
+def test_only_an_administrator_opens_the_page_and_runs_the_upgrade(app, login, cast, who,
+                                                                   make_case, request):
+    case = make_case("reported", on_version=1)
+    user = cast.get(who) or request.getfixturevalue(who)
+    client = login(user, app.test_client())
+    assert client.get("/admin/workflows").status_code == 403
+    fingerprint = plan(engine(), "mediation", 2).fingerprint
+    response = client.post(UPGRADE_URL, data={"mediation-v2-fingerprint": fingerprint,
+                                              "mediation-v2-confirm": "y"})
+    assert response.status_code == 403
+    db.session.refresh(case)
+    assert case.workflow_version == 1
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    assert client.get("/admin/workflows").headers["Location"].startswith("/login")
+    assert client.post(UPGRADE_URL).headers["Location"].startswith("/login")
+
+
+def test_the_page_shows_versions_states_dry_run_and_runs_the_upgrade_once(app, login, admin,
+                                                                        make_case):
+    proposed = make_case("proposed", on_version=1)
+    make_case("reported", on_version=1)
+    make_case("in_mediation", on_version=1)
+    make_case("reported")
+    client = login(admin, app.test_client())
+    html, fingerprint = _form(client)
+    for shown in ("mediation v1", "mediation v2", "Audience préalable", "Diagramme",
+                  "la définition est valide.", "Mettre à jour les dossiers de la v1 vers la v2",
+                  "Essai à blanc : 2 dossier(s) changeraient de version, 1 ne peuvent pas, "
+                  "1 déjà sur cette version",
+                  f"{proposed.reference} (En médiation) : une proposition attend ses signatures"):
+        assert shown in html, shown
+    assert 'class="wf-state' in html
+    unconfirmed = client.post(UPGRADE_URL, data={"mediation-v2-fingerprint": fingerprint})
+    assert unconfirmed.status_code == 400
+    assert "Cochez la case pour confirmer." in unconfirmed.get_data(as_text=True)
+    done = client.post(UPGRADE_URL, data={"mediation-v2-fingerprint": fingerprint,
+                                          "mediation-v2-confirm": "y"})
+    assert done.status_code == 302
+    assert "2 dossier(s) passé(s) à mediation v2." in client.get("/admin/workflows").get_data(
+        as_text=True)
+    again = client.post(UPGRADE_URL, data={"mediation-v2-fingerprint": fingerprint,
+                                           "mediation-v2-confirm": "y"})
+    assert again.status_code == 409
+    assert "relisez-le avant de la lancer" in again.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Event.id)).where(
+        Event.kind == "case.workflow_upgraded")) == 2
+
+
+def test_an_unknown_upgrade_is_not_found(app, login, admin):
+    client = login(admin, app.test_client())
+    assert client.post("/admin/workflows/mediation/v1/upgrade").status_code == 404
+    assert client.post("/admin/workflows/nothing/v2/upgrade").status_code == 404
