@@ -108,8 +108,8 @@ def _workflows_page(status: int = 200, forms: dict | None = None):
     plans = {w.key: plan(loaded, w.name, w.version) for w in upgrades(loaded)}
     forms = forms or {}
     for key, dry_run in plans.items():
-        forms.setdefault(key, UpgradeForm(prefix=f"{key[0]}-v{key[1]}",
-                                          formdata=None, fingerprint=dry_run.fingerprint))
+        form = forms.setdefault(key, UpgradeForm(prefix=f"{key[0]}-v{key[1]}", formdata=None))
+        form.fingerprint.data = dry_run.fingerprint  # the dry run shown now is the one to run
     return render_template(
         "admin/workflows.html", workflows=loaded.workflows(), counts=per_version,
         per_state=per_state, problems=problems, plans=plans, forms=forms,

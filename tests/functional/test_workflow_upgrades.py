@@ -72,7 +72,7 @@ def test_the_real_run_moves_each_case_with_an_event_and_a_second_run_moves_nothi
     assert all(len(upgraded_events(case)) == 1 for case in cases)
 
 
-def test_an_upgraded_case_goes_on_along_the_new_version(make_case, people):
+def test_an_upgraded_case_goes_on_along_the_new_version(make_case, people, client, login):
     case = make_case("reported", on_version=1)
     advance(people, case, "assign")
     with pytest.raises(Conflict):
@@ -83,6 +83,11 @@ def test_an_upgraded_case_goes_on_along_the_new_version(make_case, people):
     advance(people, case, "hearing")
     assert case.status == "pre_mediation_hearing"
     assert trail_problems(db.session, case) == []
+    db.session.commit()
+    login(people.mediator)
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "passé à la version 2 du circuit par l&#39;administration" in page
+    assert 'href="/workflows/mediation/v2"' in page and "Audience préalable" in page
 
 
 def test_a_transition_prepared_before_the_upgrade_is_refused_not_lost(make_case, people):
@@ -252,6 +257,11 @@ def test_the_page_shows_versions_states_dry_run_and_runs_the_upgrade_once(app, l
                                            "mediation-v2-confirm": "y"})
     assert again.status_code == 409
     assert "relisez-le avant de la lancer" in again.get_data(as_text=True)
+    late = make_case("reported", on_version=1)  # reported by a phone that was offline
+    html, fresh = _form(client)
+    assert fresh != fingerprint and late.reference not in html
+    assert client.post(UPGRADE_URL, data={"mediation-v2-fingerprint": fresh,
+                                          "mediation-v2-confirm": "y"}).status_code == 302
     assert db.session.scalar(select(func.count(Event.id)).where(
         Event.kind == "case.workflow_upgraded")) == 2
 
