@@ -263,7 +263,7 @@ def test_the_page_shows_versions_states_dry_run_and_runs_the_upgrade_once(app, l
     assert client.post(UPGRADE_URL, data={"mediation-v2-fingerprint": fresh,
                                           "mediation-v2-confirm": "y"}).status_code == 302
     assert db.session.scalar(select(func.count(Event.id)).where(
-        Event.kind == "case.workflow_upgraded")) == 2
+        Event.kind == "case.workflow_upgraded")) == 3
 
 
 def test_an_unknown_upgrade_is_not_found(app, login, admin):
