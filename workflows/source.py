@@ -67,7 +67,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _sequen
 
 def load(text: str) -> Any:
     """The document of `text`, its mappings and lists knowing their lines; raises YAMLError."""
-    return yaml.load(text, Loader=_Loader)  # nosec B506: _Loader is a SafeLoader subclass
+    return yaml.load(text, Loader=_Loader)  # nosec B506  # _Loader is a SafeLoader subclass
 
 
 def line_of(container: Any, key: Any = None) -> int | None:

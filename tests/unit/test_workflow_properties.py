@@ -49,6 +49,16 @@ TRIGGERS = ("start_mediation",) * 3 + ("resolve",) * 3 + ("close",) * 2 + (
 DETAILS = TransitionInput(agreement_text="Accord", note="Motif", referral_target="justice")
 
 
+def attempt(operation) -> None:
+    """Try `operation` in a savepoint: kept if it succeeds, undone if the service refuses."""
+    step = db.session.begin_nested()
+    try:
+        operation()
+        step.commit()
+    except CaseworkError:
+        step.rollback()
+
+
 def test_random_actions_follow_the_definition(people, make_user):
     user_ids = {"mediator": people.mediator.id, "mayor": people.mayor.id,
                 "chief": people.chief.id, "coordinator": people.coordinator.id,
@@ -79,12 +89,7 @@ def test_random_actions_follow_the_definition(people, make_user):
         def attempt(self, operation):
             if self.case is None:
                 return
-            step = db.session.begin_nested()
-            try:
-                operation()
-                step.commit()
-            except CaseworkError:
-                step.rollback()
+            attempt(operation)
             db.session.refresh(self.case)
 
         def in_state(*states):
@@ -194,14 +199,6 @@ def test_the_trail_replays_to_the_state_through_an_upgrade(people):
     target = engine().get("mediation", 2)
     ids = {part: getattr(people, part).id for part in ("commune", "mediator", "mayor", "chief",
                                                        "coordinator")}
-
-    def attempt(operation) -> None:
-        step = db.session.begin_nested()
-        try:
-            operation()
-            step.commit()
-        except CaseworkError:
-            step.rollback()
 
     def move(who, case, name) -> None:
         if name.endswith("_approves") and case.pending_proposal is None \
