@@ -51,9 +51,9 @@ class UpgradePlan:
 
 def upgrades(engine) -> list[Workflow]:
     """Every loaded version that declares how cases of an earlier one move to it."""
+    loaded = {w.key for w in engine.workflows()}
     return [w for w in engine.workflows()
-            if w.upgrade is not None and (w.name, w.upgrade.from_version) in
-            {v.key for v in engine.workflows()}]
+            if w.upgrade is not None and (w.name, w.upgrade.from_version) in loaded]
 
 
 def blocker(case: Case, target: Workflow, pending: bool) -> str | None:
