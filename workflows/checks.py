@@ -2,15 +2,15 @@
 whether an upgrade's mapping names states of the version it upgrades from."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .engine import Engine, Workflow, WorkflowDefinitionError
+# The engine hands itself and its error class in: this module imports nothing of it.
+Engine = Workflow = Error = Any
 
 
-def across_definitions(engine: Engine, directory: str) -> list[WorkflowDefinitionError]:
-    return [*_serves_overlap(engine), *_served_by_none(engine, directory),
-            *_upgrade_sources(engine)]
+def across_definitions(engine: Engine, directory: str, error: type) -> list[Error]:
+    return [*_serves_overlap(engine, error), *_served_by_none(engine, directory, error),
+            *_upgrade_sources(engine, error)]
 
 
 def describe(kind: dict[str, Any]) -> str:
@@ -18,12 +18,7 @@ def describe(kind: dict[str, Any]) -> str:
     return ", ".join(f"{fact}={value}" for fact, value in kind.items()) or "any case"
 
 
-def _error(workflow: Workflow, problem: str, line_key: Any) -> WorkflowDefinitionError:
-    from .engine import WorkflowDefinitionError
-    return WorkflowDefinitionError(workflow.source, problem, workflow.lines.get(line_key))
-
-
-def _serves_overlap(engine: Engine) -> list[WorkflowDefinitionError]:
+def _serves_overlap(engine: Engine, error: type) -> list[Error]:
     """New cases go to the latest version of one workflow: two may never claim the same case."""
     current = engine.current()
     errors = []
@@ -32,24 +27,23 @@ def _serves_overlap(engine: Engine) -> list[WorkflowDefinitionError]:
             both = [kind for kind in engine.kinds
                     if first.serves_case(kind) and second.serves_case(kind)]
             if both:
-                errors.append(_error(second, (
+                errors.append(error(second.source, (
                     f"serves overlaps {first.name} v{first.version} ({first.source}): both "
                     f"would serve {len(both)} kind(s) of case, e.g. {describe(both[0])}"),
-                    "serves"))
+                    second.lines.get("serves")))
     return errors
 
 
-def _served_by_none(engine: Engine, directory: str) -> list[WorkflowDefinitionError]:
-    from .engine import WorkflowDefinitionError
+def _served_by_none(engine: Engine, directory: str, error: type) -> list[Error]:
     current = engine.current()
     if not current:
         return []
     orphans = [kind for kind in engine.kinds if not any(w.serves_case(kind) for w in current)]
-    return [WorkflowDefinitionError(directory, f"no workflow serves a new case with "
-                                               f"{describe(kind)}") for kind in orphans]
+    return [error(directory, f"no workflow serves a new case with {describe(kind)}")
+            for kind in orphans]
 
 
-def _upgrade_sources(engine: Engine) -> list[WorkflowDefinitionError]:
+def _upgrade_sources(engine: Engine, error: type) -> list[Error]:
     errors = []
     for workflow in engine.workflows():
         upgrade = workflow.upgrade
@@ -58,13 +52,14 @@ def _upgrade_sources(engine: Engine) -> list[WorkflowDefinitionError]:
         try:
             old = engine.get(workflow.name, upgrade.from_version)
         except KeyError:
-            errors.append(_error(workflow, f"upgrade_from: {workflow.name} version "
-                                           f"{upgrade.from_version} is not loaded",
-                                 "upgrade_from"))
+            errors.append(error(workflow.source, f"upgrade_from: {workflow.name} version "
+                                                 f"{upgrade.from_version} is not loaded",
+                                workflow.lines.get("upgrade_from")))
             continue
         for old_state in upgrade.states:
             if old_state not in old.states:
-                errors.append(_error(workflow, f"upgrade_from: {workflow.name} "
-                                               f"v{upgrade.from_version} has no state "
-                                               f"{old_state!r}", ("upgrade", old_state)))
+                errors.append(error(workflow.source, f"upgrade_from: {workflow.name} "
+                                                     f"v{upgrade.from_version} has no state "
+                                                     f"{old_state!r}",
+                                    workflow.lines.get(("upgrade", old_state))))
     return errors

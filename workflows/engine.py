@@ -16,6 +16,7 @@ import yaml
 from transitions import Machine, MachineError
 
 from . import source as yaml_source
+from .checks import across_definitions
 from .source import line_of
 
 Condition = Callable[[Any, "Workflow"], bool]
@@ -372,8 +373,7 @@ class Engine:
                                f"in {self._workflows[workflow.key].source}"))
                 continue
             self._workflows[workflow.key] = workflow
-        from .checks import across_definitions
-        return errors + across_definitions(self, str(directory))
+        return errors + across_definitions(self, str(directory), WorkflowDefinitionError)
 
     def parse(self, text: str, source: str, file_name: str | None = None) -> Workflow:
         try:
