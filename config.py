@@ -28,8 +28,9 @@ class Config:
     # A database error (and SQLAlchemy's own logging, when someone turns it on) shows the
     # statement but never its values: they hold party names and descriptions.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
+    # Every definition there is loaded; a new case takes the latest version of the workflow
+    # whose `serves:` takes it.
     WORKFLOWS_DIR = str(BASE_DIR / "workflows" / "definitions")
-    DEFAULT_WORKFLOW = "mediation"
     # The programme's indicators (casework/logframe.py), checked when the app starts.
     LOGFRAME_FILE = (os.environ.get("PALABRE_LOGFRAME")
                      or str(BASE_DIR / "logframe" / "pecic-2.yaml"))

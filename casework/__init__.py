@@ -36,6 +36,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
         static_files,
         templating,
         unit_of_work,
+        workflow_commands,
     )
     from .extensions import csrf, db, migrate
     from .files import commands as file_commands
@@ -64,6 +65,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     with app.app_context():
         from .database import configure_engine
         configure_engine(db.engine)
+        _refuse_missing_versions(app)
 
     _register_blueprints(app)
     error_pages.init_app(app)
@@ -72,6 +74,7 @@ def create_app(config: type[Config] | None = None, **overrides) -> Flask:
     file_commands.init_app(app)
     intake_commands.init_app(app)
     notification_commands.init_app(app)
+    workflow_commands.init_app(app)
     unit_of_work.init_app(app)  # its commit then runs before every other after-request...
     from .views import offline
     offline.init_app(app)  # ...but the offline queue's key, remembered with the work it did
@@ -85,6 +88,19 @@ def _prepare_database_dir(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and not uri.startswith("sqlite:///:memory:"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _refuse_missing_versions(app: Flask) -> None:
+    """The app does not start while cases follow a workflow version whose file is gone: their
+    pages and the case list could not be shown. A database not created yet is no obstacle."""
+    from .extensions import db
+    from .queries.workflow_versions import missing_versions
+
+    problems = missing_versions(app.extensions["palabre.engine"], app.config["WORKFLOWS_DIR"])
+    db.session.remove()
+    db.engine.dispose()  # no pooled connection outlives start-up (gunicorn --preload forks)
+    if problems:
+        raise problems[0]
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -31,10 +31,13 @@ def _fail(message: str) -> None:
 @click.option("--directory", default=None, help="Definitions to check (default: the app's).")
 def check_workflows(directory):
     """Validate every workflow definition; exit 1 naming each file and problem."""
+    from .queries.workflow_versions import missing_versions
     from .workflow_registry import new_engine
 
     engine = new_engine()
-    errors = engine.check_directory(directory or current_app.config["WORKFLOWS_DIR"])
+    directory = directory or current_app.config["WORKFLOWS_DIR"]
+    errors = engine.check_directory(directory)
+    errors += missing_versions(engine, directory)  # versions gone while cases still use them
     for error in errors:
         click.echo(f"ERROR {error}", err=True)
     for workflow in engine.workflows():

@@ -11,7 +11,7 @@ write that must stand apart from its request runs under `apart`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from functools import wraps
 from typing import TypeVar
@@ -22,9 +22,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from .database import write_intent
-from .errors import Conflict
+from .errors import CaseworkError, Conflict
 from .extensions import db
 
+T = TypeVar("T")
 COLLIDED = _l("Someone else changed the same thing at the same moment. Check what is there "
               "now, then try again.")
 
@@ -104,6 +105,22 @@ def apart(operation: Callable[[], object]):
         return operation()
 
 
+def one_by_one(items: Iterable[T], operation: Callable[[T], object]) -> list[tuple[T, object]]:
+    """Run `operation(item)` for each item in a transaction of its own, committed when it ends
+    well, rolled back alone when it raises a CaseworkError or collides with a concurrent
+    change (a Conflict): the others stand. Returns each item with what `operation` returned,
+    or the error. Whatever the caller's session held before is rolled back first."""
+    db.session.rollback()
+    outcomes = []
+    for item in items:
+        try:
+            with collisions_as_conflict(), _written_at_the_end():
+                outcomes.append((item, operation(item)))
+        except CaseworkError as error:
+            outcomes.append((item, error))
+    return outcomes
+
+
 def command(func: Callable) -> Callable:
     """A flask command's unit of work: its SQLite transaction begins IMMEDIATE (like a POST's),
     and what it did is committed once at its end, or rolled back if it failed or exited."""
@@ -112,9 +129,6 @@ def command(func: Callable) -> Callable:
         with _written_at_the_end():
             return func(*args, **kwargs)
     return wrapper
-
-
-T = TypeVar("T")
 
 
 def checked_first(check: Callable[[], T], *rows) -> T:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from workflows import Engine, Workflow
 
 from .transition_forms import FORM_NAMES
-from .vocabulary import CASE_ROLES, GBV
+from .vocabulary import CASE_ROLES, CONFLICT_TYPES, GBV
 
 # What a state may let the team record (see `allows:` in the definitions).
 ACTIVITIES = ("steps", "follow_ups")
@@ -92,10 +92,25 @@ def condition_hint(name: str):
     return CONDITION_HINTS.get(name, name)
 
 
+# Conditions that never hold together: automatic transitions from one state are told apart
+# by them (the engine refuses two that could fire at once).
+EXCLUSIVE = (("agreement_holds", "agreement_broken"),)
+# An invariant of every workflow, checked by the engine at load and at every fire: a case of
+# gender-based violence never enters a state where mediation steps are logged.
+NEVER_ENTER = {"gender_based_violence": "steps"}
+
+
+def facts_of(conflict_type: str) -> dict:
+    """What a definition's `serves:` may ask about a new case."""
+    return {"conflict_type": conflict_type, "gender_based_violence": conflict_type == GBV}
+
+
 def new_engine() -> Engine:
-    """An empty engine that knows what the application registers."""
+    """An engine that knows what the application registers, with no definition loaded yet."""
     return Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=FORM_NAMES,
-                  activities=ACTIVITIES, tags=STATE_TAGS)
+                  activities=ACTIVITIES, tags=STATE_TAGS,
+                  kinds=[facts_of(t) for t in CONFLICT_TYPES],
+                  exclusive=EXCLUSIVE, never_enter=NEVER_ENTER)
 
 
 def build_engine(directory: str) -> Engine:
@@ -110,7 +125,13 @@ def engine() -> Engine:
 
 
 def workflow_of(case) -> Workflow:
+    """The version the case started on (or was upgraded to): a case keeps it for life."""
     return engine().get(case.workflow, case.workflow_version)
+
+
+def workflow_for_new_case(conflict_type: str) -> Workflow:
+    """The latest version of the one workflow whose `serves:` takes such a case."""
+    return engine().serving(facts_of(conflict_type))
 
 
 def state_labels() -> dict[str, str]:

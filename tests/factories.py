@@ -32,6 +32,7 @@ from casework.services.cases import CaseInput, PartyInput
 from casework.services.followups import FollowUpInput
 from casework.services.steps import StepInput
 from casework.services.transitions import TransitionInput
+from casework.workflow_registry import engine
 
 _real_hash_password = accounts.hash_password
 
@@ -195,6 +196,7 @@ PATHS = {
                "visit_30", "visit_90", "close"],
     "referred": ["refer"],
     "not_admissible": ["reject_admission"],
+    "pre_mediation_hearing": ["assign", "hearing"],  # mediation v2 on
 }
 STATES = ("reported", "in_mediation", "resolved", "followed_up", "closed", "referred",
           "not_admissible")
@@ -214,6 +216,8 @@ def advance(people: Commune_People, case, move: str) -> None:
     m, mayor, chief, coord = people.mediator, people.mayor, people.chief, people.coordinator
     if move == "assign":  # only the coordination sets the team of a confidential case
         team.assign_team(coord if case.confidential else m, case, [m.id])
+    elif move == "hearing":
+        transitions.fire(m, case, "hold_hearing")
     elif move == "start":
         transitions.fire(m, case, "start_mediation")
     elif move == "step":
@@ -242,13 +246,26 @@ def advance(people: Commune_People, case, move: str) -> None:
 
 @pytest.fixture
 def make_case(people):
-    """make_case(state, who=people, **intake): a case driven to `state` through the services."""
-    def make(state: str = "reported", who: Commune_People | None = None, **values):
+    """make_case(state, who=people, on_version=None, **intake): a case driven to `state`
+    through the services; `on_version` reports it on that version of its workflow instead of
+    the latest (a case reported before a new version was published)."""
+    def make(state: str = "reported", who: Commune_People | None = None,
+             on_version: int | None = None, **values):
         who = who or people
-        case = cases.report_case(who.mediator, who.commune, case_input(**values))
+        case = report_on_version(on_version, who, case_input(**values))
         for move in PATHS[state]:
             advance(who, case, move)
         db.session.commit()
         return case
     return make
 
+
+def report_on_version(version: int | None, who: Commune_People, data: CaseInput):
+    """Report a case as intake does, on `version` of the workflow that serves it (the latest
+    when None)."""
+    if version is None:
+        return cases.report_case(who.mediator, who.commune, data)
+    serving = cases.workflow_for_new_case(data.conflict_type)
+    older = engine().get(serving.name, version)
+    with mock.patch.object(cases, "workflow_for_new_case", lambda _conflict_type: older):
+        return cases.report_case(who.mediator, who.commune, data)

@@ -10,22 +10,37 @@ from sqlalchemy import exists, func, select
 
 from casework.extensions import db
 from casework.models import Case, Event, Proposal
-from casework.workflow_registry import workflow_of
+from casework.workflow_registry import engine
 
 
 def trail_problems(session, case: Case) -> list[str]:
-    """Empty when the case's `case.transition` events replay, edge by edge, to its status."""
-    workflow = workflow_of(case)
-    edges = {(source, t.dest) for t in workflow.transitions for source in t.sources}
+    """Empty when the case's `case.transition` events replay, edge by edge of the version it
+    followed then, and its `case.workflow_upgraded` events along their version's mapping, to
+    its status and version."""
+    trail = list(session.scalars(select(Event).where(
+        Event.case_id == case.id,
+        Event.kind.in_(("case.reported", "case.transition", "case.workflow_upgraded")))
+        .order_by(Event.id)))
+    first = next((e.data for e in trail if e.kind in ("case.reported", "case.workflow_upgraded")),
+                 {})
+    workflow = engine().get(case.workflow, first.get("workflow_version", first.get(
+        "from_version", case.workflow_version)))
     state, problems = workflow.initial, []
-    for event in session.scalars(select(Event).where(
-            Event.case_id == case.id, Event.kind == "case.transition").order_by(Event.id)):
+    for event in trail:
+        if event.kind == "case.reported":
+            continue
         step = (event.data["from_state"], event.data["to_state"])
-        if step[0] != state or step not in edges:
+        if event.kind == "case.workflow_upgraded":
+            workflow = engine().get(case.workflow, event.data["to_version"])
+            allowed = {(step[0], workflow.upgrade.states.get(step[0]))}
+        else:
+            allowed = {(source, t.dest) for t in workflow.transitions for source in t.sources}
+        if step[0] != state or step not in allowed:
             problems.append(f"{case.reference}: event {event.id} goes {step} from {state}")
         state = step[1]
-    if state != case.status:
-        problems.append(f"{case.reference}: status {case.status}, trail replays to {state}")
+    if (state, workflow.version) != (case.status, case.workflow_version):
+        problems.append(f"{case.reference}: status {case.status} v{case.workflow_version}, "
+                        f"trail replays to {state} v{workflow.version}")
     return problems
 
 

@@ -4,9 +4,10 @@ from .engine import (
                      StateDef,
                      TransitionDef,
                      TransitionNotAllowed,
+                     UpgradeDef,
                      Workflow,
                      WorkflowDefinitionError,
 )
 
-__all__ = ["Engine", "StateDef", "TransitionDef", "TransitionNotAllowed", "Workflow",
-           "WorkflowDefinitionError"]
+__all__ = ["Engine", "StateDef", "TransitionDef", "TransitionNotAllowed", "UpgradeDef",
+           "Workflow", "WorkflowDefinitionError"]

@@ -15,6 +15,10 @@ from typing import Any
 import yaml
 from transitions import Machine, MachineError
 
+from . import source as yaml_source
+from .checks import across_definitions
+from .source import line_of
+
 Condition = Callable[[Any, "Workflow"], bool]
 
 LOCALES = ("fr", "en")
@@ -25,7 +29,8 @@ FILE_NAME = re.compile(r"^(?P<name>[a-z][a-z0-9_]*)\.v(?P<version>[1-9][0-9]*)\.
 RESERVED_TRIGGERS = frozenset({"state", "subject", "trigger", "machine", "model"})
 RESERVED_PREFIXES = ("to_", "may_", "is_")
 
-WORKFLOW_KEYS = {"workflow", "version", "title", "initial", "states", "transitions"}
+WORKFLOW_KEYS = {"workflow", "version", "title", "initial", "states", "transitions", "serves",
+                 "upgrade_from"}
 STATE_KEYS = {"fr", "en", "final", "sla_days", "warn_days", "idle_days", "follow_up_days",
               "allows", "help", "tags"}
 TRANSITION_KEYS = {"trigger", "source", "dest", "by", "requires", "unless", "signoffs",
@@ -33,12 +38,13 @@ TRANSITION_KEYS = {"trigger", "source", "dest", "by", "requires", "unless", "sig
 
 
 class WorkflowDefinitionError(Exception):
-    """A definition file is invalid; the message names the file and the problem."""
+    """A definition file is invalid; the message names the file, the line and the problem."""
 
-    def __init__(self, source: str, problem: str):
-        super().__init__(f"{source}: {problem}")
+    def __init__(self, source: str, problem: str, line: int | None = None):
+        super().__init__(f"{source}:{line}: {problem}" if line else f"{source}: {problem}")
         self.source = source
         self.problem = problem
+        self.line = line
 
 
 class TransitionNotAllowed(Exception):
@@ -105,6 +111,15 @@ class TransitionDef:
         return bool(self.signoffs)
 
 
+@dataclass(frozen=True)
+class UpgradeDef:
+    """How cases of an earlier version move to this one: each old state to its new state.
+    A case in a state the mapping leaves out cannot move."""
+
+    from_version: int
+    states: Mapping[str, str]
+
+
 class _Token:
     """Carries one subject through one firing; nothing outlives it. It remembers each
     condition's answer, so that a condition is evaluated once per firing, whether the engine
@@ -149,7 +164,11 @@ class Workflow:
 
     def __init__(self, *, name: str, version: int, title: Mapping[str, str], initial: str,
                  states: Mapping[str, StateDef], transitions: tuple[TransitionDef, ...],
-                 conditions: Mapping[str, Condition], source: str):
+                 conditions: Mapping[str, Condition], source: str,
+                 serves: Mapping[str, frozenset] | None = None,
+                 upgrade: UpgradeDef | None = None,
+                 never_enter: Mapping[str, str] | None = None,
+                 lines: Mapping[Any, int] | None = None):
         self.name = name
         self.version = version
         self.title = title
@@ -157,7 +176,15 @@ class Workflow:
         self.states = dict(states)
         self.transitions = transitions
         self.source = source
+        # Which new cases it serves: for each fact of a case, the values served (None: all).
+        self.serves = serves
+        self.upgrade = upgrade
+        # Where each part stands in its file ("serves", "upgrade_from", ("upgrade", state)).
+        self.lines = dict(lines or {})
         self._conditions = conditions
+        # condition -> activity: a subject for which the condition holds never enters a state
+        # that allows the activity (a gender-based violence case is never mediated).
+        self._never_enter = dict(never_enter or {})
         self._by_trigger = {t.trigger: t for t in transitions}
         self._machine = Machine(
             model=None,
@@ -217,6 +244,36 @@ class Workflow:
 
     def outgoing(self, state: str) -> list[TransitionDef]:
         return [t for t in self.transitions if state in t.sources]
+
+    def serves_case(self, facts: Mapping[str, Any]) -> bool:
+        """Whether a new case with these facts (e.g. its conflict type) takes this workflow."""
+        if self.serves is None:
+            return True
+        return all(facts.get(fact) in values for fact, values in self.serves.items())
+
+    def forbidden_entry(self, subject: Any, state: str,
+                        holds: Callable[[str], bool] | None = None) -> str | None:
+        """The invariant `subject` would break by entering `state`, if any (its condition).
+        `holds` answers a condition (a firing's token, so that it is asked once per firing)."""
+        if holds is None:
+            def holds(name: str) -> bool:
+                return bool(self._conditions[name](subject, self))
+        allows = self.states[state].allows
+        for condition, activity in self._never_enter.items():
+            if activity in allows and holds(condition):
+                return condition
+        return None
+
+    def upgrade_target(self, subject: Any, old_state: str) -> str:
+        """The state of this version a case in `old_state` of the previous one moves to."""
+        if self.upgrade is None or old_state not in self.upgrade.states:
+            raise TransitionNotAllowed("upgrade", old_state, "no state to move to")
+        new_state = self.upgrade.states[old_state]
+        condition = self.forbidden_entry(subject, new_state)
+        if condition is not None:
+            raise TransitionNotAllowed("upgrade", old_state, "never for such a case",
+                                       (f"not:{condition}",))
+        return new_state
 
     # -- asking what may happen ------------------------------------------------------------
 
@@ -306,6 +363,12 @@ class Workflow:
         state = token.state
         if state not in self.states:
             raise TransitionNotAllowed(trigger, state, "unknown state")
+        # The engine's invariants hold whatever a definition says (checked at load, too).
+        condition = self.forbidden_entry(token.subject, self._by_trigger[trigger].dest,
+                                         token.holds)
+        if condition is not None:
+            raise TransitionNotAllowed(trigger, state, "never for such a case",
+                                       (f"not:{condition}",))
         try:
             fired = self._machine.events[trigger].trigger(token)
         except MachineError as error:
@@ -321,13 +384,31 @@ class Engine:
 
     def __init__(self, *, roles: Iterable[str], conditions: Mapping[str, Condition],
                  forms: Iterable[str] = (), activities: Iterable[str] = (),
-                 tags: Iterable[str] | None = None):
+                 tags: Iterable[str] | None = None,
+                 kinds: Iterable[Mapping[str, Any]] = (),
+                 exclusive: Iterable[tuple[str, str]] = (),
+                 never_enter: Mapping[str, str] | None = None):
         self.roles = frozenset(roles)
         self.conditions = dict(conditions)
         self.forms = frozenset(forms)
         self.activities = frozenset(activities)
         # None: any tag (an engine used without an application's figures).
         self.tags = None if tags is None else frozenset(tags)
+        # Every kind of case there can be, as its facts (e.g. a conflict type and whether it is
+        # gender-based violence): what `serves:` may name, and what the overlap check tries.
+        self.kinds = tuple(dict(kind) for kind in kinds) or ({},)
+        self.facts: dict[str, set] = {}
+        for kind in self.kinds:
+            for fact, value in kind.items():
+                self.facts.setdefault(fact, set()).add(value)
+        # Pairs of conditions that never hold together (two automatic transitions from one
+        # state must be told apart by them, or by one's `requires` being the other's `unless`).
+        self.exclusive = {frozenset(pair) for pair in exclusive}
+        # condition -> activity: an invariant of every workflow (see Workflow.forbidden_entry).
+        self.never_enter = dict(never_enter or {})
+        for condition, activity in self.never_enter.items():
+            if condition not in self.conditions or activity not in self.activities:
+                raise ValueError(f"never_enter names an unregistered {condition}/{activity}")
         self._workflows: dict[tuple[str, int], Workflow] = {}
 
     def load_directory(self, directory: str | Path) -> None:
@@ -355,7 +436,8 @@ class Engine:
                                f"in {self._workflows[workflow.key].source}"))
                 continue
             self._workflows[workflow.key] = workflow
-        return errors + self._tag_conflicts()
+        return (errors + self._tag_conflicts()
+                + across_definitions(self, str(directory), WorkflowDefinitionError))
 
     def _tag_conflicts(self) -> list[WorkflowDefinitionError]:
         """A state name carries the same tags in every loaded workflow: the figures count a
@@ -374,9 +456,10 @@ class Engine:
 
     def parse(self, text: str, source: str, file_name: str | None = None) -> Workflow:
         try:
-            data = yaml.safe_load(text)
+            data = yaml_source.load(text)
         except yaml.YAMLError as error:
-            raise WorkflowDefinitionError(source, f"not valid YAML: {error}") from None
+            raise WorkflowDefinitionError(source, f"not valid YAML: {error}",
+                                          yaml_source.error_line(error)) from None
         return _Validator(self, source).build(data, file_name)
 
     def get(self, name: str, version: int) -> Workflow:
@@ -394,6 +477,17 @@ class Engine:
     def workflows(self) -> list[Workflow]:
         return [self._workflows[key] for key in sorted(self._workflows)]
 
+    def current(self) -> list[Workflow]:
+        """The latest version of each workflow: the ones that serve new cases."""
+        return [self.latest(name) for name in sorted({n for n, _v in self._workflows})]
+
+    def serving(self, facts: Mapping[str, Any]) -> Workflow:
+        """The workflow a new case with these facts takes (its latest version)."""
+        for workflow in self.current():
+            if workflow.serves_case(facts):
+                return workflow
+        raise KeyError(f"no workflow serves a case with {facts}")
+
 
 class _Validator:
     """Turns one parsed YAML document into a Workflow, or says precisely what is wrong."""
@@ -401,13 +495,21 @@ class _Validator:
     def __init__(self, engine: Engine, source: str):
         self.engine = engine
         self.source = source
+        self.line: int | None = None  # where the part being read stands in the file
+        self.lines: dict[Any, int | None] = {}
 
-    def fail(self, problem: str):
-        raise WorkflowDefinitionError(self.source, problem)
+    def fail(self, problem: str, line: int | None = None):
+        raise WorkflowDefinitionError(self.source, problem, line or self.line)
+
+    def at(self, container: Any, key: Any = None) -> int | None:
+        """Move to `key` of `container` (or to `container`): what fails next names its line."""
+        self.line = line_of(container, key) or self.line
+        return self.line
 
     def build(self, data: Any, file_name: str | None) -> Workflow:
         if not isinstance(data, dict):
             self.fail("the file must hold a mapping with workflow, version, states, transitions")
+        self.at(data)
         self._keys(data, WORKFLOW_KEYS, "the workflow", required={"workflow", "version", "initial",
                                                                   "states", "transitions", "title"})
         name = data["workflow"]
@@ -420,18 +522,26 @@ class _Validator:
             match = FILE_NAME.match(file_name)
             if not match or match["name"] != name or int(match["version"]) != version:
                 self.fail(f"the file must be named {name}.v{version}.yaml")
+        self.at(data, "title")
         title = self._labels(data["title"], "the title")
         states = self._states(data["states"])
         initial = data["initial"]
+        self.at(data, "initial")
         if initial not in states:
             self.fail(f"initial state {initial!r} is not among the states")
         if states[initial].final:
             self.fail(f"initial state {initial!r} cannot be final")
         transitions = self._transitions(data["transitions"], states)
         self._graph(initial, states, transitions)
+        self._automatic_apart(transitions)
+        self._never_entered(initial, states, transitions)
+        self.lines["serves"] = line_of(data, "serves") or line_of(data, "workflow")
+        serves = self._serves(data.get("serves"))
+        upgrade = self._upgrade(data.get("upgrade_from"), version, states)
         return Workflow(name=name, version=version, title=title, initial=initial, states=states,
                         transitions=transitions, conditions=self.engine.conditions,
-                        source=self.source)
+                        source=self.source, serves=serves, upgrade=upgrade,
+                        never_enter=self.engine.never_enter, lines=self.lines)
 
     def _keys(self, data: dict, allowed: set, where: str, required: set = frozenset()):
         unknown = sorted(set(data) - allowed, key=str)
@@ -473,6 +583,7 @@ class _Validator:
         states = {}
         for name, spec in raw.items():
             where = f"state {name!r}"
+            self.lines[("state", name)] = self.at(raw, name)
             if not isinstance(name, str) or not IDENTIFIER.match(name):
                 self.fail(f"{where}: a state name must be lower-case letters, digits and _")
             if not isinstance(spec, dict):
@@ -491,7 +602,8 @@ class _Validator:
             for activity in allows:
                 if activity not in self.engine.activities:
                     self.fail(f"{where}: unknown activity {activity!r} in allows; known: "
-                              f"{', '.join(sorted(self.engine.activities)) or 'none'}")
+                              f"{', '.join(sorted(self.engine.activities)) or 'none'}",
+                              line_of(spec, "allows"))
             final = spec.get("final", False)
             if not isinstance(final, bool):
                 self.fail(f"{where}: final must be true or false")
@@ -520,6 +632,7 @@ class _Validator:
                 self.fail(f"transition #{index} must be a mapping")
             trigger = spec.get("trigger")
             where = f"transition {trigger!r}" if trigger else f"transition #{index}"
+            self.lines[("transition", trigger)] = self.at(raw, index - 1)
             self._keys(spec, TRANSITION_KEYS, where, required={"trigger", "source", "dest"})
             if not isinstance(trigger, str) or not IDENTIFIER.match(trigger):
                 self.fail(f"{where}: a trigger must be lower-case letters, digits and _")
@@ -529,24 +642,28 @@ class _Validator:
                 self.fail(f"{where} is defined twice: give it a list of sources instead")
             seen.add(trigger)
             sources = self._names(spec["source"], f"{where}: source")
-            for state in (*sources, spec["dest"]):
-                if state not in states:
-                    self.fail(f"{where}: unknown state {state!r}")
+            for key, names in (("source", sources), ("dest", (spec["dest"],))):
+                for state in names:
+                    if state not in states:
+                        self.fail(f"{where}: unknown state {state!r}", line_of(spec, key))
             for state in sources:
                 if states[state].final:
                     self.fail(f"{where}: leaves final state {state!r}")
             by = self._names(spec.get("by"), f"{where}: by")
             signoffs = self._names(spec.get("signoffs"), f"{where}: signoffs")
-            for role in (*by, *signoffs):
-                if role not in self.engine.roles:
-                    self.fail(f"{where}: unknown role {role!r}; known: "
-                              f"{', '.join(sorted(self.engine.roles))}")
+            for key, roles in (("by", by), ("signoffs", signoffs)):
+                for role in roles:
+                    if role not in self.engine.roles:
+                        self.fail(f"{where}: unknown role {role!r} in {key}; known: "
+                                  f"{', '.join(sorted(self.engine.roles))}", line_of(spec, key))
             requires = self._names(spec.get("requires"), f"{where}: requires")
             unless = self._names(spec.get("unless"), f"{where}: unless")
-            for condition in (*requires, *unless):
-                if condition not in self.engine.conditions:
-                    self.fail(f"{where}: unknown condition {condition!r}; known: "
-                              f"{', '.join(sorted(self.engine.conditions))}")
+            for key, names in (("requires", requires), ("unless", unless)):
+                for condition in names:
+                    if condition not in self.engine.conditions:
+                        self.fail(f"{where}: unknown condition {condition!r}; known: "
+                                  f"{', '.join(sorted(self.engine.conditions))}",
+                                  line_of(spec, key))
             reminder = self._days(spec, "reminder_days", where)
             escalation = self._days(spec, "escalation_days", where)
             if (reminder is not None or escalation is not None) and not signoffs:
@@ -556,7 +673,8 @@ class _Validator:
             form = spec.get("form")
             if form is not None and form not in self.engine.forms:
                 self.fail(f"{where}: unknown form {form!r}; known: "
-                          f"{', '.join(sorted(self.engine.forms)) or 'none'}")
+                          f"{', '.join(sorted(self.engine.forms)) or 'none'}",
+                          line_of(spec, "form"))
             automatic = spec.get("automatic", False)
             if not isinstance(automatic, bool):
                 self.fail(f"{where}: automatic must be true or false")
@@ -578,14 +696,108 @@ class _Validator:
                transitions: tuple[TransitionDef, ...]) -> None:
         for name, state in states.items():
             if not state.final and not any(name in t.sources for t in transitions):
-                self.fail(f"state {name!r} is not final and has no way out")
-        reached, frontier = {initial}, [initial]
-        while frontier:
-            current = frontier.pop()
-            for t in transitions:
-                if current in t.sources and t.dest not in reached:
-                    reached.add(t.dest)
-                    frontier.append(t.dest)
+                self.fail(f"state {name!r} is not final and has no way out",
+                          self.lines[("state", name)])
+        edges = [(source, t.dest) for t in transitions for source in t.sources]
+        reached = _reach({initial}, edges)
         unreachable = [name for name in states if name not in reached]
         if unreachable:
-            self.fail(f"state(s) {', '.join(unreachable)} cannot be reached from {initial!r}")
+            self.fail(f"state(s) {', '.join(unreachable)} cannot be reached from {initial!r}",
+                      self.lines[("state", unreachable[0])])
+        ending = _reach({name for name, state in states.items() if state.final},
+                        [(dest, source) for source, dest in edges])
+        for name in states:
+            if name not in ending:
+                self.fail(f"no final state can be reached from state {name!r}: a loop with no "
+                          f"way out", self.lines[("state", name)])
+
+    def _automatic_apart(self, transitions: tuple[TransitionDef, ...]) -> None:
+        """Two automatic transitions from one state must never both be able to fire."""
+        automatic = [t for t in transitions if t.automatic]
+        for index, first in enumerate(automatic):
+            for second in automatic[index + 1:]:
+                shared = [s for s in first.sources if s in second.sources]
+                if shared and not self._exclusive(first, second):
+                    self.fail(f"automatic transitions {first.trigger!r} and {second.trigger!r} "
+                              f"can both fire from state {shared[0]!r} at once: make their "
+                              f"conditions exclude each other",
+                              self.lines[("transition", second.trigger)])
+
+    def _exclusive(self, first: TransitionDef, second: TransitionDef) -> bool:
+        if set(first.requires) & set(second.unless) or set(second.requires) & set(first.unless):
+            return True
+        return any(frozenset((a, b)) in self.engine.exclusive
+                   for a in first.requires for b in second.requires)
+
+    def _never_entered(self, initial: str, states: dict[str, StateDef],
+                       transitions: tuple[TransitionDef, ...]) -> None:
+        """The engine's invariants (a gender-based violence case is never mediated): from the
+        initial state, no road open to such a case may enter a state allowing the activity."""
+        for condition, activity in self.engine.never_enter.items():
+            open_to_it = [t for t in transitions if condition not in t.unless]
+            reached = _reach({initial}, [(s, t.dest) for t in open_to_it for s in t.sources])
+            for t in open_to_it:
+                if set(t.sources) & reached and activity in states[t.dest].allows:
+                    self.fail(f"transition {t.trigger!r} lets a case where {condition!r} holds "
+                              f"enter state {t.dest!r}, which allows {activity!r}: such a case "
+                              f"is never mediated (add unless: [{condition}])",
+                              self.lines[("transition", t.trigger)])
+
+    def _serves(self, raw: Any) -> dict[str, frozenset] | None:
+        """`serves:` maps facts of a case to the values served; absent, it serves every case."""
+        if raw is None:
+            return None
+        self.at(raw)
+        if not isinstance(raw, dict) or not raw:
+            self.fail("serves must map facts of a case to the values served; known facts: "
+                      f"{', '.join(sorted(self.engine.facts)) or 'none'}")
+        served = {}
+        for fact, values in raw.items():
+            self.at(raw, fact)
+            if fact not in self.engine.facts:
+                self.fail(f"serves: unknown fact {fact!r}; known: "
+                          f"{', '.join(sorted(self.engine.facts)) or 'none'}")
+            values = list(values) if isinstance(values, list) else [values]
+            possible = self.engine.facts[fact]
+            unknown = [v for v in values if not isinstance(v, (str, int)) or v not in possible]
+            if not values or unknown:
+                self.fail(f"serves: {fact} cannot be {(unknown or [None])[0]!r}; "
+                          f"possible: {', '.join(sorted(map(str, possible)))}")
+            served[fact] = frozenset(values)
+        return served
+
+    def _upgrade(self, raw: Any, version: int, states: dict[str, StateDef]) -> UpgradeDef | None:
+        """`upgrade_from: {version: N, states: {old: new}}`: the new states must exist here
+        (the old ones are checked against version N once every file is loaded)."""
+        if raw is None:
+            return None
+        self.lines["upgrade_from"] = self.at(raw)
+        if not isinstance(raw, dict):
+            self.fail("upgrade_from must give the version and the states: {old: new}")
+        self._keys(raw, {"version", "states"}, "upgrade_from", required={"version", "states"})
+        old = raw["version"]
+        self.at(raw, "version")
+        if not isinstance(old, int) or isinstance(old, bool) or not 1 <= old < version:
+            self.fail(f"upgrade_from: version {old!r} must be an earlier version")
+        mapping = raw["states"]
+        self.at(raw, "states")
+        if not isinstance(mapping, dict) or not mapping:
+            self.fail("upgrade_from: states must map each old state to its new state")
+        for old_state, new_state in mapping.items():
+            self.lines[("upgrade", old_state)] = self.at(mapping, old_state)
+            if new_state not in states:
+                self.fail(f"upgrade_from: {old_state!r} maps to state {new_state!r}, which does "
+                          f"not exist in this version")
+        return UpgradeDef(from_version=old, states=dict(mapping))
+
+
+def _reach(start: set[str], edges: list[tuple[str, str]]) -> set[str]:
+    """Every state reached from `start` along `edges` (pairs from -> to)."""
+    reached, frontier = set(start), list(start)
+    while frontier:
+        current = frontier.pop()
+        for source, dest in edges:
+            if source == current and dest not in reached:
+                reached.add(dest)
+                frontier.append(dest)
+    return reached

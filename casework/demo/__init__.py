@@ -118,6 +118,8 @@ def _play(move: Move, case, people: Staff) -> None:
     actor, data, today = getattr(people, move.by), move.data, local_today()
     if move.action == "assign":
         team.assign_team(actor, case, [people.mediator.id])
+    elif move.action == "hearing":
+        transitions.fire(actor, case, "hold_hearing")
     elif move.action == "start":
         transitions.fire(actor, case, "start_mediation")
     elif move.action == "step":

@@ -29,6 +29,11 @@ def start(day, by="mediator"):
     return Move(day, "start", by)
 
 
+def hearing(day, by="mediator"):
+    """The pre-mediation hearing (mediation v2): each party heard apart first."""
+    return Move(day, "hearing", by)
+
+
 def step(day, kind, place, summary, people, outcome="", next_step=None):
     """A mediation step; `people` counts (women, men, young_women, young_men)."""
     women, men, young_women, young_men = people
@@ -365,13 +370,16 @@ SCENARIOS = (
                  party("Famille Diarra", "M", "adult", "family", 6)),
     ),
     Scenario(
-        "KLD", "Kadiana", "succession", 22, reporter="Notables de Kadiana",
-        channel="community_relay",
+        "KLD", "Kadiana", "succession", 22, state="pre_mediation_hearing",
+        reporter="Notables de Kadiana", channel="community_relay",
         description="Une partie des notables refuse le candidat désigné par la famille régnante "
                     "pour succéder au chef de quartier.",
         parties=(party("Famille régnante Koné", "M", "elder", "family", 14),
                  party("Notables opposés à la désignation", "M", "elder", "group", 6)),
-        route=(assign(2),),
+        route=(assign(2), hearing(4),
+               step(6, "meeting_one_party", "Vestibule de la famille Koné",
+                    "Audience préalable : la famille régnante expose la désignation.",
+                    (0, 5, 0, 1), next_step="Entendre les notables opposés.")),
     ),
     # ---- Koutiala ----------------------------------------------------------------------------
     Scenario(

@@ -1,6 +1,13 @@
 """Administration forms: a user's account and profile, their roles, a commune, plain buttons."""
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -78,6 +85,14 @@ class CommuneForm(TextForm):
 
 class ButtonForm(TextForm):
     """A form that is only a button: remove a role, disable, enable, reset a password."""
+
+
+class UpgradeForm(TextForm):
+    # The dry run the administrator read: the upgrade runs only while it is still the same
+    # (so the form cannot run twice, nor move cases that changed since it was read).
+    fingerprint = HiddenField(validators=[DataRequired(), Length(max=64)])
+    confirm = BooleanField(_l("I have read the dry run: move these cases to the new version"),
+                           validators=[DataRequired(_l("Tick the box to confirm."))])
 
 
 class PartnerForm(TextForm):

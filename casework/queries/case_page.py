@@ -207,6 +207,9 @@ def describe_event(event: Event, workflow, locale: str) -> str:
     if kind == "case.attachment_added":
         return str(_l("attached a file (%(type)s)",
                       type=TYPE_LABELS.get(data.get("content_type"), "?")))
+    if kind == "case.workflow_upgraded":
+        return str(_l("moved to version %(version)s of the workflow by the administration",
+                      version=data.get("to_version")))
     if kind == "case.transition":
         def state_label(name):
             return workflow.state(name).label(locale) if name in workflow.states else name

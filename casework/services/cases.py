@@ -4,7 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -15,7 +14,7 @@ from ..extensions import db
 from ..models import Case, Commune, FormerReference, Party
 from ..queries import duplicates
 from ..vocabulary import AGE_GROUPS, CHANNELS, CONFLICT_TYPES, GBV, PARTY_KINDS, SEXES, URGENCIES
-from ..workflow_registry import engine
+from ..workflow_registry import workflow_for_new_case
 from . import events, offline_submissions
 from .progress import enter_state
 from .validation import require_choice, require_text, require_whole
@@ -153,7 +152,7 @@ def report_case_unchecked(actor, commune: Commune, data: CaseInput) -> Case:
     the sender in its own way (the SMS gateway's shared secret); `actor` is then a system
     account that holds no role."""
     validate_case(data)
-    workflow = engine().latest(current_app.config["DEFAULT_WORKFLOW"])
+    workflow = workflow_for_new_case(data.conflict_type)
     year = local_today().year
     sequence = next_sequence(commune, year)  # locks the commune: the check below is serial
     if data.submission:

@@ -1,13 +1,22 @@
 """Administration: users and their roles, communes, loaded workflow versions."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import access
+from .. import access, workflow_upgrading
 from ..errors import NotPermitted
 from ..extensions import db
 from ..forms.admin import (
@@ -17,12 +26,25 @@ from ..forms.admin import (
     PartnerForm,
     ProfileForm,
     RoleForm,
+    UpgradeForm,
 )
 from ..forms.fields import options
+from ..i18n import locale_code
 from ..models import Case, Commune, Membership, Notification, Partner, User
-from ..services import accounts, audit, communes, notifications, partners, two_factor
+from ..queries.workflow_upgrades import plan, upgrades
+from ..queries.workflow_versions import cases_per_state, cases_per_version
+from ..services import (
+    accounts,
+    audit,
+    communes,
+    notifications,
+    partners,
+    two_factor,
+    workflow_upgrades,
+)
 from ..unit_of_work import keep_record
-from ..workflow_registry import engine
+from ..workflow_diagrams import describe, drawing
+from ..workflow_registry import engine, new_engine
 from .common import handle_form
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -71,13 +93,47 @@ def index():
 
 @bp.get("/workflows")
 def workflows():
-    held = {(name, version): n for name, version, n in db.session.execute(
-        select(Case.workflow, Case.workflow_version, func.count(Case.id))
-        .group_by(Case.workflow, Case.workflow_version))}
-    loaded = engine().workflows()
-    missing = sorted(key for key in held if key not in {w.key for w in loaded})
-    return render_template("admin/workflows.html", workflows=loaded, counts=held,
-                           missing=missing)
+    return _workflows_page()
+
+
+def _workflows_page(status: int = 200, forms: dict | None = None):
+    """Every loaded version: its diagram, its file checked afresh, its cases per state, and
+    for a version that declares an upgrade, the dry run and the form that runs it."""
+    loaded = engine()
+    locale = locale_code()
+    per_state = cases_per_state()
+    per_version = cases_per_version(per_state)
+    keys = {w.key for w in loaded.workflows()}
+    problems = new_engine().check_directory(current_app.config["WORKFLOWS_DIR"])
+    plans = {w.key: plan(loaded, w.name, w.version) for w in upgrades(loaded)}
+    forms = forms or {}
+    for key, dry_run in plans.items():
+        form = forms.setdefault(key, UpgradeForm(prefix=f"{key[0]}-v{key[1]}", formdata=None))
+        form.fingerprint.data = dry_run.fingerprint  # the dry run shown now is the one to run
+    return render_template(
+        "admin/workflows.html", workflows=loaded.workflows(), counts=per_version,
+        per_state=per_state, problems=problems, plans=plans, forms=forms,
+        diagrams={w.key: (drawing(w, locale), describe(w, locale))
+                  for w in loaded.workflows()},
+        missing=sorted(key for key in per_version if key not in keys)), status
+
+
+@bp.post("/workflows/<name>/v<int:version>/upgrade")
+def upgrade_workflow(name: str, version: int):
+    if (name, version) not in {w.key for w in upgrades(engine())}:
+        abort(404)
+    form = UpgradeForm(prefix=f"{name}-v{version}")
+    outcome = handle_form(form, lambda: workflow_upgrades.prepare(
+        current_user, engine(), name, version, fingerprint=form.fingerprint.data))
+    if not outcome.done:
+        return _workflows_page(outcome.status, {(name, version): form})
+    result = workflow_upgrading.run(current_user, outcome.result)
+    flash(_l("%(moved)d case(s) moved to %(name)s v%(version)d.", moved=result.moved,
+             name=name, version=version), "success")
+    if result.refused:
+        flash(_l("%(count)d case(s) changed meanwhile and stayed where they were: read the dry "
+                 "run again.", count=len(result.refused)), "info")
+    return redirect(url_for("admin.workflows"))
 
 
 # -- users ---------------------------------------------------------------------------------

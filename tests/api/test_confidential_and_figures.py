@@ -44,9 +44,11 @@ def test_a_referred_confidential_case_hides_its_note_and_texts(api, people, make
 def test_the_workflows_as_json(api, people):
     response = api(people.mayor).get("/api/v1/workflows")
     assert response.status_code == 200
-    (mediation,) = response.get_json()
+    mediation, newer = response.get_json()  # every version: cases keep theirs
     assert (mediation["name"], mediation["version"], mediation["initial"]) == \
         ("mediation", 1, "reported")
+    assert (newer["name"], newer["version"]) == ("mediation", 2)
+    assert "pre_mediation_hearing" in {s["name"] for s in newer["states"]}
     states = {s["name"]: s for s in mediation["states"]}
     assert states["resolved"]["follow_up_days"] == [30, 90] and states["closed"]["final"]
     assert states["closed"]["tags"] == ["closed", "final_outcome"]

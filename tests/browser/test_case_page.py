@@ -29,6 +29,8 @@ NEXT = {
     ("mediation", "closed"): (PATHS["closed"], "coordination", None),
     ("mediation", "not_admissible"): (PATHS["not_admissible"], "mediateur.bougouni", None),
     ("mediation", "referred"): (PATHS["referred"], "mediateur.bougouni", None),
+    ("mediation", "pre_mediation_hearing"): (PATHS["pre_mediation_hearing"],
+                                             "mediateur.bougouni", "Démarrer la médiation"),
 }
 # Moments inside a state that ask someone else: a proposal waiting for the mayor's sign-off;
 # the team set, the mediation to start; a step logged, the agreement to propose.
@@ -38,8 +40,11 @@ MOMENTS = {
     "team set": (["assign"], "mediateur.bougouni", "Démarrer la médiation"),
     "step logged": (["assign", "start", "step"], "mediateur.bougouni", "Proposer un accord"),
 }
-STATES = [(w.name, name) for w in build_engine(TestConfig.WORKFLOWS_DIR).workflows()
-          for name in w.states]
+# Every state of every version, once: new cases take the latest version, whose states hold
+# those of the earlier ones.
+STATES = list(dict.fromkeys((w.name, name)
+                            for w in build_engine(TestConfig.WORKFLOWS_DIR).workflows()
+                            for name in w.states))
 made: dict = {}
 
 

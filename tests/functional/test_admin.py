@@ -60,7 +60,8 @@ GET_URLS = ["/admin", "/admin/users", "/admin/users/new", "/admin/users/{user}",
 POST_URLS = ["/admin/users/new", "/admin/users/{user}", "/admin/users/{user}/roles",
              "/admin/users/{user}/roles/{membership}/remove", "/admin/users/{user}/disable",
              "/admin/users/{user}/enable", "/admin/users/{user}/password",
-             "/admin/communes/new", "/admin/communes/{commune}"]
+             "/admin/communes/new", "/admin/communes/{commune}",
+             "/admin/workflows/mediation/v2/upgrade"]
 ALL_URLS = [("GET", u) for u in GET_URLS] + [("POST", u) for u in POST_URLS]
 
 

@@ -12,6 +12,7 @@ from tests.factories import advance
 
 ASSIGN, STEP = "Assigner l'équipe", "Consigner une étape de médiation"
 START, PROPOSE = "Démarrer la médiation", "Proposer un accord"
+HEARING = "Tenir une audience préalable"
 SIGN, VISIT, CLOSE = "Signer l'accord", "Enregistrer une visite de suivi", "Clôturer le dossier"
 NOT_ADMISSIBLE, REFER = "Déclarer non recevable", "Orienter vers un service"
 WAYS_OUT = [NOT_ADMISSIBLE, REFER]
@@ -21,7 +22,8 @@ LEADS = {
     ("reported", (), "team_mediator"): ([ASSIGN], WAYS_OUT),
     ("reported", (), "other_mediator"): ([ASSIGN], WAYS_OUT),
     ("reported", (), "coordinator"): ([ASSIGN], WAYS_OUT),
-    ("reported", ("assign",), "team_mediator"): ([START], [ASSIGN, *WAYS_OUT]),
+    ("reported", ("assign",), "team_mediator"): ([START, HEARING], [ASSIGN, *WAYS_OUT]),
+    ("pre_mediation_hearing", (), "team_mediator"): ([START, STEP], [ASSIGN, *WAYS_OUT]),
     ("in_mediation", (), "team_mediator"): ([STEP], [ASSIGN, *WAYS_OUT]),
     ("in_mediation", (), "other_mediator"): ([], []),
     ("in_mediation", ("step",), "team_mediator"): ([PROPOSE, STEP], [ASSIGN, *WAYS_OUT]),

@@ -103,7 +103,7 @@ def test_the_invariant_checks_see_a_status_its_trail_does_not_explain(make_case)
     case.status = "resolved"  # moved without its event, its proposal still waiting
     db.session.flush()
     problems = database_problems(db.session)
-    assert f"{case.reference}: status resolved, trail replays to in_mediation" in problems
+    assert f"{case.reference}: status resolved v2, trail replays to in_mediation v2" in problems
     assert any("cannot still wait" in problem for problem in problems)
 
 

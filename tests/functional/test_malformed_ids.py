@@ -50,7 +50,7 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
              "trigger": "refer", "fmt": "csv", "user_id": str(people.mediator.id),
              "membership_id": str(people.mediator.memberships[0].id),
              "commune_id": str(people.commune.id), "attachment_id": str(attachment.id),
-             "name": "mediation", "version": "1", "code": people.commune.code,
+             "name": "mediation", "version": "2", "code": people.commune.code,
              "member_id": str(stage.member.id), "analysis_id": str(stage.analysis.id),
              "plan_id": str(stage.plan.id), "item_id": str(stage.item.id),
              "activity_id": str(stage.activity.id), "file_id": str(stage.file.id),
@@ -108,7 +108,7 @@ def test_malformed_ids_are_404(walk, bad):
                 else:
                     assert "Page introuvable" in text(response)
                 walked += 1
-    assert walked == 36  # every `<int:...>` of every route
+    assert walked == 37  # every `<int:...>` of every route
 
 
 @pytest.mark.parametrize("bad", BAD_STRINGS)

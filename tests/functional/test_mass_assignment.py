@@ -17,7 +17,7 @@ def test_a_report_takes_only_what_the_form_declares(client, login, people):
     response = submit(client, "/cases/new", {**intake(people.commune), **SMUGGLED})
     assert response.status_code == 302
     case = db.session.scalars(select(Case)).one()
-    assert (case.status, case.workflow_version, case.confidential) == ("reported", 1, False)
+    assert (case.status, case.workflow_version, case.confidential) == ("reported", 2, False)
     assert case.created_by_id == people.mediator.id and case.reference != "XX-1"
 
 

@@ -37,7 +37,7 @@ def test_the_workflow_page_needs_a_sign_in(client):
     assert client.get("/workflows/mediation/v1").status_code == 302
 
 
-@pytest.mark.parametrize("url", ["/workflows/mediation/v2", "/workflows/nothing/v1",
+@pytest.mark.parametrize("url", ["/workflows/mediation/v3", "/workflows/nothing/v1",
                                  "/workflows/mediation/v99999999999999999999999",
                                  "/workflows/mediation/v-1", "/workflows/mediation/1"])
 def test_an_unknown_version_is_not_found(client, login, people, url):
@@ -60,4 +60,4 @@ def test_the_case_page_marks_where_the_case_stands(client, login, people, make_c
     for label in visited:
         assert "visited" in _classes_of(html, label).split()
     assert _classes_of(html, "Clôturé").split() == ["wf-state", "final"]
-    assert 'href="/workflows/mediation/v1"' in html
+    assert f'href="/workflows/mediation/v{case.workflow_version}"' in html

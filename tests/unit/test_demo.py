@@ -62,8 +62,8 @@ def test_about_25_cases_each_where_its_scenario_says(demo):
 
 def test_every_state_of_the_workflow_holds_a_case(demo):
     states = set(engine().latest("mediation").states)
-    assert states == {"reported", "in_mediation", "resolved", "followed_up", "closed",
-                      "referred", "not_admissible"}
+    assert states == {"reported", "pre_mediation_hearing", "in_mediation", "resolved",
+                      "followed_up", "closed", "referred", "not_admissible"}
     assert {c.status for c in demo_cases()} == states
 
 

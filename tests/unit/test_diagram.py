@@ -88,13 +88,20 @@ def test_the_shipped_workflow_is_drawn_top_down():
 
 @st.composite
 def definitions(draw_):
-    """A valid definition: every state reachable from s0; states with no way out are final."""
+    """A valid definition: every state reachable from s0, and a final state from every state;
+    states with no way out are final."""
     count = draw_(st.integers(min_value=2, max_value=8))
     names = [f"s{i}" for i in range(count)]
     edges = {(names[draw_(st.integers(0, i - 1))], names[i]) for i in range(1, count)}
     edges |= set(draw_(st.lists(st.tuples(st.sampled_from(names), st.sampled_from(names)),
                                 max_size=10)))
-    edges = {(a, b) for a, b in edges if a != b}
+    # The last state leads nowhere (it is never a parent above), and a state from which no
+    # final state can be reached gets a way to it, as the engine requires.
+    edges = {(a, b) for a, b in edges if a != b and a != names[-1]}
+    ending = {name for name in names if name not in {a for a, _ in edges}}
+    while grown := {a for a, b in edges if b in ending} - ending:
+        ending |= grown
+    edges |= {(name, names[-1]) for name in names if name not in ending}
     sources = {a for a, _ in edges}
     return {
         "workflow": "random", "version": 1, "title": {"fr": "Aléatoire", "en": "Random"},

@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from workflows import Engine, TransitionNotAllowed, WorkflowDefinitionError
+from casework.vocabulary import CONFLICT_TYPES
+from casework.workflow_registry import EXCLUSIVE, NEVER_ENTER, facts_of
+from workflows import Engine, TransitionNotAllowed, UpgradeDef, WorkflowDefinitionError
 
 pytestmark = pytest.mark.no_db
 
@@ -33,15 +35,18 @@ CONDITIONS = {name: flag(name) for name in (
 
 
 def new_engine():
+    """The application's kinds of case, exclusive conditions, invariant and tags, with
+    stand-in conditions."""
     return Engine(roles=ROLES, conditions=CONDITIONS, forms=FORMS, activities=ACTIVITIES,
-                  tags=TAGS)
+                  tags=TAGS, kinds=[facts_of(t) for t in CONFLICT_TYPES], exclusive=EXCLUSIVE,
+                  never_enter=NEVER_ENTER)
 
 
 @pytest.fixture(scope="module")
 def mediation():
     engine = new_engine()
     engine.load_directory(DEFINITIONS)
-    return engine.latest("mediation")
+    return engine.get("mediation", 1)
 
 
 def base_definition():
@@ -333,3 +338,40 @@ def test_a_state_name_carries_the_same_tags_in_every_workflow(tmp_path):
     assert str(path) in str(refused.value)
     assert "state 'resolved' has tags ['final_outcome'] here but ['resolved']" in str(
         refused.value)
+
+
+def test_the_latest_version_serves_every_new_case_and_keeps_the_older_one():
+    engine = new_engine()
+    engine.load_directory(DEFINITIONS)
+    assert [w.key for w in engine.workflows()] == [("mediation", 1), ("mediation", 2)]
+    for conflict_type in CONFLICT_TYPES:
+        assert engine.serving(facts_of(conflict_type)).key == ("mediation", 2)
+    v2 = engine.get("mediation", 2)
+    assert v2.upgrade.from_version == 1 and set(v2.upgrade.states) == set(
+        engine.get("mediation", 1).states)
+    subject = Subject(team_assigned=True)
+    assert v2.fire(subject, "reported", "hold_hearing", ["mediator"]) == "pre_mediation_hearing"
+    assert v2.fire(subject, "pre_mediation_hearing", "start_mediation",
+                   ["mediator"]) == "in_mediation"
+    assert v2.fire(subject, "reported", "start_mediation", ["mediator"]) == "in_mediation"
+
+
+def test_the_engine_never_lets_such_a_case_be_mediated_even_past_the_loader(mediation):
+    """A Workflow built without the validator (a definition it never saw) still refuses, at
+    fire time, to take a gender-based violence case into a state where steps are logged, and
+    an upgrade into one."""
+    unguarded = mediation.transition("start_mediation").__class__(
+        trigger="talk", sources=("reported",), dest="in_mediation", by=("mediator",))
+    workflow = type(mediation)(
+        name="raw", version=1, title=mediation.title, initial="reported",
+        states=mediation.states, transitions=(*mediation.transitions, unguarded),
+        conditions=CONDITIONS, source="raw", never_enter=NEVER_ENTER,
+        upgrade=UpgradeDef(from_version=1, states={"reported": "in_mediation"}))
+    violence = Subject(gender_based_violence=True, team_assigned=True)
+    with pytest.raises(TransitionNotAllowed) as refused:
+        workflow.fire(violence, "reported", "talk", ["mediator"])
+    assert refused.value.unmet == ("not:gender_based_violence",)
+    with pytest.raises(TransitionNotAllowed):
+        workflow.upgrade_target(violence, "reported")
+    assert workflow.fire(Subject(), "reported", "talk", ["mediator"]) == "in_mediation"
+    assert workflow.upgrade_target(Subject(), "reported") == "in_mediation"

@@ -2,7 +2,7 @@
 case where the definition does not lead, and the event trail always replays to the status."""
 from types import SimpleNamespace
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -19,11 +19,27 @@ from casework.clock import local_today
 from casework.errors import CaseworkError
 from casework.extensions import db
 from casework.models import Commune, Event, User
-from casework.services import cases, followups, signoffs, steps, team, transitions
+from casework.services import (
+    cases,
+    followups,
+    signoffs,
+    steps,
+    team,
+    transitions,
+    workflow_upgrades,
+)
 from casework.services.followups import FollowUpInput
 from casework.services.transitions import TransitionInput
-from casework.workflow_registry import workflow_of
-from tests.factories import PATHS, advance, case_input, step_input
+from casework.workflow_registry import engine, workflow_of
+from tests.factories import (
+    PATHS,
+    Commune_People,
+    advance,
+    case_input,
+    report_on_version,
+    step_input,
+)
+from tests.invariants import trail_problems
 
 WHO = ("mediator", "mediator", "other_mediator", "mayor", "chief", "coordinator")
 # Triggers that move a case forward come up more often than side exits, so that random runs
@@ -31,6 +47,16 @@ WHO = ("mediator", "mediator", "other_mediator", "mayor", "chief", "coordinator"
 TRIGGERS = ("start_mediation",) * 3 + ("resolve",) * 3 + ("close",) * 2 + (
     "declare_not_admissible", "refer", "complete_follow_up", "reopen")
 DETAILS = TransitionInput(agreement_text="Accord", note="Motif", referral_target="justice")
+
+
+def attempt(operation) -> None:
+    """Try `operation` in a savepoint: kept if it succeeds, undone if the service refuses."""
+    step = db.session.begin_nested()
+    try:
+        operation()
+        step.commit()
+    except CaseworkError:
+        step.rollback()
 
 
 def test_random_actions_follow_the_definition(people, make_user):
@@ -63,12 +89,7 @@ def test_random_actions_follow_the_definition(people, make_user):
         def attempt(self, operation):
             if self.case is None:
                 return
-            step = db.session.begin_nested()
-            try:
-                operation()
-                step.commit()
-            except CaseworkError:
-                step.rollback()
+            attempt(operation)
             db.session.refresh(self.case)
 
         def in_state(*states):
@@ -163,3 +184,51 @@ def test_random_actions_follow_the_definition(people, make_user):
     run_state_machine_as_test(CaseLife, settings=settings(
         max_examples=80, stateful_step_count=50, deadline=None, database=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]))
+
+
+# Moves of a case's life (tests/factories.py PATHS), drawn at random: many are refused in the
+# state the case is in, which is part of what is tried.
+MOVES = ("assign", "hearing", "start", "step", "propose", "mayor_approves", "chief_approves",
+         "visit_30", "visit_90", "close", "refer", "reject_admission")
+
+
+def test_the_trail_replays_to_the_state_through_an_upgrade(people):
+    """Random moves on a case reported on mediation v1, an upgrade to v2 in the middle (refused
+    while a proposal waits), more random moves: after each, the case's state and version are
+    the replay of its event trail."""
+    target = engine().get("mediation", 2)
+    ids = {part: getattr(people, part).id for part in ("commune", "mediator", "mayor", "chief",
+                                                       "coordinator")}
+
+    def move(who, case, name) -> None:
+        if name.endswith("_approves") and case.pending_proposal is None \
+                or name.startswith("visit_") and case.current_agreement is None:
+            return
+        attempt(lambda: advance(who, case, name))
+        db.session.refresh(case)
+        assert trail_problems(db.session, case) == []
+
+    @settings(max_examples=25, deadline=None, database=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(conflict_type=st.sampled_from(["land", "family", "gbv"]),
+           before=st.lists(st.sampled_from(MOVES), max_size=8),
+           after=st.lists(st.sampled_from(MOVES), max_size=8))
+    def life(conflict_type, before, after):
+        savepoint = db.session.begin_nested()
+        who = Commune_People(**{part: db.session.get(Commune if part == "commune" else User, i)
+                                for part, i in ids.items()})
+        try:
+            case = report_on_version(1, who, case_input(conflict_type=conflict_type))
+            for name in before:
+                move(who, case, name)
+            attempt(lambda: workflow_upgrades.upgrade_case(None, case.id, target))
+            db.session.refresh(case)
+            assert case.workflow_version == (1 if case.pending_proposal else 2)
+            assert trail_problems(db.session, case) == []
+            for name in after:
+                move(who, case, name)
+        finally:
+            savepoint.rollback()
+            db.session.expunge_all()
+
+    life()
