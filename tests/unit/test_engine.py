@@ -298,7 +298,9 @@ def counted():
         return condition
 
     engine = Engine(roles=ROLES, conditions={name: counting(name) for name in CONDITIONS},
-                    forms=FORMS, activities=ACTIVITIES)
+                    forms=FORMS, activities=ACTIVITIES, tags=TAGS,
+                    kinds=[facts_of(t) for t in CONFLICT_TYPES], exclusive=EXCLUSIVE,
+                    never_enter=NEVER_ENTER)
     engine.load_directory(DEFINITIONS)
     return engine.latest("mediation"), calls
 
