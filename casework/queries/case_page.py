@@ -87,11 +87,14 @@ def attachments_of(case: Case) -> list[Attachment]:
 NOT_IN_HISTORY = ("case.attachment_downloaded", "case.viewed")
 
 
-def history(case: Case) -> list[Event]:
-    return list(db.session.scalars(
-        select(Event).where(Event.case_id == case.id, Event.kind.like("case.%"),
-                            Event.kind.not_in(NOT_IN_HISTORY))
-        .order_by(Event.created_at, Event.id)))
+def history(case: Case, since: int | None = None) -> list[Event]:
+    """The case's history; `since` a version: what happened to it from that version on (each
+    event keeps the version it was written on), told under a form that came back 409."""
+    query = select(Event).where(Event.case_id == case.id, Event.kind.like("case.%"),
+                                Event.kind.not_in(NOT_IN_HISTORY))
+    if since is not None:
+        query = query.where(Event.case_version >= since)
+    return list(db.session.scalars(query.order_by(Event.created_at, Event.id)))
 
 
 def context(user, case: Case) -> dict:

@@ -42,6 +42,12 @@ async function showPending() {
     state.textContent = item.state === 'waiting' ? text('waiting') + ' · ' + when(item.made)
       : text(item.state === 'conflict' ? 'conflict' : 'refused') + ' ' + item.message;
     row.append(what, state);
+    if (item.changes && item.changes.length) {
+      const changes = document.createElement('ul');
+      changes.className = 'changes';
+      for (const line of item.changes) changes.append(Object.assign(document.createElement('li'), {textContent: line}));
+      row.append(changes);
+    }
     if (item.state !== 'waiting') {
       if (item.case) {
         const link = document.createElement('a');

@@ -256,13 +256,18 @@ def test_a_case_changed_meanwhile_keeps_the_item_until_it_is_sent_again(phone, l
         case = db.session.scalar(select(Case).where(Case.reference == reference))
         steps.log_step(people.coordinator, case, step_input(summary="Le coordinateur passe."))
         db.session.commit()
-    on_server(live_server, colleague_changes_it)
+        return people.coordinator.full_name
+    colleague = on_server(live_server, colleague_changes_it)
 
     phone.context.set_offline(False)
     page.reload()
     pending = page.locator("#pending")
     expect(pending).to_contain_text("Le dossier a changé")
     expect(pending).to_contain_text("modifié")
+    # what happened since the item was written: the colleague's step, and nothing before it
+    expect(pending.locator(".changes li")).to_have_count(1)
+    expect(pending.locator(".changes li")).to_contain_text(
+        f"{colleague} : a consigné une étape : Séance conjointe")
     assert len(stored(phone)["queue"]) == 1  # kept
     assert steps_with(live_server, "Séance écrite avant le changement.") == []
     phone.screenshot("offline-conflict")
