@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 
 from casework.clock import clock_at, epoch_seconds, utcnow
 from casework.extensions import db
-from casework.models import Case, MediationStep, OfflineSubmission
 from casework.i18n import short_datetime
+from casework.models import Case, MediationStep, OfflineSubmission
 from casework.services import accounts, offline_submissions, steps, team
 from casework.services.offline_submissions import KEPT_FOR
 from casework.views.common import changes_since
