@@ -78,6 +78,7 @@ def test_the_pages_a_phone_may_keep(cast, make_case, login, client, who, page):
     response = client.get(PAGES[page](case))
     expected = KEPT.get((who, page), False)
     assert (response.headers.get(KEEP) == "keep") is expected, (who, page, response.status_code)
+    assert ("ETag" in response.headers) is expected  # only a kept page is ever a 304
     if expected:
         assert response.status_code == 200
 
@@ -294,6 +295,25 @@ def test_what_changed_is_told_only_to_those_who_may_do_the_work(
     assert answer.status_code == status
     assert bool(told(answer)) is (status == 409)
     assert ("Awa Traoré" in text(answer)) is (status == 409)
+
+
+# -- the worker's next fetch of a page it keeps: a 304 while the page says the same ----------
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_a_kept_page_unchanged_since_the_phone_kept_it_is_a_304(make_case, people, make_user,
+                                                                 login, client, page):
+    case = make_case("in_mediation")
+    login(people.mediator)
+    url = PAGES[page](case)
+    kept = client.get(url, headers=WARM)
+    tag = kept.headers["ETag"]
+    again = client.get(url, headers={**WARM, "If-None-Match": tag})  # fresh one-time tokens
+    assert (again.status_code, again.get_data(), again.headers[KEEP]) == (304, b"", "keep")
+    assert client.get(url, headers={"If-None-Match": '"another"'}).status_code == 200
+    changed_by_a_colleague(people, make_user, case)  # the case and its forms
+    make_case("reported")  # a case to take on: Mon travail, the list, the menu's count
+    changed = client.get(url, headers={**WARM, "If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
 
 
 # -- the worker, the manifest ------------------------------------------------------------------
