@@ -66,7 +66,7 @@ async function keepOrForget(url, answer) {
     && await cache.match(url, {ignoreVary: true}); // unchanged: seen again now
   if (!kept && (answer.status !== 200 || answer.headers.get(KEEP) !== 'keep')) {
     await cache.delete(url);
-    await answer.arrayBuffer(); // read to its end (it came anyway): the request is over
+    if (answer.body) answer.body.cancel().catch(() => {}); // not to keep: read no further
     return null;
   }
   const text = await (kept || answer).text();
