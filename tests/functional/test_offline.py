@@ -249,12 +249,14 @@ def test_a_409_tells_what_happened_to_the_case_since_the_item_was_written(
         make_case, people, make_user, login, client):
     case = make_case("in_mediation")
     login(people.mediator)
-    stale = changed_by_a_colleague(people, make_user, case)
-    answer = queued_post(client, f"/cases/{case.reference}/steps/new",
-                         {**step_fields(), "version": str(stale)}, str(uuid.uuid4()))
+    moment = utcnow()
+    with clock_at(moment):  # the changes and the answer within one minute
+        stale = changed_by_a_colleague(people, make_user, case)
+        answer = queued_post(client, f"/cases/{case.reference}/steps/new",
+                             {**step_fields(), "version": str(stale)}, str(uuid.uuid4()))
     assert answer.status_code == 409
     assert "Ce qui est arrivé au dossier depuis :" in text(answer)
-    when = short_datetime(utcnow())
+    when = short_datetime(moment)
     coordinator = people.coordinator.full_name
     assert told(answer) == [
         f"{when} {coordinator} : a constitué l'équipe de réconciliation (2 membres)",
