@@ -24,10 +24,13 @@ self.addEventListener('fetch', event => {
   else if (request.mode === 'navigate') event.respondWith(page(event, request));
 });
 
+let warming = null; // one round at a time, whichever tab asked
+
 self.addEventListener('message', event => {
   if (event.data && event.data.warm) {
-    event.waitUntil(caches.open(SHELL).then(cache => cache.addAll(event.data.files || []))
-                    .catch(() => {}).then(() => warm(event.data.warm)));
+    warming = warming || caches.open(SHELL).then(cache => cache.addAll(event.data.files || []))
+      .catch(() => {}).then(() => warm(event.data.warm)).finally(() => { warming = null; });
+    event.waitUntil(warming);
   }
 });
 
@@ -59,12 +62,15 @@ async function keepOrForget(url, answer) {
     throw new Error('the session is over'); // nothing more to fetch for it
   }
   const cache = await caches.open(PAGES);
-  if (answer.status !== 200 || answer.headers.get(KEEP) !== 'keep') {
+  const kept = answer.status === 304 && answer.headers.get(KEEP) === 'keep'
+    && await cache.match(url, {ignoreVary: true}); // unchanged: seen again now
+  if (!kept && (answer.status !== 200 || answer.headers.get(KEEP) !== 'keep')) {
     await cache.delete(url);
+    if (answer.body) answer.body.cancel().catch(() => {}); // not to keep: read no further
     return null;
   }
-  const text = await answer.text();
-  const headers = new Headers(answer.headers);
+  const text = await (kept || answer).text();
+  const headers = new Headers((kept || answer).headers);
   headers.delete('Content-Encoding'); // the text is kept decoded
   headers.delete('Content-Length');
   headers.set(SAVED, String(Date.now()));
@@ -81,13 +87,17 @@ async function seenOn(kept) {
 }
 
 // Fetch and keep the pages the server listed for this person (/offline/session), one at a
-// time; each is kept only if the server marks it so when it answers.
+// time; each is kept only if the server marks it so when it answers. A page kept already is
+// asked with its tag: unchanged, the answer is a 304 of a few hundred bytes.
 async function warm(paths) {
+  const cache = await caches.open(PAGES);
   for (const path of paths) {
+    const url = new URL(path, location.origin).href;
+    const kept = await cache.match(url, {ignoreVary: true});
+    const headers = {'X-Palabre-Warm': '1'};
+    if (kept && kept.headers.get('ETag')) headers['If-None-Match'] = kept.headers.get('ETag');
     try {
-      await keepOrForget(new URL(path, location.origin).href,
-                         await fetch(path, {credentials: 'same-origin',
-                                            headers: {'X-Palabre-Warm': '1'}}));
+      await keepOrForget(url, await fetch(path, {credentials: 'same-origin', headers}));
     } catch (dropped) {
       return;
     }

@@ -24,6 +24,10 @@ class Event(db.Model):
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     data: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The case's version when the event was written (the version its change was made on):
+    # what happened since a form was opened on version v is the events at v or later. None for
+    # an event without a case, the report itself, and events written before this column.
+    case_version: Mapped[int | None] = mapped_column(Integer)
 
     actor = relationship("User", lazy="joined")
     case = relationship("Case")

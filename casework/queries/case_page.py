@@ -88,13 +88,17 @@ def attachments_of(case: Case) -> list[Attachment]:
 NOT_IN_HISTORY = ("case.attachment_downloaded", "case.viewed")
 
 
-def history(case: Case) -> list[Event]:
-    """What happened to the case, and to the duplicate reports merged into it."""
-    return list(db.session.scalars(
-        select(Event).where(Event.case_id.in_(with_merged(case)),
-                            Event.kind.like("case.%"),
-                            Event.kind.not_in(NOT_IN_HISTORY))
-        .order_by(Event.created_at, Event.id)))
+def history(case: Case, since: int | None = None) -> list[Event]:
+    """What happened to the case, and to the duplicate reports merged into it. `since` a
+    version: what happened to the case itself from that version on (each event keeps the
+    version it was written on; a merged report's versions were its own), told under a form
+    that came back 409."""
+    cases = with_merged(case) if since is None else [case.id]
+    query = select(Event).where(Event.case_id.in_(cases), Event.kind.like("case.%"),
+                                Event.kind.not_in(NOT_IN_HISTORY))
+    if since is not None:
+        query = query.where(Event.case_version >= since)
+    return list(db.session.scalars(query.order_by(Event.created_at, Event.id)))
 
 
 def context(user, case: Case) -> dict:

@@ -14,7 +14,8 @@ def record(kind: str, /, *, actor=None, case=None, **data) -> Event:
     """
     if has_request_context() and "address" not in data:
         data["address"] = request.remote_addr
-    event = Event(kind=kind, actor_id=getattr(actor, "id", None), data=data)
+    event = Event(kind=kind, actor_id=getattr(actor, "id", None), data=data,
+                  case_version=getattr(case, "version", None))
     if case is not None:
         event.case = case
     db.session.add(event)

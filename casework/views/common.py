@@ -11,6 +11,7 @@ from ..errors import Conflict, InvalidInput, NotPermitted, PossibleDuplicate
 from ..extensions import db
 from ..lookup import case_or_404, refuse_as_missing
 from ..models import Case
+from ..queries import case_page
 from ..unit_of_work import collisions_as_conflict
 
 __all__ = ["Outcome", "case_or_404", "handle_form", "opening", "perform", "refuse_as_missing"]
@@ -57,8 +58,18 @@ def perform(form, operation: Callable[[], object], *, case: Case | None = None) 
         db.session.rollback()
         form.form_errors.append(error.message)
         if case is not None and hasattr(form, "version"):
+            form.changes = changes_since(case, form.version.data)
             form.version.data = case.version
         return Outcome(409)
+
+
+def changes_since(case: Case, version) -> list:
+    """What happened to the case since the form's version (the case history's lines, told
+    under the form's error: form_errors in templates/macros.html). Nothing of a confidential
+    case: a phone's queue keeps what it is told."""
+    if case.confidential or not isinstance(version, int):
+        return []
+    return case_page.history(case, since=version)
 
 
 def _nested_field(form, name: str):

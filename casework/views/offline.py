@@ -3,7 +3,9 @@ header that lets the worker keep a page (access.keep_offline decides), and the k
 a form sent again from the offline queue a no-op."""
 from __future__ import annotations
 
+import hashlib
 import mimetypes
+import re
 from urllib.parse import urlsplit
 
 from flask import (
@@ -22,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import access
 from ..extensions import db
+from ..kept_forms import NOT_KEPT
 from ..queries.offline import pages_to_keep
 from ..services import offline_submissions
 
@@ -106,7 +109,26 @@ def _cache_header(response):
                                     lists_confidential=g.get("palabre_lists_confidential",
                                                              False))):
         response.headers[CACHE_HEADER] = "keep"
+        _unchanged_as_304(response)
     return response
+
+
+# A page's one-time tokens (fresh in each answer, and replaced by the queue): not what it says.
+ONE_TIME = re.compile(rb'(name="(?:' + b"|".join(re.escape(n.encode()) for n in sorted(NOT_KEPT))
+                      + rb')"[^>]*?value=)"[^"]*"')
+
+
+def _unchanged_as_304(response) -> None:
+    """A kept page is tagged with a digest of what it says, one-time tokens left out: the
+    worker's next fetch sends the tag of its copy, and a page unchanged since is a 304 of a
+    few hundred bytes. The digest of the page itself, not of the case's version: the page also
+    shows the menu's counts, the days a case has waited, the person's name and language, and
+    what a new release changed, and a copy kept stale in the village would mislead."""
+    digest = hashlib.sha256(ONE_TIME.sub(rb'\1""', response.get_data())).hexdigest()[:32]
+    response.set_etag(digest, weak=True)
+    if request.if_none_match.contains_weak(digest):
+        response.status_code = 304
+        response.set_data(b"")
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,39 @@ const formKey = form => new URL(form.action, location.href).pathname;
 const fields = form => [...new FormData(form)]
   .filter(([name, value]) => typeof value === 'string' && !SKIPPED.has(name));
 
+// A party row the draft had and the page has not ("Ajouter une partie" made it on the
+// server): made again from the page's last row, renumbered and empty, as the server makes it.
+const ROW = /^(\w+)-(\d+)-/;
+function grow(form, name) {
+  const [, list, wanted] = ROW.exec(name) || [];
+  while (list && !form.querySelector(`[name="${CSS.escape(name)}"]`)) {
+    const last = [...form.querySelectorAll(`[name^="${list}-"]`)].pop();
+    const row = last && last.closest('.party');
+    const index = last ? Number(ROW.exec(last.name)[2]) + 1 : NaN;
+    if (!row || !(index <= Number(wanted))) return;
+    const copy = row.cloneNode(true);
+    const [from, to] = [`${list}-${index - 1}-`, `${list}-${index}-`];
+    for (const node of copy.querySelectorAll('[name], [id], [for]')) {
+      for (const attribute of ['name', 'id', 'for']) {
+        const value = node.getAttribute(attribute);
+        if (value) node.setAttribute(attribute, value.split(from).join(to));
+      }
+      node.removeAttribute('aria-invalid');
+      node.removeAttribute('aria-describedby');
+      if (node.tagName === 'SELECT') node.selectedIndex = 0;
+      else if (node.type === 'checkbox' || node.type === 'radio') node.checked = false;
+      else if ('value' in node) node.value = '';
+    }
+    copy.querySelectorAll('.error').forEach(node => node.remove());
+    copy.querySelectorAll('.has-error').forEach(node => node.classList.remove('has-error'));
+    const legend = copy.querySelector('legend');
+    if (legend) legend.textContent = legend.textContent.replace(/\d+/, index + 1);
+    row.after(copy);
+  }
+}
+
 export function fill(form, values) {
+  for (const [name] of values) grow(form, name);
   const byName = new Map();
   for (const [name, value] of values) byName.set(name, [...(byName.get(name) || []), value]);
   for (const [name, list] of byName) {
@@ -68,14 +100,18 @@ export async function watch(form) {
   });
   // Leaving the page within the pause (a link tapped, Back): what was just typed is kept too.
   addEventListener('pagehide', keep);
-  form.addEventListener('submit', () => {
+  form.addEventListener('submit', event => {
+    // "Ajouter une partie" (formnovalidate) brings the form back with a row more: not sent.
+    if (event.submitter && event.submitter.formNoValidate) return keep();
     clearTimeout(timer);
     waiting = false;
     sessionStorage.setItem(SENT, key);
   });
   const kept = await draft(key);
-  // A form sent back with its errors already shows what was typed.
-  if (kept && !form.querySelector('.has-error, .alert')) offer(form, kept);
+  // A form sent back with its errors, or with a row added, already shows what was typed.
+  const shown = new Set(fields(form).map(pair => JSON.stringify(pair)));
+  if (kept && !form.querySelector('.has-error, .alert')
+      && !kept.fields.every(pair => shown.has(JSON.stringify(pair)))) offer(form, kept);
 }
 
 // A form sent from this tab, and the page now shown is another one: it was done.

@@ -3,12 +3,11 @@
 // Every page works without this script; it only adds.
 import * as drafts from './drafts.js';
 import {drop, keep, resend, send} from './queue.js';
-import {emptyCaches, owner, purge, queued, setOwner, user} from './store.js';
+import {due, emptyCaches, owner, purge, queued, setOwner, user} from './store.js';
 import {counted, text, when} from './texts.js';
 
 const CASE_PAGE = /^\/cases\/([A-Z]{2,6}-\d{4}-\d{4,6})(\/|$)/;
 const me = user();
-const WARMED = 'palabre-warmed';
 
 function button(label, action, secondary) {
   const node = document.createElement('button');
@@ -42,6 +41,12 @@ async function showPending() {
     state.textContent = item.state === 'waiting' ? text('waiting') + ' · ' + when(item.made)
       : text(item.state === 'conflict' ? 'conflict' : 'refused') + ' ' + item.message;
     row.append(what, state);
+    if (item.changes && item.changes.length) {
+      const changes = document.createElement('ul');
+      changes.className = 'changes';
+      for (const line of item.changes) changes.append(Object.assign(document.createElement('li'), {textContent: line}));
+      row.append(changes);
+    }
     if (item.state !== 'waiting') {
       if (item.case) {
         const link = document.createElement('a');
@@ -105,7 +110,6 @@ async function whoseIsThePhone() {
   if (me && before && before !== me) await purge(); // someone else signs in: nothing of theirs
   if (me && before !== me) await setOwner(me);
   if (!me) {
-    sessionStorage.removeItem(WARMED);
     await emptyCaches(); // the session is over: no page of it stays
     const left = before ? (await queued(before)).length : 0;
     const box = document.getElementById('pending');
@@ -148,17 +152,15 @@ whoseIsThePhone().then(async () => {
 });
 addEventListener('online', () => send().then(showPending));
 
-// With the network, now and then: the worker fetches and keeps the pages listed for this
-// person, so that they open in the village.
+// With the network, now and then (once for all the tabs): the worker fetches and keeps the
+// pages listed for this person, so that they open in the village; those unchanged cost a 304.
 const WARM_EVERY = 10 * 60 * 1000;
 
 async function warm(registration) {
-  const last = Number(sessionStorage.getItem(WARMED) || 0);
-  if (!navigator.onLine || Date.now() - last < WARM_EVERY || !registration.active) return;
+  if (!navigator.onLine || !registration.active || !(await due(WARM_EVERY))) return;
   const now = await fetch('/offline/session', {cache: 'no-store'})
     .then(answer => (answer.ok ? answer.json() : null), () => null);
-  if (!now || !now.pages.length) return;
-  sessionStorage.setItem(WARMED, String(Date.now()));
+  if (!now || !now.pages.length || !(await due(WARM_EVERY, true))) return;
   const files = [...document.querySelectorAll('script[src], link[rel=stylesheet], link[rel=icon]')]
     .map(node => node.src || node.href).concat(['/offline'])
     .concat(['store.js', 'queue.js', 'drafts.js', 'texts.js'].map(name => new URL(name, import.meta.url).href));

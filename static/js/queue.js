@@ -91,6 +91,9 @@ async function refused(item, answer) {
   const version = page.querySelector('input[name=version]');
   item.state = answer.status === 409 ? 'conflict' : 'refused';
   item.message = errors.join(' ') || String(answer.status);
+  // What happened to the case since the item was written (its history's lines).
+  item.changes = [...page.querySelectorAll('.alert .changes li')]
+    .map(line => line.textContent.replace(/\s+/g, ' ').trim());
   if (version) item.version = version.value; // the case as it is now, to send again on
   await update(item);
 }
@@ -103,6 +106,7 @@ export async function resend(item) {
   }
   item.state = 'waiting';
   item.message = '';
+  item.changes = [];
   item.key = crypto.randomUUID(); // a new attempt; the first one did nothing
   await update(item);
   return send();

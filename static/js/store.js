@@ -3,6 +3,7 @@
 // One database for both, so that a sign-out or another person signing in empties them at once.
 const NAME = 'palabre';
 const STORES = ['queue', 'drafts', 'meta'];
+const WARMED = 'warmed';
 let opened;
 
 function open() {
@@ -64,12 +65,27 @@ export async function owner() {
 }
 export const setOwner = value => one('meta', 'readwrite', s => s.put({name: 'owner', value}));
 
+// The kept pages' last refresh, for all the tabs: whether it is older than `every` ms; with
+// `claim`, noted as now in the same transaction, so that of two tabs only one refreshes them.
+export async function due(every, claim = false) {
+  let now = false;
+  await run(['meta'], claim ? 'readwrite' : 'readonly', tx => {
+    const store = tx.objectStore('meta');
+    store.get(WARMED).onsuccess = ({target}) => {
+      now = Date.now() - (target.result ? target.result.value : 0) >= every;
+      if (now && claim) store.put({name: WARMED, value: Date.now()});
+    };
+  });
+  return now;
+}
+
 // Everything kept for offline work: pages (Cache Storage), queue, drafts, owner.
 export async function purge() {
   await run(STORES, 'readwrite', tx => { STORES.forEach(n => tx.objectStore(n).clear()); });
   await emptyCaches();
 }
 export async function emptyCaches() {
+  await one('meta', 'readwrite', s => s.delete(WARMED)); // nothing kept: the next page refreshes
   if (!('caches' in self)) return;
   for (const name of await caches.keys()) await caches.delete(name);
 }

@@ -50,6 +50,19 @@ _LAYOUT = """() => {
 }""" % MIN_TARGET
 
 
+# The mark of the last refresh of the kept pages forgotten (static/js/store.js); how many
+# pages the server lists for the phone to keep.
+_FORGET_LAST_ROUND = """async () => {
+  const db = await new Promise((resolve, reject) => {
+    const request = indexedDB.open('palabre', 1);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error); });
+  await new Promise(resolve => { const tx = db.transaction('meta', 'readwrite');
+    tx.objectStore('meta').delete('warmed'); tx.oncomplete = resolve; });
+  db.close();
+  return (await (await fetch('/offline/session')).json()).pages.length; }"""
+
+
 def current_code() -> str:
     """What an authenticator app holding the demo secret shows now."""
     return code_at(DEMO_TOTP_SECRET, time_step())
@@ -85,13 +98,23 @@ class Phone:
         self._transferred = 0
         self._counted: list[tuple[str, int]] = []
         self.warmed = 0  # bytes the service worker fetched to keep pages for offline work
+        self.warm_fetches = 0
         self.context.on("request", self._check_host)
         self.context.on("requestfinished", self._count)
+        self.context.on("requestfailed", self._count_warm_304)
 
     def _check_host(self, request) -> None:
         parts = urlsplit(request.url)
         if parts.scheme in ("http", "https", "ws", "wss") and parts.netloc != self.host:
             self.foreign_requests.append(request.url)
+
+    def _count_warm_304(self, request) -> None:
+        """Chromium calls the worker's 304s aborted (their answer, headers only, was taken)."""
+        if request.headers.get("x-palabre-warm"):
+            if request.response() is not None:
+                self._count(request)
+            else:
+                self.warm_fetches += 1
 
     def _count(self, request) -> None:
         sizes = request.sizes()
@@ -100,6 +123,7 @@ class Phone:
             # The service worker keeping the team's pages for offline work (static/sw.js), at
             # most every ten minutes: not what opening this page costs; counted apart.
             self.warmed += size
+            self.warm_fetches += 1
             return
         self._transferred += size
         self._counted.append((request.url, size))
@@ -116,6 +140,26 @@ class Phone:
     def counted(self) -> list[tuple[str, int]]:
         """What the last visit transferred: (URL, bytes) per request."""
         return list(self._counted)
+
+    def warm_round(self, first: bool = False) -> int:
+        """The bytes of one round of the service worker keeping the pages listed for the
+        signed-in person (static/sw.js), asked now as if the last were ten minutes old;
+        `first`: with no page kept yet."""
+        self.page.goto("/")
+        seen = -1
+        while seen != self.warm_fetches:  # a round the page just asked for ends first
+            seen = self.warm_fetches
+            self.page.wait_for_timeout(1500)
+        if first:
+            self.page.evaluate("caches.delete('palabre-pages')")
+        listed = self.page.evaluate(_FORGET_LAST_ROUND)
+        self.warmed = self.warm_fetches = 0
+        self.page.reload(wait_until="load")
+        for _ in range(200):
+            if self.warm_fetches >= listed:
+                return self.warmed
+            self.page.wait_for_timeout(100)
+        raise AssertionError(f"{self.warm_fetches} of {listed} pages refreshed")
 
     def clear_cache(self) -> None:
         """Forget every stored file, as on a phone that never opened Palabre (cookies stay)."""

@@ -152,6 +152,12 @@ def test_a_day_in_the_village_offline_each_item_reaches_the_server_once(phone, l
     phone.sign_in(MEDIATOR)
     kept_for_offline(phone, f"/cases/{reference}", f"/cases/{reference}/steps/new",
                      f"/cases/{visited}/follow-ups/new", "/cases/new")
+    page.goto("/cases/new")  # a report begun with the network, with a third party's row
+    page.get_by_role("button", name="Ajouter une partie").click()
+    page.locator("#parties-2-name").fill("Famille Coulibaly")
+    page.locator("#parties-2-sex").select_option(label="Femme")
+    page.locator("#parties-2-age_group").select_option(label="Jeune (15-35 ans)")
+    draft_holding(phone, "Famille Coulibaly")
     go_offline(phone)
 
     page.goto(f"/cases/{reference}")
@@ -171,7 +177,10 @@ def test_a_day_in_the_village_offline_each_item_reaches_the_server_once(phone, l
     page.locator("form[data-offline] button[type=submit]").click()
     page.wait_for_url(f"**/cases/{visited}")
 
-    page.goto("/cases/new")
+    page.goto("/cases/new")  # the kept page, two rows: the draft makes the third again
+    page.get_by_role("button", name="Le reprendre").click()
+    expect(page.locator("fieldset.party legend").last).to_have_text("Partie 3")
+    expect(page.locator("#parties-2-name")).to_have_value("Famille Coulibaly")
     page.get_by_label("Village ou quartier").fill("Dogo hors ligne")
     page.get_by_label("Type de conflit").select_option(label="Foncier")
     page.get_by_label("Ce qui s'est passé").fill("Une haie arrachée la nuit, signalée sans réseau.")
@@ -197,9 +206,9 @@ def test_a_day_in_the_village_offline_each_item_reaches_the_server_once(phone, l
             select(FollowUp).where(FollowUp.notes == VISIT_NOTES))])
     assert visits == [(MEDIATOR, today)]
     reported = on_server(live_server, lambda: [
-        (c.created_by.username, c.commune.code) for c in db.session.scalars(
-            select(Case).where(Case.village == "Dogo hors ligne"))])
-    assert reported == [(MEDIATOR, "BGN")]
+        (c.created_by.username, c.commune.code, [(p.name, p.sex) for p in c.parties])
+        for c in db.session.scalars(select(Case).where(Case.village == "Dogo hors ligne"))])
+    assert reported == [(MEDIATOR, "BGN", [("Famille Konaté", "M"), ("Famille Coulibaly", "F")])]
 
 
 def test_the_network_drops_in_the_middle_of_the_sync(phone, live_server, make_case):
@@ -256,13 +265,18 @@ def test_a_case_changed_meanwhile_keeps_the_item_until_it_is_sent_again(phone, l
         case = db.session.scalar(select(Case).where(Case.reference == reference))
         steps.log_step(people.coordinator, case, step_input(summary="Le coordinateur passe."))
         db.session.commit()
-    on_server(live_server, colleague_changes_it)
+        return people.coordinator.full_name
+    colleague = on_server(live_server, colleague_changes_it)
 
     phone.context.set_offline(False)
     page.reload()
     pending = page.locator("#pending")
     expect(pending).to_contain_text("Le dossier a changé")
     expect(pending).to_contain_text("modifié")
+    # what happened since the item was written: the colleague's step, and nothing before it
+    expect(pending.locator(".changes li")).to_have_count(1)
+    expect(pending.locator(".changes li")).to_contain_text(
+        f"{colleague} : a consigné une étape : Séance conjointe")
     assert len(stored(phone)["queue"]) == 1  # kept
     assert steps_with(live_server, "Séance écrite avant le changement.") == []
     phone.screenshot("offline-conflict")

@@ -3,7 +3,9 @@
 no-op, the case's version that makes a stale queued item a 409, and the worker and manifest."""
 from __future__ import annotations
 
+import html
 import json
+import re
 import uuid
 from datetime import timedelta
 
@@ -12,10 +14,13 @@ from sqlalchemy import func, select
 
 from casework.clock import clock_at, epoch_seconds, utcnow
 from casework.extensions import db
+from casework.i18n import short_datetime
 from casework.models import Case, MediationStep, OfflineSubmission
-from casework.services import offline_submissions, team
+from casework.services import accounts, offline_submissions, steps, team
 from casework.services.offline_submissions import KEPT_FOR
+from casework.views.common import changes_since
 from tests.dates import typed
+from tests.factories import step_input
 
 from .pages import hidden_fields, text
 
@@ -73,6 +78,7 @@ def test_the_pages_a_phone_may_keep(cast, make_case, login, client, who, page):
     response = client.get(PAGES[page](case))
     expected = KEPT.get((who, page), False)
     assert (response.headers.get(KEEP) == "keep") is expected, (who, page, response.status_code)
+    assert ("ETag" in response.headers) is expected  # only a kept page is ever a 304
     if expected:
         assert response.status_code == 200
 
@@ -220,6 +226,96 @@ def test_a_queued_step_on_a_changed_case_is_a_409(make_case, people, login, clie
     assert "a été modifié" in body and "Deuxième séance." in body  # the text stays
     db.session.refresh(case)
     assert f'value="{case.version}"' in answer.get_data(as_text=True)
+
+
+def changed_by_a_colleague(people, make_user, case):
+    """A step logged and a team changed by others on `case` since the version returned."""
+    stale = case.version
+    colleague = make_user((people.commune, "mediator"), full_name="Awa Traoré")
+    team.assign_team(people.coordinator, case, [people.mediator.id, colleague.id])
+    steps.log_step(colleague, case, step_input(kind="field_visit"))
+    db.session.commit()
+    return stale
+
+
+def told(answer) -> list[str]:
+    """The lines of what happened to the case, under the form's error."""
+    found = re.search(r'<ul class="changes">(.*?)</ul>', answer.get_data(as_text=True), re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", line)).split())
+            for line in re.findall(r"<li>(.*?)</li>", found.group(1), re.S)] if found else []
+
+
+def test_a_409_tells_what_happened_to_the_case_since_the_item_was_written(
+        make_case, people, make_user, login, client):
+    case = make_case("in_mediation")
+    login(people.mediator)
+    moment = utcnow()
+    with clock_at(moment):  # the changes and the answer within one minute
+        stale = changed_by_a_colleague(people, make_user, case)
+        answer = queued_post(client, f"/cases/{case.reference}/steps/new",
+                             {**step_fields(), "version": str(stale)}, str(uuid.uuid4()))
+    assert answer.status_code == 409
+    assert "Ce qui est arrivé au dossier depuis :" in text(answer)
+    when = short_datetime(moment)
+    coordinator = people.coordinator.full_name
+    assert told(answer) == [
+        f"{when} {coordinator} : a constitué l'équipe de réconciliation (2 membres)",
+        f"{when} Awa Traoré : a consigné une étape : Visite de terrain"]  # not what came before
+
+
+def test_a_confidential_case_tells_nothing_of_what_changed(make_case, people):
+    case = make_case("reported", conflict_type="gbv")
+    stale = case.version
+    team.assign_team(people.coordinator, case, [people.mediator.id])
+    db.session.flush()
+    assert changes_since(case, stale) == []
+    case.confidential = False  # the same case, were it not confidential
+    assert [event.kind for event in changes_since(case, stale)] == ["case.team_assigned"]
+
+
+@pytest.mark.parametrize("who, status", [
+    ("team_mediator", 409), ("coordinator", 409), ("other_mediator", 403), ("mayor", 403),
+    ("chief", 403), ("admin", 404), ("foreign_mediator", 404), ("foreign_coordinator", 404),
+    ("foreign_mayor", 404), ("donor", 403),
+    ("former_mediator", 409)])  # made mayor, still on the team: the team does the work
+def test_what_changed_is_told_only_to_those_who_may_do_the_work(
+        make_case, people, make_user, cast, login, client, who, status):
+    case = make_case("in_mediation")
+    stale = changed_by_a_colleague(people, make_user, case)
+    if who == "donor":
+        person = make_user((people.commune, "donor"))
+    elif who == "former_mediator":  # on the team, then made the commune's mayor
+        person = people.mediator
+        accounts.set_memberships(None, person, [(people.commune.id, "commune_authority")])
+        db.session.commit()
+    else:
+        person = cast[who]
+    login(person)  # the form as the queue sends it (a donor's phone has no queue: no token)
+    answer = client.post(f"/cases/{case.reference}/steps/new",
+                         data={**step_fields(), "version": str(stale)},
+                         headers={KEY: str(uuid.uuid4())})
+    assert answer.status_code == status
+    assert bool(told(answer)) is (status == 409)
+    assert ("Awa Traoré" in text(answer)) is (status == 409)
+
+
+# -- the worker's next fetch of a page it keeps: a 304 while the page says the same ----------
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_a_kept_page_unchanged_since_the_phone_kept_it_is_a_304(make_case, people, make_user,
+                                                                 login, client, page):
+    case = make_case("in_mediation")
+    login(people.mediator)
+    url = PAGES[page](case)
+    kept = client.get(url, headers=WARM)
+    tag = kept.headers["ETag"]
+    again = client.get(url, headers={**WARM, "If-None-Match": tag})  # fresh one-time tokens
+    assert (again.status_code, again.get_data(), again.headers[KEEP]) == (304, b"", "keep")
+    assert client.get(url, headers={"If-None-Match": '"another"'}).status_code == 200
+    changed_by_a_colleague(people, make_user, case)  # the case and its forms
+    make_case("reported")  # a case to take on: Mon travail, the list, the menu's count
+    changed = client.get(url, headers={**WARM, "If-None-Match": tag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != tag
 
 
 # -- the worker, the manifest ------------------------------------------------------------------
