@@ -175,14 +175,16 @@ def report_case_unchecked(actor, commune: Commune, data: CaseInput) -> Case:
     case.status_changed_at = case.created_at = min(data.reported_at or now, now)
     enter_state(case, case.status)
     db.session.add(case)
-    db.session.flush()
-    if data.submission:
-        offline_submissions.remember(actor, data.submission, f"/cases/{case.reference}",
-                                     case=case)
+    # Recorded before the case is written, so that its report keeps version 0: it came before
+    # every version a form can carry (services/events.py).
     events.record("case.reported", actor=actor, case=case, reference=case.reference,
                   status=case.status, workflow=workflow.name,
                   workflow_version=workflow.version, parties=len(case.parties),
                   submission=data.submission,
                   **({"distinct_from": distinct_from} if distinct_from else {}))
     db.session.flush()
+    if data.submission:
+        offline_submissions.remember(actor, data.submission, f"/cases/{case.reference}",
+                                     case=case)
+        db.session.flush()
     return case

@@ -14,8 +14,10 @@ def record(kind: str, /, *, actor=None, case=None, **data) -> Event:
     """
     if has_request_context() and "address" not in data:
         data["address"] = request.remote_addr
+    # The version the case stood at when this happened (0: not yet written); what changed
+    # since a version a form carried is what was recorded at it or later.
     event = Event(kind=kind, actor_id=getattr(actor, "id", None), data=data,
-                  case_version=getattr(case, "version", None))
+                  case_version=None if case is None else case.version or 0)
     if case is not None:
         event.case = case
     db.session.add(event)
