@@ -14,8 +14,8 @@ def dashboard_tables(d: Dashboard) -> list[Table]:
     units = {"%": "%", "days": _("days")}
     p = d.participants
     return [
-        Table(_("Key figures"), [_("Figure"), _("Value"), _("Unit")],
-              [[f.label, f.value, units.get(f.unit, "")] for f in key_figures(d)]),
+        Table(_("Key figures"), [_("Figure"), _("Value"), _("Unit"), _("Counts")],
+              [[f.label, f.value, units.get(f.unit, ""), f.counted] for f in key_figures(d)]),
         Table(_("Open cases by commune and state"),
               [_("Commune"), *(states[s] for s in d.states), _("Total"), _("Past time limit")],
               [[row.commune.name, *(row.open_by_state.get(s, 0) for s in d.states),

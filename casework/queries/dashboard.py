@@ -1,9 +1,13 @@
-"""The programme at a glance: the dashboard and the monthly report, built from figures.py.
+"""The programme at a glance: the dashboard and the monthly report, built from figures.py
+(whose functions the programme report reads too, so that the three agree on a period).
 
-Two kinds of figures:
+Three kinds of figures (`figures.COUNTS`), each said beside it:
 
-- about the cases *reported in the period* (open cases, past their time limit, types,
-  parties, teams, resolution rate): the same cases as the case list with the same filters;
+- about the cases *reported in the period* (types, parties, teams, resolution rate): the same
+  cases as the case list with the same filters;
+- about the cases *open at the end of the period*, whenever reported (open cases, past their
+  time limit, follow-up visits overdue, proposals waiting for sign-offs): read at the end of
+  the period, or now when it ends later;
 - about what *happened in the period* (resolved, referred, closed, mediation steps, follow-up
   visits): counted by the date it happened, whenever the case was reported.
 """
@@ -130,30 +134,38 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
     # Cases reported in the period, and whatever their report date; never one still to check.
     reported = figures.counted(filters.case_conditions(scope))
     selected = figures.counted(filters.case_conditions(scope, reported_in_period=False))
+    # What is open, late or waiting at the end of the period, whenever it was reported.
+    end = figures.end_of(filters)
+    at_end = figures.at_end(filters, selected)
     rows = {c.id: CommuneRow(c) for c in communes_in(scope)}
-    for commune_id, status, count, late in figures.open_cases(reported):
+    for commune_id, status, count, late in figures.open_cases(at_end, end):
         rows[commune_id].open_by_state[status] = count
         rows[commune_id].past_sla += late
     for commune_id, state, count in figures.plan_progress(selected, filters):
         setattr(rows[commune_id],
                 "mediated" if state == figures.MEDIATION_STATE else "resolved", count)
     flows = figures.flows(selected, filters)
-    count, resolved = figures.resolution(reported)
     everywhere = not in_communes(Case.commune_id, scope)
     return Dashboard(
         filters=filters, states=open_states(), communes=list(rows.values()),
-        flows=flows, reported=count, reported_resolved=resolved,
+        flows=flows, reported=sum(n for _commune, n in figures.reported_cases(reported)),
+        reported_resolved=figures.with_agreement(reported),
         median_days_to_resolution=figures.median_days_to_resolution(
             selected, filters, flows[figures.RESOLVED_STATE]),
-        follow_ups_overdue=figures.follow_ups_overdue(reported),
-        **figures.awaiting(reported),
-        **figures.relapse(selected, filters),
-        by_type=figures.by_type(reported),
-        participants=figures.participants(scope, selected, filters),
+        follow_ups_overdue=figures.follow_ups_overdue(at_end, end),
+        **figures.awaiting(at_end, end),
+        **_relapse(figures.follow_ups(selected, filters)),
+        by_type=dict(figures.by_type(reported)),
+        participants=figures.summed(figures.participants(scope, selected, filters)),
         **figures.teams(reported),
-        parties=figures.parties(reported),
+        parties={(sex, age): n for sex, age, n in figures.parties(reported)},
         months=figures.months(reported, filters, everywhere=everywhere),
     )
+
+
+def _relapse(per_commune) -> dict:
+    return {"followed_agreements": sum(checked for _c, checked, _b in per_commune),
+            "broken_agreements": sum(broken for _c, _ch, broken in per_commune)}
 
 
 @dataclass(frozen=True)
@@ -161,6 +173,11 @@ class Figure:
     label: str
     value: float | int | None
     unit: str = ""  # "%" (value already multiplied by 100) or "days"
+    counts: str = ""  # which cases it counts: a key of figures.COUNTS
+
+    @property
+    def counted(self) -> str:
+        return str(figures.COUNTS[self.counts]) if self.counts else ""
 
 
 def _percent(rate):
@@ -168,29 +185,34 @@ def _percent(rate):
 
 
 def key_figures(d: Dashboard) -> list[Figure]:
-    """The headline figures, in the order the screen, the report and the exports show them."""
+    """The headline figures, in the order the screen, the report and the exports show them,
+    each with the cases it counts: reported in the period, open at its end, acted on in it."""
     median = d.median_days_to_resolution
+    reported, open_, acted = "reported", "open_at_end", "acted"
     return [
-        Figure(_("Open cases"), d.open_total),
-        Figure(_("New cases in the period"), d.reported),
-        Figure(_("Resolved in the period"), d.flows["resolved"]),
-        Figure(_("Referred in the period"), d.flows["referred"]),
-        Figure(_("Closed in the period"), d.flows["closed"]),
-        Figure(_("Not admissible in the period"), d.flows["not_admissible"]),
+        Figure(_("Open cases"), d.open_total, counts=open_),
+        Figure(_("New cases in the period"), d.reported, counts=reported),
+        Figure(_("Resolved in the period"), d.flows["resolved"], counts=acted),
+        Figure(_("Referred in the period"), d.flows["referred"], counts=acted),
+        Figure(_("Closed in the period"), d.flows["closed"], counts=acted),
+        Figure(_("Not admissible in the period"), d.flows["not_admissible"], counts=acted),
         Figure(_("Median days from report to agreement"),
-               None if median is None else round(median, 1), "days"),
+               None if median is None else round(median, 1), "days", acted),
         Figure(_("Resolution rate (cases reported in the period with a signed agreement)"),
-               _percent(d.resolution_rate), "%"),
-        Figure(_("Open cases past their time limit"), d.past_sla),
-        Figure(_("Follow-up visits overdue"), d.follow_ups_overdue),
-        Figure(_("Proposals waiting for sign-offs"), d.pending_proposals),
-        Figure(_("Agreements checked by a follow-up visit"), d.followed_agreements),
-        Figure(_("Agreements found broken (relapse rate)"), _percent(d.relapse_rate), "%"),
+               _percent(d.resolution_rate), "%", reported),
+        Figure(_("Open cases past their time limit"), d.past_sla, counts=open_),
+        Figure(_("Follow-up visits overdue"), d.follow_ups_overdue, counts=open_),
+        Figure(_("Proposals waiting for sign-offs"), d.pending_proposals, counts=open_),
+        Figure(_("Agreements checked by a follow-up visit"), d.followed_agreements,
+               counts=acted),
+        Figure(_("Agreements found broken (relapse rate)"), _percent(d.relapse_rate), "%",
+               acted),
         Figure(_("Women's share of participants in mediation steps"),
-               _percent(d.women_share), "%"),
+               _percent(d.women_share), "%", acted),
         Figure(_("Young people's share of participants in mediation steps"),
-               _percent(d.youth_share), "%"),
-        Figure(_("Cases whose team includes a woman"), d.teams_with_woman),
-        Figure(_("Cases with a reconciliation team"), d.cases_with_team),
-        Figure(_("Communes that took on their target of conflicts"), d.communes_meeting_target),
+               _percent(d.youth_share), "%", acted),
+        Figure(_("Cases whose team includes a woman"), d.teams_with_woman, counts=reported),
+        Figure(_("Cases with a reconciliation team"), d.cases_with_team, counts=reported),
+        Figure(_("Communes that took on their target of conflicts"), d.communes_meeting_target,
+               counts=acted),
     ]

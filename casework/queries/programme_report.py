@@ -20,7 +20,8 @@ from ..access import communes_in
 from ..extensions import db
 from ..logframe import Indicator, Logframe
 from ..models import Partner
-from .programme import COUNTED, COUNTS, FIGURES, Counts, Scope
+from .figures import COUNTS
+from .programme import COUNTED, FIGURES, Counts, Scope
 
 SMALL = 3
 # Columns of an indicator of people that count something else: the sessions held.

@@ -18,8 +18,9 @@ from ..errors import NotPermitted
 from ..exports.files import FORMATS, to_xlsx
 from ..exports.programme_tables import language, programme_tables
 from ..queries import programme_report
+from ..queries.figures import COUNTS
 from ..queries.filters import CaseFilters
-from ..queries.programme import COUNTS, Scope
+from ..queries.programme import Scope
 from ..services import audit
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
