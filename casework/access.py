@@ -414,6 +414,9 @@ CASE_ACTIONS: dict[str, Callable[[Asked], bool]] = {
     # Moving the case to another commune: a coordinator, who must also cover the commune it
     # goes to (asked of `may_move_to`).
     "move_commune": lambda asked: COORDINATOR in asked.roles and not asked.state.final,
+    # The partner organisation credited with the case (what the programme report counts per
+    # partner): a coordinator of its commune, in any state.
+    "credit_partner": lambda asked: COORDINATOR in asked.roles,
     # A pending proposal withdrawn: by the one who made it, while they still work on the case.
     "withdraw_proposal": lambda asked: bool(
         asked.proposal is not None and asked.proposal.status == "pending"

@@ -75,7 +75,7 @@ TABLE = {
              "attach": TEAM_OR_COORDINATOR, "be_told_follow_up_due": {"team_mediator"},
              "be_told_past_time_limit": TEAM_OR_COORDINATOR,
              "correct": TEAM_OR_COORDINATOR, "lift_confidentiality": set(),
-             "move_commune": {"coordinator"}},
+             "move_commune": {"coordinator"}, "credit_partner": {"coordinator"}},
     "followed": {"view": IN_THE_COMMUNE, "assign_team": TEAM_OR_COORDINATOR,
                  "log_step": set(), "record_follow_up": TEAM_OR_COORDINATOR,
                  "attach": TEAM_OR_COORDINATOR, "be_told_follow_up_due": {"team_mediator"},
@@ -91,7 +91,7 @@ TABLE = {
         # No team yet: its reporter (team_mediator) and the coordination correct it; only the
         # coordination lifts its confidentiality.
         "correct": TEAM_OR_COORDINATOR, "lift_confidentiality": {"coordinator"},
-        "move_commune": {"coordinator"}},
+        "move_commune": {"coordinator"}, "credit_partner": {"coordinator"}},
     "new": {"see_identities": IN_THE_COMMUNE,
             "assign_team": {"team_mediator", "other_mediator", "coordinator"},
             "verify_report": {"team_mediator", "other_mediator", "coordinator"},
@@ -100,7 +100,9 @@ TABLE = {
     "closed": {"view": IN_THE_COMMUNE, "see_identities": IN_THE_COMMUNE,
                "assign_team": set(), "log_step": set(), "record_follow_up": set(),
                "attach": set(), "verify_report": set(), "correct": set(),
-               "lift_confidentiality": set(), "move_commune": set()},
+               "lift_confidentiality": set(), "move_commune": set(),
+               # A closed case still counts in a report: its partner is still set.
+               "credit_partner": {"coordinator"}},
 }
 ROWS = [(c, action, who) for c, actions in TABLE.items() for action in actions
         for who in PEOPLE]
