@@ -60,7 +60,7 @@ def _build():
 def _chart(section):
     """The value of an indicator per commune, the suppressed ones left out of the drawing."""
     return bars([(row.name, row.value.value, "s-type") for row in section.rows
-                 if not row.value.hidden and not row.value.at_least],
+                 if row.value.exact],
                 description=section.indicator.text("label", language()))
 
 
