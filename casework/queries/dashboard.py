@@ -21,9 +21,11 @@ from flask_babel import gettext as _
 
 from ..access import communes_in, in_communes
 from ..models import Case, Proposal
+from ..vocabulary import AGE_GROUPS, CONFLICT_TYPES, SEXES
 from ..workflow_registry import open_states
 from . import figures
 from .filters import CaseFilters
+from .programme_report import Cell, _cell, _sum, complement
 
 # A screen lists at most this many communes per table (the export has them all): with 700
 # communes, the ones to act on first.
@@ -184,10 +186,13 @@ def _percent(rate):
     return None if rate is None else round(rate * 100, 1)
 
 
-def key_figures(d: Dashboard) -> list[Figure]:
+def key_figures(d: Dashboard, people: PeopleCells | None = None) -> list[Figure]:
     """The headline figures, in the order the screen, the report and the exports show them,
-    each with the cases it counts: reported in the period, open at its end, acted on in it."""
+    each with the cases it counts: reported in the period, open at its end, acted on in it.
+    With `people` (the figures-only form), a share of participants is left out (a dash) when
+    one of their counts is suppressed."""
     median = d.median_days_to_resolution
+    shares = people is None or people.participants_exact
     reported, open_, acted = "reported", "open_at_end", "acted"
     return [
         Figure(_("Open cases"), d.open_total, counts=open_),
@@ -208,11 +213,45 @@ def key_figures(d: Dashboard) -> list[Figure]:
         Figure(_("Agreements found broken (relapse rate)"), _percent(d.relapse_rate), "%",
                acted),
         Figure(_("Women's share of participants in mediation steps"),
-               _percent(d.women_share), "%", acted),
+               _percent(d.women_share) if shares else None, "%", acted),
         Figure(_("Young people's share of participants in mediation steps"),
-               _percent(d.youth_share), "%", acted),
+               _percent(d.youth_share) if shares else None, "%", acted),
         Figure(_("Cases whose team includes a woman"), d.teams_with_woman, counts=reported),
         Figure(_("Cases with a reconciliation team"), d.cases_with_team, counts=reported),
         Figure(_("Communes that took on their target of conflicts"), d.communes_meeting_target,
                counts=acted),
     ]
+
+
+@dataclass(frozen=True)
+class PeopleCells:
+    """What the figures-only form (a donor's) shows of the counts of people and of the
+    conflicts by type: the programme report's cells, each count under 3 suppressed, a second
+    one masked beside a lone one, a total that would give one away shown as a least."""
+
+    participants: dict[str, Cell]
+    participant_total: Cell
+    parties: dict[tuple[str, str], Cell]
+    by_type: dict[str, Cell]
+    by_type_total: Cell
+
+    @property
+    def participants_exact(self) -> bool:
+        return all(cell.exact for cell in self.participants.values())
+
+
+def _line(values: dict) -> tuple[dict, Cell]:
+    [cells] = complement([[_cell(n, True) for n in values.values()]], [True] * len(values))
+    return dict(zip(values, cells, strict=True)), _sum(cells)
+
+
+def people_cells(d: Dashboard) -> PeopleCells:
+    participants, participant_total = _line(d.participants)
+    ages, sexes = list(AGE_GROUPS), list(SEXES)
+    grid = complement([[_cell(d.parties.get((sex, age), 0), True) for sex in sexes]
+                       for age in ages], [True] * len(sexes))
+    by_type, by_type_total = _line({t: d.by_type.get(t, 0) for t in CONFLICT_TYPES})
+    return PeopleCells(participants, participant_total,
+                       {(sex, age): grid[i][j] for i, age in enumerate(ages)
+                        for j, sex in enumerate(sexes)},
+                       {t: cell for t, cell in by_type.items() if cell.value}, by_type_total)

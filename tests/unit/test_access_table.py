@@ -128,7 +128,10 @@ def test_every_declared_case_action_has_its_rows():
 ANYWHERE = {
     "report": {"team_mediator", "other_mediator", "coordinator", "foreign_mediator"},
     "browse": IN_THE_COMMUNE | {"foreign_mediator", "donor_and_mayor"},
-    "view_dashboard": {"mayor", "chief", "coordinator", "donor_and_mayor"},
+    # A donor: the dashboard of the communes given, in figures-only form; one who is also a
+    # mayor elsewhere: the mayor's dashboard, in full.
+    "view_dashboard": {"mayor", "chief", "coordinator", "donor", "foreign_donor",
+                       "donor_and_mayor"},
     "view_programme_report": {"coordinator", "donor", "foreign_donor", "donor_and_mayor"},
     "import_submissions": {"coordinator"},
     "administer": {"admin"},
@@ -146,6 +149,16 @@ def test_actions_without_a_case(action, who):
 def test_reporting_in_a_commune(who):
     allowed = {"team_mediator", "other_mediator", "coordinator"}
     assert access.can(EVERYONE[who], "report", commune_id=HERE) is (who in allowed)
+
+
+DASHBOARD_COMMUNES = {"mayor": {HERE}, "chief": {HERE}, "coordinator": {HERE},
+                      "donor": {HERE}, "foreign_donor": {ELSEWHERE},
+                      "donor_and_mayor": {ELSEWHERE}}
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_whose_dashboard_each_sees(who):
+    assert access.dashboard_communes(EVERYONE[who]) == DASHBOARD_COMMUNES.get(who, set())
 
 
 @pytest.mark.parametrize("who", PEOPLE)
