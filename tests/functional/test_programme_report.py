@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from casework import logframe
 from casework.clock import clock_at
-from casework.exports.programme_tables import SHEET_NAME_LENGTH, sheet_name
+from casework.exports.files import SHEET_NAME_LENGTH
+from casework.exports.programme_tables import sheet_name
 
 from .pages import text
 from .programme import NOW
