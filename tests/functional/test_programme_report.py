@@ -182,3 +182,24 @@ def test_who_opens_the_report(app, people, elsewhere, make_user, login, who, sta
     client = login(user, app.test_client())
     assert client.get("/reports/programme").status_code == status
     assert client.get("/reports/programme.xlsx").status_code == status
+
+
+@pytest.mark.parametrize("url", ["/dashboard?from=2026-03-01&to=2026-04-30",
+                                 "/dashboard/monthly?month=2026-03"])
+def test_the_donors_dashboards_leave_nothing_personal_either(app, world, login, url):
+    client = login(world["donor"], app.test_client())
+    page = client.get(url)
+    assert page.status_code == 200
+    shown = text(page)
+    for personal in PERSONAL:
+        assert personal not in shown, (url, personal)
+    assert "-2026-" not in shown  # no case reference (COMMUNE-2026-0001)
+    # The tables of people: participants, parties, conflicts by type; no 1 or 2 in them.
+    read = []
+    for label, body in re.findall(r'<div class="table-wrap"[^>]*aria-label="([^"]*)"(.*?)'
+                                  r'</table>', page.get_data(as_text=True), re.S):
+        if label.startswith(("Participants", "Parties", "Type")):
+            cells = re.findall(r"<td>([^<]*)</td>", body)
+            assert not {"1", "2"} & set(cells), (label, cells)
+            read.append(label)
+    assert len(read) == (3 if "monthly" not in url else 2), read
