@@ -20,21 +20,9 @@ from tests.factories import advance
 from tests.intake.samples import submission
 
 from .pages import text
-from .programme import NOW, build_programme
+from .programme import NOW
 
-
-@pytest.fixture(autouse=True)
-def _at_the_programmes_now():
-    """Every test here runs, pages included, on the day the programme's figures were counted
-    (its history is dated from that day, whatever the real date)."""
-    with clock_at(NOW):
-        yield
-
-
-@pytest.fixture
-def programme(people, elsewhere, make_user):
-    male = make_user((people.commune, "mediator"), sex="M")
-    return build_programme(people, elsewhere, male)
+pytestmark = pytest.mark.usefixtures("at_the_programmes_now")
 
 
 @pytest.fixture

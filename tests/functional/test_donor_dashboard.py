@@ -5,10 +5,7 @@ import re
 
 import pytest
 
-from casework.clock import clock_at
-
 from .pages import text
-from .programme import NOW, build_programme
 
 FIGURE = re.compile(r"<dt>(.*?)</dt><dd>(.*?)</dd>", re.S)
 ROW = re.compile(r'<tr><th scope="row">([^<]*)</th><td>([^<]*)</td></tr>')
@@ -16,15 +13,7 @@ SHARES = ("Part des femmes", "Part des jeunes")
 GBV = "Violence basée sur le genre"
 
 
-@pytest.fixture(autouse=True)
-def _at_the_programmes_now():
-    with clock_at(NOW):
-        yield
-
-
-@pytest.fixture
-def programme(people, elsewhere, make_user):
-    return build_programme(people, elsewhere, make_user((people.commune, "mediator"), sex="M"))
+pytestmark = pytest.mark.usefixtures("at_the_programmes_now")
 
 
 @pytest.fixture

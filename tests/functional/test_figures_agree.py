@@ -9,12 +9,9 @@ from datetime import date
 
 import pytest
 
-from casework.clock import clock_at
-from casework.queries import dashboard, figures, programme
+from casework.queries import dashboard, figures
 from casework.queries.filters import CaseFilters
-from casework.queries.programme import Scope
-
-from .programme import NOW, build_programme
+from casework.queries.programme import FIGURES, Scope
 
 FIGURE = re.compile(r"<dt>(.*?)</dt><dd>(.*?)</dd>", re.S)
 
@@ -26,16 +23,7 @@ AT_THE_END = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _at_the_programmes_now():
-    with clock_at(NOW):
-        yield
-
-
-@pytest.fixture
-def programme_cases(people, elsewhere, make_user):
-    male = make_user((people.commune, "mediator"), sex="M")
-    return build_programme(people, elsewhere, male)
+pytestmark = pytest.mark.usefixtures("at_the_programmes_now")
 
 
 def month(number: int) -> tuple[date, date]:
@@ -48,14 +36,14 @@ def key_figures(response) -> list[tuple[str, str]]:
 
 
 def total(name: str, scope: Scope, key: str | None = None):
-    counts = programme.FIGURES[name](scope)
+    counts = FIGURES[name](scope)
     keys = [key] if key else [k for k, _label in counts.columns]
     return sum(counts.total(k) for k in keys)
 
 
 @pytest.mark.parametrize("number", sorted(AT_THE_END))
 def test_the_monthly_report_the_dashboard_and_the_programme_report_agree(
-        client, login, people, elsewhere, make_user, programme_cases, number):
+        client, login, people, elsewhere, make_user, programme, number):
     first, last = month(number)
     ids = {people.commune.id, elsewhere.commune.id}
     login(make_user((people.commune, "coordinator"), (elsewhere.commune, "coordinator")))
@@ -78,7 +66,7 @@ def test_the_monthly_report_the_dashboard_and_the_programme_report_agree(
     assert total("mediation_participants", scope) == d.participant_total
 
 
-def test_each_key_figure_says_which_cases_it_counts(client, login, people, programme_cases):
+def test_each_key_figure_says_which_cases_it_counts(client, login, people, programme):
     login(people.coordinator)
     shown = dict(key_figures(client.get("/dashboard/monthly?month=2026-06")))
     labels = {"Dossiers ouverts": "Dossiers ouverts à la fin de la période",
@@ -93,8 +81,8 @@ def test_each_key_figure_says_which_cases_it_counts(client, login, people, progr
 
 
 def test_a_proposal_from_a_previous_month_waits_in_this_months_report(
-        client, login, people, programme_cases):
+        client, login, people, programme):
     login(people.coordinator)
     page = client.get("/dashboard/monthly?month=2026-06").get_data(as_text=True)
     assert "Aucune proposition n" not in page
-    assert programme_cases["a2"].reference in page  # waiting the longest, since 20/03
+    assert programme["a2"].reference in page  # waiting the longest, since 20/03
