@@ -64,11 +64,14 @@ def cases(fmt):
                 "Narrow the filters (a commune, a period), then export again.",
                 count=count, limit=limit), "error")
         return redirect(url_for("cases.index", **filters.query_args(page=None)))
-    table = case_table(query, _("Cases"))
+    # The parties' names only when asked for by name (`names=1`), for the programme's staff.
+    names = request.args.get("names") == "1"
+    table = case_table(query, _("Cases"), names=names)
     audit.exported("cases", current_user, format=fmt, filters=filters.as_record(),
-                   rows=len(table.rows))
+                   rows=len(table.rows), names=names)
     communes = access.communes_in(filters.scope(access.commune_ids(current_user)))
-    return _file(fmt, _("cases"), [table], coverage_table(communes, filters, [table]))
+    return _file(fmt, _("cases"), [table], coverage_table(
+        communes, filters, [table], [_("Parties' names"), _("yes") if names else _("no")]))
 
 
 @bp.get("/dashboard.<fmt>")
