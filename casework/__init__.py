@@ -109,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         admin,
         attachments,
         auth,
+        case_partner,
         cases,
         corrections,
         dashboard,
@@ -125,7 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     for module in (auth, two_factor, home, cases, corrections, attachments, dashboard, exports,
                    admin, workflow_pages, health, intake, sms, mechanisms, action_plans,
-                   mechanism_activities, reports):
+                   mechanism_activities, reports, case_partner):
         app.register_blueprint(module.bp)
     from . import api
     api.register_blueprints(app)

@@ -124,7 +124,10 @@ def visible_communes(user: User) -> list:
 
 
 def dashboard_communes(user: User) -> set[int]:
-    """Communes whose figures the user sees on the dashboard."""
+    """Communes whose figures the user sees on the dashboard: a donor's communes when they
+    hold no role of the case work (`figures_only`: the dashboard in figures-only form)."""
+    if figures_only(user):
+        return commune_ids(user, (DONOR,))
     return commune_ids(user, DASHBOARD_ROLES)
 
 
@@ -138,11 +141,14 @@ def figures_only(user: User) -> bool:
     return bool(commune_ids(user, (DONOR,))) and not commune_ids(user)
 
 
-# What a figures-only user (`figures_only`) may open: the programme report, their own account
-# and sign-in pages, the home page; every other page and every API route is refused (403),
-# whatever it would show them, so that no page added later leaks to them by mistake.
+# What a figures-only user (`figures_only`) may open: the programme report, the dashboard and
+# its monthly report in figures-only form (no case named or linked, small counts of people
+# suppressed), their own account and sign-in pages, the home page; every other page and every
+# API route is refused (403), whatever it would show them, so that no page added later leaks
+# to them by mistake.
 FIGURES_ONLY_PAGES = frozenset({
     "reports.programme", "reports.programme_xlsx", "reports.programme_pdf_file", "home.index",
+    "dashboard.index", "dashboard.monthly",
     "static", "health.healthz",
     "auth.login", "auth.code", "auth.logout", "auth.password", "auth.language", "auth.messages",
     "two_factor.index", "two_factor.enrol", "two_factor.disable",
@@ -428,6 +434,9 @@ CASE_ACTIONS: dict[str, Callable[[Asked], bool]] = {
     # Merging this duplicate report into the case it repeats: a coordinator of its commune
     # (the case it goes into is asked of `may_merge_into`).
     "merge": lambda asked: COORDINATOR in asked.roles,
+    # The partner organisation credited with the case (what the programme report counts per
+    # partner): a coordinator of its commune, in any state.
+    "credit_partner": lambda asked: COORDINATOR in asked.roles,
     # A pending proposal withdrawn: by the one who made it, while they still work on the case.
     "withdraw_proposal": lambda asked: bool(
         asked.proposal is not None and asked.proposal.status == "pending"

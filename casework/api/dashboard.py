@@ -37,7 +37,7 @@ def index(query):
                           conflict_type=query.get("type"), date_from=start, date_to=end)
     d = dashboard.build(access.dashboard_communes(user), filters)
     return {
-        "figures": [{"label": f.label, "value": f.value, "unit": f.unit}
+        "figures": [{"label": f.label, "value": f.value, "unit": f.unit, "counts": f.counts}
                     for f in dashboard.key_figures(d)],
         "communes": [{"commune": present.commune(row.commune), "open_by_state": row.open_by_state,
                       "open_total": row.open_total, "past_sla": row.past_sla,

@@ -228,6 +228,8 @@ class FigureOut(Schema):
     label = S(required=True)
     value = fields.Float(allow_none=True, required=True)
     unit = S(required=True)
+    # Which cases it counts: reported (in the period), open_at_end, acted (on in the period).
+    counts = S(required=True)
 
 
 class CommuneFiguresOut(Schema):

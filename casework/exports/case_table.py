@@ -34,21 +34,26 @@ from ..workflow_registry import state_labels
 from .files import Table
 
 
-def headers() -> list[str]:
+def headers(names: bool = True) -> list[str]:
     return [_("Reference"), _("Commune"), _("Village"), _("Type of conflict"), _("State"),
             _("Reported on"), _("In this state since"), _("Urgency"), _("Violence"),
-            _("Parties"), _("Number of parties"), _("Team members"), _("Women in the team"),
+            *([_("Parties")] if names else []), _("Number of parties"), _("Team members"),
+            _("Women in the team"),
             _("Mediation steps"), _("Participants: women"), _("Participants: men"),
             _("Participants: young women"), _("Participants: young men"), _("Referred to"),
             _("Date of the facts"), _("Channel"), _("Injured"), _("Dead"),
             _("Agreement signed on"), _("Follow-up visits"), _("Last follow-up result")]
 
 
-def case_table(cases_query, title: str) -> Table:
-    """`cases_query`: a select of Case rows (already filtered by access and filters)."""
+def case_table(cases_query, title: str, *, names: bool = True) -> Table:
+    """`cases_query`: a select of Case rows (already filtered by access and filters).
+
+    Without `names` (the file to share), no party's name, and no village of a confidential
+    case; with them, for the programme's staff, a confidential case's names still stay out.
+    """
     cases = list(db.session.scalars(cases_query))
     ids = cases_query.with_only_columns(Case.id).order_by(None).scalar_subquery()
-    names = _party_names(ids)
+    party_names = _party_names(ids)  # counted in either file, written in the staff's only
     steps = {row[0]: row[1:] for row in db.session.execute(
         select(MediationStep.case_id, func.count(),
                *(func.sum(getattr(MediationStep, p)) for p in PARTICIPANTS))
@@ -69,15 +74,17 @@ def case_table(cases_query, title: str) -> Table:
     states = state_labels()
     rows = []
     for case in cases:
-        parties = names.get(case.id, [])
+        parties = party_names.get(case.id, [])
         size, women = teams.get(case.id, (0, 0))
         step_count, *people = steps.get(case.id, (0, 0, 0, 0, 0))
         rows.append([
-            case.reference, case.commune.name, case.village,
+            case.reference, case.commune.name,
+            _("(confidential)") if case.confidential and not names else case.village,
             label(CONFLICT_TYPES, case.conflict_type), states.get(case.status, case.status),
             local(case.created_at).date(), local(case.status_changed_at).date(),
             label(URGENCIES, case.urgency), _("yes") if case.violence else _("no"),
-            _("(confidential)") if case.confidential else "; ".join(parties),
+            *([_("(confidential)") if case.confidential else "; ".join(parties)]
+              if names else []),
             len(parties), size, women, step_count, *people,
             label(REFERRAL_TARGETS, case.referral_target),
             case.facts_date, label(CHANNELS, case.channel), case.injuries, case.deaths,
@@ -85,7 +92,7 @@ def case_table(cases_query, title: str) -> Table:
             len(visits.get(case.id, [])),
             label(FOLLOW_UP_OUTCOMES, visits[case.id][-1]) if case.id in visits else "",
         ])
-    return Table(title, headers(), rows)
+    return Table(title, headers(names), rows)
 
 
 def _party_names(ids) -> dict[int, list[str]]:

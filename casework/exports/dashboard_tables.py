@@ -14,12 +14,12 @@ def dashboard_tables(d: Dashboard) -> list[Table]:
     units = {"%": "%", "days": _("days")}
     p = d.participants
     return [
-        Table(_("Key figures"), [_("Figure"), _("Value"), _("Unit")],
-              [[f.label, f.value, units.get(f.unit, "")] for f in key_figures(d)]),
+        Table(_("Key figures"), [_("Figure"), _("Value"), _("Unit"), _("Counts")],
+              [[f.label, f.value, units.get(f.unit, ""), f.counted] for f in key_figures(d)]),
         Table(_("Open cases by commune and state"),
               [_("Commune"), *(states[s] for s in d.states), _("Total"), _("Past time limit")],
               [[row.commune.name, *(row.open_by_state.get(s, 0) for s in d.states),
-                row.open_total, row.past_sla] for row in d.communes]),
+                row.open_total, row.past_sla] for row in d.communes], sheet=_("Open cases")),
         Table(_("Communes against their plan"),
               [_("Commune"), _("Target"), _("Taken into mediation"), _("Resolved"),
                _("Target met")],
@@ -31,12 +31,14 @@ def dashboard_tables(d: Dashboard) -> list[Table]:
               [[label(ROLES, r), n] for r, n in d.awaiting_by_role.items()]),
         Table(_("Participants in mediation steps"),
               [_("Women"), _("Men"), _("Young women"), _("Young men"), _("Total")],
-              [[p["women"], p["men"], p["young_women"], p["young_men"], d.participant_total]]),
+              [[p["women"], p["men"], p["young_women"], p["young_men"], d.participant_total]],
+              sheet=_("Participants")),
         Table(_("Parties by sex and age group"),
               [_("Sex"), _("Age group"), _("Parties")],
               [[label(SEXES, sex), label(AGE_GROUPS, age), n]
-               for (sex, age), n in sorted(d.parties.items())]),
+               for (sex, age), n in sorted(d.parties.items())], sheet=_("Parties")),
         Table(_("Cases reported each month, by the state they are in now"),
               [_("Month"), *(states.values())],
-              [[month, *(values.get(s, 0) for s in states)] for month, values in d.months.items()]),
+              [[month, *(values.get(s, 0) for s in states)] for month, values in d.months.items()],
+              sheet=_("Cases by month")),
     ]

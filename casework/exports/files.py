@@ -31,6 +31,10 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list]
+    sheet: str = ""  # a short name for its XLSX sheet, when the title is longer than 31
+
+
+SHEET_NAME_LENGTH = 31  # Excel's limit
 
 
 def _plain(value):
@@ -76,22 +80,38 @@ def to_csv(tables: list[Table], delimiter: str = ",") -> bytes:
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
-def _sheet_title(title: str, used: set[str]) -> str:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique."""
-    name = "".join(" " if c in "[]:*?/\\" else c for c in _plain(title))[:31].strip() or "Table"
-    base, n = name, 2
-    while name in used:
-        suffix = f" ({n})"
-        name, n = base[:31 - len(suffix)] + suffix, n + 1
-    used.add(name)
-    return name
+def whole_words(text: str, length: int = SHEET_NAME_LENGTH) -> str:
+    """As many whole words of `text` as fit in `length` characters (a longer first word is
+    cut), without any of []:*?/\\ that a sheet name may not hold."""
+    words = "".join(" " if c in "[]:*?/\\" else c for c in _plain(text)).split()
+    name = ""
+    for word in words:
+        if len(name) + bool(name) + len(word) > length:
+            break
+        name = f"{name} {word}" if name else word
+    return name or (words[0][:length] if words else "")
+
+
+def sheet_names(tables: list[Table]) -> list[str]:
+    """Each table's sheet name: its short name or its title, whole words within Excel's 31
+    characters, unique."""
+    used: set[str] = set()
+    names = []
+    for table in tables:
+        base = whole_words(table.sheet or table.title) or "Table"
+        name, n = base, 2
+        while name in used:
+            suffix = f" ({n})"
+            name, n = whole_words(base, SHEET_NAME_LENGTH - len(suffix)) + suffix, n + 1
+        used.add(name)
+        names.append(name)
+    return names
 
 
 def to_xlsx(tables: list[Table]) -> bytes:
     book = Workbook(write_only=True)
-    used: set[str] = set()
-    for table in tables:
-        sheet = book.create_sheet(_sheet_title(table.title, used))
+    for table, name in zip(tables, sheet_names(tables), strict=True):
+        sheet = book.create_sheet(name)
         sheet.append([_text_cell(sheet, _plain(h)) for h in table.headers])
         for row in table.rows:
             sheet.append([_xlsx_cell(sheet, v) for v in row])

@@ -4,8 +4,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from ..models import FFOM_LISTS
-from ..queries.filters import CaseFilters
-from ..queries.mechanism_figures import PERIOD_NOTE, MechanismFigures
+from ..queries.mechanism_figures import MechanismFigures
 from ..vocabulary import FFOM_LIST_LABELS, MECHANISM_AGE_GROUPS, MEMBER_SEXES, REACHED
 from .files import Table
 
@@ -14,23 +13,10 @@ def _percent(rate):
     return None if rate is None else round(rate * 100, 1)
 
 
-def filters_table(f: MechanismFigures, filters: CaseFilters) -> Table:
-    """What the figures cover, so that a file read later says it."""
-    commune = (f.rows[0].commune.name if filters.commune_id and f.rows
-               else _("All communes") if not filters.commune_id else None)
-    return Table(_("Filters"), [_("Criterion"), _("Value")], [
-        [_("Commune"), commune],
-        [_("Activities held from"), filters.date_from],
-        [_("to"), filters.date_to],
-        [_("What the period filters"), str(PERIOD_NOTE)],
-    ])
-
-
-def mechanism_tables(f: MechanismFigures, filters: CaseFilters | None = None) -> list:
+def mechanism_tables(f: MechanismFigures) -> list:
     rows = f.rows
     member_columns = [(sex, age) for sex in MEMBER_SEXES for age in MECHANISM_AGE_GROUPS]
     return [
-        filters_table(f, filters or CaseFilters()),
         Table(_("Action plans"),
               [_("Commune"), _("Mechanism"), _("Activities planned"), _("Activities done"),
                _("Budget planned (FCFA)"), _("Budget spent (FCFA)"), _("Done (%)"),
@@ -42,7 +28,7 @@ def mechanism_tables(f: MechanismFigures, filters: CaseFilters | None = None) ->
               [_("Commune"), _("Activities carried out"), *(str(REACHED[n]) for n in REACHED),
                _("Total")],
               [[r.commune.name, r.activities, *(r.reached[n] for n in REACHED),
-                r.reached_total] for r in rows]),
+                r.reached_total] for r in rows], sheet=_("People reached")),
         Table(_("Members of the mechanisms"),
               [_("Commune"), *(f"{MEMBER_SEXES[s]} · {MECHANISM_AGE_GROUPS[a]}"
                                for s, a in member_columns),

@@ -9,21 +9,13 @@ from flask_babel import gettext as _
 
 from ..clock import local_today
 from ..queries.programme_report import SUPPRESSION_NOTE, ProgrammeReport, Section
-from .files import Table
-
-SHEET_NAME_LENGTH = 31  # Excel's limit
+from .coverage import sheets_listed
+from .files import Table, whole_words
 
 
 def sheet_name(code: str, label: str) -> str:
-    """The indicator's code and as many whole words of its label as fit in a sheet name, so
-    that no name is cut in the middle of a word (and none of []:*?/\\ is used)."""
-    name = code
-    for word in label.split():
-        word = "".join(c for c in word if c not in "[]:*?/\\")
-        if len(name) + 1 + len(word) > SHEET_NAME_LENGTH:
-            break
-        name = f"{name} {word}"
-    return name
+    """The indicator's code and as many whole words of its label as fit in a sheet name."""
+    return whole_words(f"{code} {label}")
 
 
 def language() -> str:
@@ -65,9 +57,12 @@ def section_table(s: Section) -> Table:
         rows.append([_("Target set for"), indicator.target.per])
     if s.suppressed:
         rows.append([_("Small cells"), str(SUPPRESSION_NOTE)])
-    return Table(sheet_name(indicator.code, indicator.text("label", lang)), headers, rows)
+    return Table(f'{indicator.code} {indicator.text("label", lang)}', headers, rows)
 
 
 def programme_tables(report: ProgrammeReport) -> list[Table]:
-    return [coverage_table(report), *(section_table(s) for s in report.sections)]
+    sections = [section_table(s) for s in report.sections]
+    coverage = coverage_table(report)
+    coverage.rows += sheets_listed([coverage, *sections])
+    return [coverage, *sections]
 

@@ -16,7 +16,7 @@ from .. import vocabulary as v
 from ..services.followups import FollowUpInput
 from ..services.steps import StepInput
 from .base import TextForm
-from .fields import VersionField, choices, count_field
+from .fields import VersionField, choices, count_field, optional_id
 
 TEXT = Length(max=10000)
 
@@ -31,6 +31,12 @@ class TeamForm(CaseForm):
     members = SelectMultipleField(_l("Mediators of the team"), coerce=int,
                                   widget=ListWidget(prefix_label=False),
                                   option_widget=CheckboxInput())
+
+
+class PartnerForm(CaseForm):
+    # The choices (the active partners) are set by the view.
+    partner_id = SelectField(_l("Partner credited with the case"), coerce=optional_id,
+                             choices=[])
 
 
 class StepForm(CaseForm):

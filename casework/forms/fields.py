@@ -15,6 +15,11 @@ def options(pairs, blank=None) -> list[SelectChoice]:
     return [SelectChoice("", blank), *result] if blank is not None else result
 
 
+def optional_id(value):
+    """A select's value as an id, or None for the blank choice."""
+    return int(value) if value not in (None, "", "None") else None
+
+
 class VersionField(HiddenField):
     """The version of the case the form was opened on (optimistic locking)."""
 

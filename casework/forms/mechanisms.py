@@ -22,13 +22,9 @@ from ..services.mechanism_activities import ActivityInput
 from ..services.mechanisms import AnalysisInput, MemberInput, lines
 from .attachments import ACCEPT
 from .base import TextForm
-from .fields import VersionField, choices, count_field, optional_count_field
+from .fields import VersionField, choices, count_field, optional_count_field, optional_id
 
 TEXT = Length(max=10000)
-
-
-def _optional_id(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 def _text_or_blank(value) -> str:
@@ -58,7 +54,7 @@ class MemberForm(TextForm):
                             validators=[DataRequired()])
     function = SelectField(_l("Function in the mechanism"), choices=choices(v.MEMBER_FUNCTIONS),
                            default="member")
-    user_id = SelectField(_l("Account in Palabre (optional)"), coerce=_optional_id)
+    user_id = SelectField(_l("Account in Palabre (optional)"), coerce=optional_id)
     joined_on = DateField(_l("Joined on (optional)"), validators=[Optional()])
     left_on = DateField(_l("Left on (only for a member who left)"), validators=[Optional()])
 
@@ -131,7 +127,7 @@ class PlannedForm(TextForm):
 
 class ActivityForm(TextForm):
     version = VersionField()
-    planned_id = SelectField(_l("Activity of the action plan"), coerce=_optional_id)
+    planned_id = SelectField(_l("Activity of the action plan"), coerce=optional_id)
     held_on = DateField(_l("Date"), validators=[InputRequired()])
     kind = SelectField(_l("Kind of activity"), choices=choices(v.ACTIVITY_KINDS))
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=160)])
@@ -148,7 +144,7 @@ class ActivityForm(TextForm):
     actual_cost = fcfa_field(_l("Actual cost (FCFA, optional: the planned budget otherwise)"),
                              optional=True)
     # What the programme report counts (the choices of partners are set by the view).
-    partner_id = SelectField(_l("Partner credited with the activity"), coerce=_optional_id,
+    partner_id = SelectField(_l("Partner credited with the activity"), coerce=optional_id,
                              choices=[])
     women_groups = BooleanField(_l("Led by or supporting a women's group"))
     advocacy_outcome = SelectField(

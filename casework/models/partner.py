@@ -26,8 +26,9 @@ class Partner(db.Model):
 
 
 class CasePartner(db.Model):
-    """The partner credited with a case (one at most): a table of its own, so that crediting
-    a case never rewrites the case's row (nor its version)."""
+    """The partner credited with a case (one at most), in a table of its own. A coordinator
+    sets or changes it from the case page (services/case_partners.py), which moves the case's
+    version so that a form opened before the change is refused."""
 
     __tablename__ = "case_partners"
 

@@ -87,15 +87,25 @@ class Proposal(db.Model):
         return [role for role in self.required_roles if role not in self.signed_roles]
 
     @classmethod
-    def awaits(cls, role: str, workflows):
+    def waiting(cls, end=None):
+        """In SQL: the proposal waits for its sign-offs (at the instant `end`; None: now)."""
+        if end is None:
+            return cls.status == "pending"
+        return and_(cls.proposed_at < end,
+                    or_(cls.status == "pending", cls.decided_at >= end))
+
+    @classmethod
+    def awaits(cls, role: str, workflows, end=None):
         """`awaited_roles` in SQL: a pending proposal that awaits `role`, over the loaded
-        `workflows` (the statement joins the proposal's case)."""
+        `workflows` (the statement joins the proposal's case); at the instant `end` if given
+        (a report's period), else now."""
         listed = [and_(Case.workflow == w.name, Case.workflow_version == w.version,
                        cls.trigger.in_([t.trigger for t in w.transitions if role in t.signoffs]))
                   for w in workflows if role in w.signing_roles]
-        signed = exists(select(SignOff.id).where(SignOff.proposal_id == cls.id,
-                                                 SignOff.role == role))
-        return and_(cls.status == "pending", or_(false(), *listed), ~signed)
+        signed = exists(select(SignOff.id).where(
+            SignOff.proposal_id == cls.id, SignOff.role == role,
+            *([SignOff.signed_at < end] if end is not None else [])))
+        return and_(cls.waiting(end), or_(false(), *listed), ~signed)
 
 
 class SignOff(db.Model):

@@ -12,7 +12,7 @@ from .. import access
 from ..extensions import db
 from ..files.content import TYPE_LABELS
 from ..i18n import locale_code, short_date
-from ..models import Attachment, Case, Event, IntakeRecord
+from ..models import Attachment, Case, CasePartner, Event, IntakeRecord, Partner
 from ..vocabulary import CONFLICT_TYPES, FOLLOW_UP_OUTCOMES, ROLES, STEP_KINDS, label
 from ..workflow_diagrams import describe, drawing
 from ..workflow_registry import condition_hint, workflow_of
@@ -101,6 +101,13 @@ def history(case: Case, since: int | None = None) -> list[Event]:
     return list(db.session.scalars(query.order_by(Event.created_at, Event.id)))
 
 
+def credited_partner(case: Case) -> Partner | None:
+    """The partner organisation credited with the case, if any."""
+    return db.session.scalar(select(Partner).join(CasePartner,
+                                                  CasePartner.partner_id == Partner.id)
+                             .where(CasePartner.case_id == case.id))
+
+
 def context(user, case: Case) -> dict:
     workflow = workflow_of(case)
     locale = locale_code()
@@ -116,6 +123,7 @@ def context(user, case: Case) -> dict:
         "may_correct": access.can(user, "correct", case),
         "may_move": bool(access.move_targets(user, case)),
         "may_merge": access.can(user, "merge", case),
+        "partner": credited_partner(case),
         "milestones": milestones(case),
         "history": history(case),
         "signable": {p.id: access.signable_roles(user, p) for p in case.proposals},
@@ -208,6 +216,9 @@ def describe_event(event: Event, workflow, locale: str) -> str:
     if kind == "case.merged_into":
         return str(_l("merged this report into %(reference)s",
                       reference=data.get("reference")))
+    if kind == "case.partner_credited":
+        return str(_l("credited the case to the partner %(partner)s",
+                      partner=data.get("to_partner") or "—"))
     if kind == "case.attachment_added":
         return str(_l("attached a file (%(type)s)",
                       type=TYPE_LABELS.get(data.get("content_type"), "?")))

@@ -1,9 +1,13 @@
-"""The programme at a glance: the dashboard and the monthly report, built from figures.py.
+"""The programme at a glance: the dashboard and the monthly report, built from figures.py
+(whose functions the programme report reads too, so that the three agree on a period).
 
-Two kinds of figures:
+Three kinds of figures (`figures.COUNTS`), each said beside it:
 
-- about the cases *reported in the period* (open cases, past their time limit, types,
-  parties, teams, resolution rate): the same cases as the case list with the same filters;
+- about the cases *reported in the period* (types, parties, teams, resolution rate): the same
+  cases as the case list with the same filters;
+- about the cases *open at the end of the period*, whenever reported (open cases, past their
+  time limit, follow-up visits overdue, proposals waiting for sign-offs): read at the end of
+  the period, or now when it ends later;
 - about what *happened in the period* (resolved, referred, closed, mediation steps, follow-up
   visits): counted by the date it happened, whenever the case was reported.
 """
@@ -17,9 +21,11 @@ from flask_babel import gettext as _
 
 from ..access import communes_in, in_communes
 from ..models import Case, Proposal
+from ..vocabulary import AGE_GROUPS, CONFLICT_TYPES, SEXES
 from ..workflow_registry import open_states
 from . import figures
 from .filters import CaseFilters
+from .programme_report import Cell, _cell, _sum, complement
 
 # A screen lists at most this many communes per table (the export has them all): with 700
 # communes, the ones to act on first.
@@ -130,30 +136,38 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
     # Cases reported in the period, and whatever their report date; never one still to check.
     reported = figures.counted(filters.case_conditions(scope))
     selected = figures.counted(filters.case_conditions(scope, reported_in_period=False))
+    # What is open, late or waiting at the end of the period, whenever it was reported.
+    end = figures.end_of(filters)
+    at_end = figures.at_end(filters, selected)
     rows = {c.id: CommuneRow(c) for c in communes_in(scope)}
-    for commune_id, status, count, late in figures.open_cases(reported):
+    for commune_id, status, count, late in figures.open_cases(at_end, end):
         rows[commune_id].open_by_state[status] = count
         rows[commune_id].past_sla += late
     for commune_id, tag, count in figures.plan_progress(selected, filters):
         setattr(rows[commune_id],
                 "mediated" if tag == "in_mediation" else "resolved", count)
     flows = figures.flows(selected, filters)
-    count, resolved = figures.resolution(reported)
     everywhere = not in_communes(Case.commune_id, scope)
     return Dashboard(
         filters=filters, states=open_states(), communes=list(rows.values()),
-        flows=flows, reported=count, reported_resolved=resolved,
+        flows=flows, reported=sum(n for _commune, n in figures.reported_cases(reported)),
+        reported_resolved=figures.with_agreement(reported),
         median_days_to_resolution=figures.median_days_to_resolution(
             selected, filters, flows["resolved"]),
-        follow_ups_overdue=figures.follow_ups_overdue(reported),
-        **figures.awaiting(reported),
-        **figures.relapse(selected, filters),
-        by_type=figures.by_type(reported),
-        participants=figures.participants(scope, selected, filters),
+        follow_ups_overdue=figures.follow_ups_overdue(at_end, end),
+        **figures.awaiting(at_end, end),
+        **_relapse(figures.follow_ups(selected, filters)),
+        by_type=dict(figures.by_type(reported)),
+        participants=figures.summed(figures.participants(scope, selected, filters)),
         **figures.teams(reported),
-        parties=figures.parties(reported),
+        parties={(sex, age): n for sex, age, n in figures.parties(reported)},
         months=figures.months(reported, filters, everywhere=everywhere),
     )
+
+
+def _relapse(per_commune) -> dict:
+    return {"followed_agreements": sum(checked for _c, checked, _b in per_commune),
+            "broken_agreements": sum(broken for _c, _ch, broken in per_commune)}
 
 
 @dataclass(frozen=True)
@@ -161,36 +175,83 @@ class Figure:
     label: str
     value: float | int | None
     unit: str = ""  # "%" (value already multiplied by 100) or "days"
+    counts: str = ""  # which cases it counts: a key of figures.COUNTS
+
+    @property
+    def counted(self) -> str:
+        return str(figures.COUNTS[self.counts]) if self.counts else ""
 
 
 def _percent(rate):
     return None if rate is None else round(rate * 100, 1)
 
 
-def key_figures(d: Dashboard) -> list[Figure]:
-    """The headline figures, in the order the screen, the report and the exports show them."""
+def key_figures(d: Dashboard, people: PeopleCells | None = None) -> list[Figure]:
+    """The headline figures, in the order the screen, the report and the exports show them,
+    each with the cases it counts: reported in the period, open at its end, acted on in it.
+    With `people` (the figures-only form), a share of participants is left out (a dash) when
+    one of their counts is suppressed."""
     median = d.median_days_to_resolution
+    shares = people is None or people.participants_exact
+    reported, open_, acted = "reported", "open_at_end", "acted"
     return [
-        Figure(_("Open cases"), d.open_total),
-        Figure(_("New cases in the period"), d.reported),
-        Figure(_("Resolved in the period"), d.flows["resolved"]),
-        Figure(_("Referred in the period"), d.flows["referred"]),
-        Figure(_("Closed in the period"), d.flows["closed"]),
-        Figure(_("Not admissible in the period"), d.flows["not_admissible"]),
+        Figure(_("Open cases"), d.open_total, counts=open_),
+        Figure(_("New cases in the period"), d.reported, counts=reported),
+        Figure(_("Resolved in the period"), d.flows["resolved"], counts=acted),
+        Figure(_("Referred in the period"), d.flows["referred"], counts=acted),
+        Figure(_("Closed in the period"), d.flows["closed"], counts=acted),
+        Figure(_("Not admissible in the period"), d.flows["not_admissible"], counts=acted),
         Figure(_("Median days from report to agreement"),
-               None if median is None else round(median, 1), "days"),
+               None if median is None else round(median, 1), "days", acted),
         Figure(_("Resolution rate (cases reported in the period with a signed agreement)"),
-               _percent(d.resolution_rate), "%"),
-        Figure(_("Open cases past their time limit"), d.past_sla),
-        Figure(_("Follow-up visits overdue"), d.follow_ups_overdue),
-        Figure(_("Proposals waiting for sign-offs"), d.pending_proposals),
-        Figure(_("Agreements checked by a follow-up visit"), d.followed_agreements),
-        Figure(_("Agreements found broken (relapse rate)"), _percent(d.relapse_rate), "%"),
+               _percent(d.resolution_rate), "%", reported),
+        Figure(_("Open cases past their time limit"), d.past_sla, counts=open_),
+        Figure(_("Follow-up visits overdue"), d.follow_ups_overdue, counts=open_),
+        Figure(_("Proposals waiting for sign-offs"), d.pending_proposals, counts=open_),
+        Figure(_("Agreements checked by a follow-up visit"), d.followed_agreements,
+               counts=acted),
+        Figure(_("Agreements found broken (relapse rate)"), _percent(d.relapse_rate), "%",
+               acted),
         Figure(_("Women's share of participants in mediation steps"),
-               _percent(d.women_share), "%"),
+               _percent(d.women_share) if shares else None, "%", acted),
         Figure(_("Young people's share of participants in mediation steps"),
-               _percent(d.youth_share), "%"),
-        Figure(_("Cases whose team includes a woman"), d.teams_with_woman),
-        Figure(_("Cases with a reconciliation team"), d.cases_with_team),
-        Figure(_("Communes that took on their target of conflicts"), d.communes_meeting_target),
+               _percent(d.youth_share) if shares else None, "%", acted),
+        Figure(_("Cases whose team includes a woman"), d.teams_with_woman, counts=reported),
+        Figure(_("Cases with a reconciliation team"), d.cases_with_team, counts=reported),
+        Figure(_("Communes that took on their target of conflicts"), d.communes_meeting_target,
+               counts=acted),
     ]
+
+
+@dataclass(frozen=True)
+class PeopleCells:
+    """What the figures-only form (a donor's) shows of the counts of people and of the
+    conflicts by type: the programme report's cells, each count under 3 suppressed, a second
+    one masked beside a lone one, a total that would give one away shown as a least."""
+
+    participants: dict[str, Cell]
+    participant_total: Cell
+    parties: dict[tuple[str, str], Cell]
+    by_type: dict[str, Cell]
+    by_type_total: Cell
+
+    @property
+    def participants_exact(self) -> bool:
+        return all(cell.exact for cell in self.participants.values())
+
+
+def _line(values: dict) -> tuple[dict, Cell]:
+    [cells] = complement([[_cell(n, True) for n in values.values()]], [True] * len(values))
+    return dict(zip(values, cells, strict=True)), _sum(cells)
+
+
+def people_cells(d: Dashboard) -> PeopleCells:
+    participants, participant_total = _line(d.participants)
+    ages, sexes = list(AGE_GROUPS), list(SEXES)
+    grid = complement([[_cell(d.parties.get((sex, age), 0), True) for sex in sexes]
+                       for age in ages], [True] * len(sexes))
+    by_type, by_type_total = _line({t: d.by_type.get(t, 0) for t in CONFLICT_TYPES})
+    return PeopleCells(participants, participant_total,
+                       {(sex, age): grid[i][j] for i, age in enumerate(ages)
+                        for j, sex in enumerate(sexes)},
+                       {t: cell for t, cell in by_type.items() if cell.value}, by_type_total)

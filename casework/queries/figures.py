@@ -1,8 +1,12 @@
-"""The dashboard's figures, one aggregate query each over the cases the filters select.
+"""The figures on cases, one aggregate query each over the cases the filters select: the
+dashboard, the monthly report and the programme report all read them here, so that the three
+agree on the same period.
 
-Each function takes the WHERE conditions on cases (`reported`: reported in the period;
-`selected`: whatever the report date), made by `counted`, and returns plain numbers, so that
-the number of queries never grows with the data. Where a figure has a faster way than reading
+Each function takes the WHERE conditions on cases, made by `counted`: `reported` (reported in
+the period), `selected` (whatever the report date: what happened in the period), or `at_end`
+(reported by the end of the period: what is open, late or waiting then, read at `end_of`);
+it returns plain numbers, per commune where the programme report needs them, so that the
+number of queries never grows with the data. Where a figure has a faster way than reading
 every row (running totals, counts by index range), the plain query stays here too and the
 tests check that both agree.
 """
@@ -11,12 +15,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from itertools import pairwise
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case as when
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager
 
 from ..access import in_communes
-from ..clock import day_start, local_today
+from ..clock import day_start, local, local_today, utcnow
 from ..extensions import db
 from ..models import (
     PARTICIPANTS,
@@ -35,7 +40,16 @@ from .checked import CHECKED, UNCOUNTED
 from .filters import CaseFilters
 from .milestones import visits_due_count
 from .sql import month_of
-from .states import past_limit, tagged
+from .states import past_limit, state_at, tagged
+
+# Which cases (or activities) a figure counts, said beside it on every screen and report.
+COUNTS = {
+    "reported": _l("Cases reported in the period"),
+    "open_at_end": _l("Cases open at the end of the period"),
+    "acted": _l("Cases acted on in the period, whenever they were reported"),
+    "activities": _l("Activities held in the period"),
+    "standing": _l("What stands at the end of the period"),
+}
 
 # Tags of the states whose first entry is counted "in the period", in the order shown.
 FLOW_TAGS = ("resolved", "referred", "closed", "not_admissible")
@@ -56,25 +70,45 @@ def _filtering(conditions) -> list:
     return [condition for condition in conditions if condition is not CHECKED]
 
 
-def of_cases(query, case_id, conditions):
+def of_cases(query, case_id, conditions, *, join: bool = False):
     """`query` on a table that points at cases, kept to the cases `conditions` select.
 
     With no condition but CHECKED (a coordinator of every commune, no filter) the join is left
-    out: the figure is then one scan of that table, not a lookup of every case.
+    out, unless `join` (the query reads the case's commune): the figure is then one scan of
+    that table, not a lookup of every case.
     """
     query = query.where(case_id.not_in(UNCOUNTED))
-    if not _filtering(conditions):
+    if not join and not _filtering(conditions):
         return query
     return query.join(Case, Case.id == case_id).where(*conditions)
 
 
-def open_cases(reported) -> list[tuple[int, str, int, int]]:
-    """(commune, state, open cases, of which past their time limit), for the open states."""
+def end_of(filters: CaseFilters):
+    """The instant the figures "at the end of the period" are read at: the period's end, or
+    None (now) when the period is open or ends later."""
+    end = filters.period()[1]
+    return end if end is not None and end < utcnow() else None
+
+
+def at_end(filters: CaseFilters, conditions: list) -> list:
+    """`conditions` (the filters' on cases, whatever the report date), kept to the cases
+    reported by the end of the period."""
+    end = end_of(filters)
+    return [*conditions, *([Case.created_at < end] if end is not None else [])]
+
+
+def open_cases(at_end, end=None) -> list[tuple[int, str, int, int]]:
+    """(commune, state, cases open at `end`, of which past their time limit), for the open
+    states: the cases `at_end` selects, in the state they were in at `end` (None: now)."""
+    state, since = state_at(end)
+    cases = (select(Case.commune_id, state.label("state"),
+                    when((past_limit(state, since, end), 1), else_=0).label("late"))
+             .where(*at_end).subquery())
     return [(commune_id, status, count, late or 0) for commune_id, status, count, late in
-            db.session.execute(select(Case.commune_id, Case.status, func.count(),
-                                      func.sum(when((past_limit(), 1), else_=0)))
-                               .where(*reported, Case.status.in_(open_states()))
-                               .group_by(Case.commune_id, Case.status))]
+            db.session.execute(select(cases.c.commune_id, cases.c.state, func.count(),
+                                      func.sum(cases.c.late))
+                               .where(cases.c.state.in_(open_states()))
+                               .group_by(cases.c.commune_id, cases.c.state))]
 
 
 def _entries_by_tag(tags):
@@ -102,13 +136,17 @@ def flows(selected, filters: CaseFilters) -> dict[str, int]:
     return dict(zip(FLOW_TAGS, counts, strict=True))
 
 
-def resolution(reported) -> tuple[int, int]:
-    """Cases reported in the period, and how many of them reached an agreement since."""
-    count = db.session.scalar(select(func.count()).select_from(Case).where(*reported))
-    with_agreement = db.session.scalar(of_cases(
+def reported_cases(reported) -> list[tuple[int, int]]:
+    """(commune, cases reported in the period)."""
+    return [tuple(row) for row in db.session.execute(
+        select(Case.commune_id, func.count()).where(*reported).group_by(Case.commune_id))]
+
+
+def with_agreement(reported) -> int:
+    """How many of the cases reported in the period reached an agreement since."""
+    return db.session.scalar(of_cases(
         select(func.count()).select_from(CaseStateEntry)
         .where(tagged(CaseStateEntry.state, "resolved")), CaseStateEntry.case_id, reported))
-    return count, with_agreement
 
 
 def median_days_to_resolution(selected, filters: CaseFilters, resolved: int) -> float | None:
@@ -124,17 +162,20 @@ def median_days_to_resolution(selected, filters: CaseFilters, resolved: int) -> 
     return sum(middle) / len(middle) if middle else None
 
 
-def follow_ups_overdue(reported) -> int:
-    """Planned visits whose day has passed with no visit recorded (queries/milestones.py)."""
-    return visits_due_count(reported, local_today() - timedelta(days=1))
+def follow_ups_overdue(at_end, end=None) -> int:
+    """Planned visits whose day had passed at `end` (None: now) with no visit made by then
+    (THE rule of a visit due: queries/milestones.py)."""
+    day = local_today() if end is None else local(end).date()
+    return visits_due_count(at_end, day - timedelta(days=1), end)
 
 
-def awaiting(reported) -> dict:
-    """Proposals waiting for sign-offs: how many, how many per awaited role, the oldest ones."""
+def awaiting(at_end, end=None) -> dict:
+    """Proposals waiting for sign-offs at `end` (None: now): how many, how many per awaited
+    role (THE rule: Proposal.awaits), the oldest ones."""
     roles, workflows = signing_roles(), engine().workflows()
-    pending = [*reported, Proposal.status == "pending"]
-    columns = [func.count(), *(func.sum(when((Proposal.awaits(role, workflows), 1), else_=0))
-                               for role in roles)]
+    pending = [*at_end, Proposal.waiting(end)]
+    columns = [func.count(), *(func.sum(when((Proposal.awaits(role, workflows, end), 1),
+                                             else_=0)) for role in roles)]
     total, *awaited = db.session.execute(
         select(*columns).select_from(Proposal).join(Proposal.case).where(*pending)).one()
     awaited = [n or 0 for n in awaited]
@@ -147,46 +188,60 @@ def awaiting(reported) -> dict:
             "oldest_proposals": oldest}
 
 
-def relapse(selected, filters: CaseFilters) -> dict:
-    """Agreements checked by a visit in the period, and those found broken."""
+def follow_ups(selected, filters: CaseFilters) -> list[tuple[int, int, int]]:
+    """(commune, agreements checked by a visit in the period, of which found broken)."""
     per_agreement = of_cases(
-        select(FollowUp.proposal_id,
+        select(Case.commune_id,
                func.max(when((FollowUp.outcome == "broken", 1), else_=0)).label("broken"))
-        .where(*filters.during_days(FollowUp.visit_date)), FollowUp.case_id, selected
-    ).group_by(FollowUp.proposal_id).subquery()
-    followed, broken = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(per_agreement.c.broken), 0))).one()
-    return {"followed_agreements": followed, "broken_agreements": broken}
+        .where(*filters.during_days(FollowUp.visit_date)), FollowUp.case_id, selected, join=True
+    ).group_by(Case.commune_id, FollowUp.proposal_id).subquery()
+    return [(commune_id, checked, int(broken or 0)) for commune_id, checked, broken in
+            db.session.execute(select(per_agreement.c.commune_id, func.count(),
+                                      func.sum(per_agreement.c.broken))
+                               .group_by(per_agreement.c.commune_id))]
 
 
-def participants(scope, selected, filters: CaseFilters) -> dict[str, int]:
-    """People who took part in the mediation steps of the period, by sex and age.
+def participants(scope, selected, filters: CaseFilters, *, live: bool = False
+                 ) -> dict[int, dict[str, int]]:
+    """Per commune, people who took part in the mediation steps of the period, by sex and age.
 
     Summed from the running totals per commune and month when the filters allow it (whole
-    months, no filter on the cases themselves), else from the steps. The totals need not leave
-    out the cases still to check: a case with steps started its mediation, so it counts.
+    months, no filter on the cases themselves, not `live`), else from the steps. The totals
+    need not leave out the cases still to check: a case with steps started its mediation, so
+    it counts.
     """
     months = filters.whole_months()
-    if months is None or filters.selects_cases:
+    if live or months is None or filters.selects_cases:
         return participants_live(selected, filters)
     first, last = months
     totals = (getattr(ParticipationMonth, name) for name in PARTICIPANTS)
-    sums = db.session.execute(
-        select(*(func.coalesce(func.sum(column), 0) for column in totals))
+    return _per_commune(db.session.execute(
+        select(ParticipationMonth.commune_id,
+               *(func.coalesce(func.sum(column), 0) for column in totals))
         .where(*in_communes(ParticipationMonth.commune_id, scope),
                *([ParticipationMonth.month >= first] if first else []),
-               *([ParticipationMonth.month <= last] if last else []))).one()
-    return dict(zip(PARTICIPANTS, sums, strict=True))
+               *([ParticipationMonth.month <= last] if last else []))
+        .group_by(ParticipationMonth.commune_id)))
 
 
-def participants_live(selected, filters: CaseFilters) -> dict[str, int]:
+def participants_live(selected, filters: CaseFilters) -> dict[int, dict[str, int]]:
     """The same, read from every step of the period."""
-    sums = db.session.execute(of_cases(
-        select(*(func.coalesce(func.sum(getattr(MediationStep, name)), 0)
-                 for name in PARTICIPANTS))
+    return _per_commune(db.session.execute(of_cases(
+        select(Case.commune_id, *(func.coalesce(func.sum(getattr(MediationStep, name)), 0)
+                                  for name in PARTICIPANTS))
         .select_from(MediationStep).where(*filters.during_days(MediationStep.step_date)),
-        MediationStep.case_id, selected)).one()
-    return dict(zip(PARTICIPANTS, sums, strict=True))
+        MediationStep.case_id, selected, join=True).group_by(Case.commune_id)))
+
+
+def _per_commune(rows) -> dict[int, dict[str, int]]:
+    return {commune_id: dict(zip(PARTICIPANTS, (int(n or 0) for n in sums), strict=True))
+            for commune_id, *sums in rows}
+
+
+def summed(per_commune: dict[int, dict[str, int]]) -> dict[str, int]:
+    """The participants of every commune together."""
+    return {name: sum(row.get(name, 0) for row in per_commune.values())
+            for name in PARTICIPANTS}
 
 
 def teams(reported) -> dict:
@@ -261,15 +316,18 @@ def months_by_range(filters: CaseFilters, starts: list[date]) -> dict[str, dict[
     return months
 
 
-def by_type(reported) -> dict[str, int]:
-    """Cases reported in the period per type of conflict, the most frequent first."""
-    return dict(db.session.execute(
-        select(Case.conflict_type, func.count()).where(*reported)
-        .group_by(Case.conflict_type).order_by(func.count().desc())).all())
+def by_type(reported, *, per_commune: bool = False) -> list[tuple]:
+    """Cases reported in the period per type of conflict, the most frequent first:
+    ([commune,] type, cases)."""
+    key = [Case.commune_id] if per_commune else []
+    return [tuple(row) for row in db.session.execute(
+        select(*key, Case.conflict_type, func.count()).where(*reported)
+        .group_by(*key, Case.conflict_type).order_by(func.count().desc(), Case.conflict_type))]
 
 
-def parties(reported) -> dict[tuple[str, str], int]:
-    """Parties of the cases reported in the period, per (sex, age group)."""
-    return {(sex, age): n for sex, age, n in db.session.execute(of_cases(
-        select(Party.sex, Party.age_group, func.count()).select_from(Party)
-        .group_by(Party.sex, Party.age_group), Party.case_id, reported))}
+def parties(reported, *, per_commune: bool = False) -> list[tuple]:
+    """Parties of the cases reported in the period: ([commune,] sex, age group, parties)."""
+    key = [Case.commune_id] if per_commune else []
+    return [tuple(row) for row in db.session.execute(of_cases(
+        select(*key, Party.sex, Party.age_group, func.count()).select_from(Party)
+        .group_by(*key, Party.sex, Party.age_group), Party.case_id, reported, join=per_commune))]

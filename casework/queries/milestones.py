@@ -20,7 +20,7 @@ from ..clock import day_start, local, local_today
 from ..extensions import db
 from ..models import Case, FollowUp, Proposal
 from ..workflow_registry import engine, planned_visits, workflow_of
-from .states import in_version, states_allowing
+from .states import in_version, state_at, states_allowing
 
 # "Mon travail" lists a planned visit this many days before it is due (queries/worklist.py),
 # and the team may record it from then on: a "30-day" visit is not made on the day of the
@@ -70,24 +70,27 @@ def due_by(case: Case, day: date) -> list[Milestone]:
 
 # -- the same rule in SQL ------------------------------------------------------------------------
 
-def _current_agreement():
-    """On Proposal: the case's last approved proposal."""
+def _current_agreement(end=None):
+    """On Proposal: the case's last approved proposal (at the instant `end`; None: now)."""
     later = aliased(Proposal)
+    before = (lambda p: [p.decided_at < end]) if end is not None else (lambda p: [])
     newer = exists().where(later.case_id == Proposal.case_id, later.status == "approved",
-                           later.id > Proposal.id)
-    return and_(Proposal.status == "approved", Proposal.decided_at.is_not(None), ~newer)
+                           later.id > Proposal.id, *before(later))
+    return and_(Proposal.status == "approved", Proposal.decided_at.is_not(None),
+                *before(Proposal), ~newer)
 
 
-def _visits_due(day: date) -> list:
+def _visits_due(day: date, end=None) -> list:
     """On Proposal (with its Case): one clause per planned visit, true when it is due on or
-    before `day` and not made."""
+    before `day` and not made (by `day`, when the question is asked of a past `end`)."""
+    by_then = [FollowUp.visit_date <= day] if end is not None else []
     due = []
     for workflow in engine().workflows():
         for name, state in workflow.states.items():
             for days in state.follow_up_days:
                 # Due on (local day of the decision) + days <= day.
                 made = exists().where(FollowUp.proposal_id == Proposal.id,
-                                      FollowUp.milestone_days == days)
+                                      FollowUp.milestone_days == days, *by_then)
                 due.append(and_(in_version(workflow), Proposal.to_state == name,
                                 Proposal.decided_at < day_start(day - timedelta(days=days - 1)),
                                 ~made))
@@ -100,13 +103,15 @@ def cases_with_visit_due(day: date):
         _current_agreement(), or_(false(), *_visits_due(day)))))
 
 
-def visits_due_count(conditions, day: date) -> int:
-    """How many planned visits of the cases `conditions` select are due on or before `day`."""
-    due = _visits_due(day)
+def visits_due_count(conditions, day: date, end=None) -> int:
+    """How many planned visits of the cases `conditions` select are due on or before `day`;
+    asked of a past instant `end` (a report's period), of the cases as they stood then."""
+    due = _visits_due(day, end)
     if not due:
         return 0
     count = sum((when((clause, 1), else_=0) for clause in due[1:]), when((due[0], 1), else_=0))
     return db.session.scalar(
         select(func.coalesce(func.sum(count), 0)).select_from(Case)
         .join(Proposal, Proposal.case_id == Case.id)
-        .where(*conditions, states_allowing("follow_ups"), _current_agreement())) or 0
+        .where(*conditions, states_allowing("follow_ups", state_at(end)[0]),
+               _current_agreement(end))) or 0

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy import case as when
 
 from ..access import in_communes
@@ -36,15 +36,11 @@ from ..models import (
     AuthorityPresent,
     Case,
     CasePartner,
-    CaseStateEntry,
     FfomAnalysis,
-    FollowUp,
     Mechanism,
     MechanismActivity,
     MechanismMember,
-    MediationStep,
     Partner,
-    Party,
     PlannedActivity,
 )
 from ..vocabulary import (
@@ -57,16 +53,8 @@ from ..vocabulary import (
     REACHED,
     SEXES,
 )
-from .checked import CHECKED
-from .states import tagged
-
-COUNTS = {
-    "reported": _l("Cases reported in the period"),
-    "open_at_end": _l("Cases open at the end of the period"),
-    "acted": _l("What happened in the period, whenever the case was reported"),
-    "activities": _l("Activities held in the period"),
-    "standing": _l("What stands at the end of the period"),
-}
+from . import figures
+from .filters import CaseFilters
 
 
 @dataclass(frozen=True)
@@ -130,84 +118,70 @@ def _cases(scope: Scope) -> list:
     credited = ([Case.id.in_(select(CasePartner.case_id)
                              .where(CasePartner.partner_id == scope.partner_id))]
                 if scope.partner_id else [])
-    return [*scope.communes(Case.commune_id), *credited, CHECKED]
+    return figures.counted([*scope.communes(Case.commune_id), *credited])
 
 
-def _entered(scope: Scope, tag: str, column: str, label) -> Counts:
-    """Cases that entered a state carrying `tag` in the period, per commune."""
+def _reported(scope: Scope) -> list:
+    return [*_cases(scope), *scope.instants(Case.created_at)]
+
+
+def _filters(scope: Scope) -> CaseFilters:
+    return CaseFilters(date_from=scope.date_from, date_to=scope.date_to)
+
+
+def _one_column(column: str, label, rows) -> Counts:
     counts = Counts([(column, str(label))])
-    for commune_id, n in db.session.execute(
-            select(CaseStateEntry.commune_id, func.count())
-            .join(Case, Case.id == CaseStateEntry.case_id)
-            .where(tagged(CaseStateEntry.state, tag), *scope.instants(CaseStateEntry.entered_at),
-                   *_cases(scope))
-            .group_by(CaseStateEntry.commune_id)):
+    for commune_id, n in rows:
         counts.add(commune_id, column, n)
     return counts
 
 
+def _entered(scope: Scope, tag: str, label) -> Counts:
+    """Cases that entered a state carrying `tag` (of figures.PROGRESS_TAGS) in the period."""
+    return _one_column("cases", label, (
+        (commune_id, n) for commune_id, reached, n in
+        figures.plan_progress(_cases(scope), _filters(scope)) if reached == tag))
+
+
 def cases_reported(scope: Scope) -> Counts:
     """Cases reported in the period (`reported`)."""
-    counts = Counts([("cases", str(_l("Cases")))])
-    for commune_id, n in db.session.execute(
-            select(Case.commune_id, func.count())
-            .where(*_cases(scope), *scope.instants(Case.created_at))
-            .group_by(Case.commune_id)):
-        counts.add(commune_id, "cases", n)
-    return counts
+    return _one_column("cases", _l("Cases"), figures.reported_cases(_reported(scope)))
 
 
 def cases_taken_on(scope: Scope) -> Counts:
     """Cases whose mediation started in the period (`acted`): what the target of 2 counts."""
-    return _entered(scope, "in_mediation", "cases", _l("Conflicts taken on"))
+    return _entered(scope, "in_mediation", _l("Conflicts taken on"))
 
 
 def agreements_signed(scope: Scope) -> Counts:
     """Cases resolved in the period (`acted`): an agreement signed by the mayor and a
     traditional leader."""
-    return _entered(scope, "resolved", "cases", _l("Agreements signed"))
+    return _entered(scope, "resolved", _l("Agreements signed"))
 
 
 def open_at_end(scope: Scope) -> Counts:
     """Cases reported by the end of the period and not ended by then (`open_at_end`)."""
-    ended = exists(select(CaseStateEntry.id).where(
-        CaseStateEntry.case_id == Case.id, tagged(CaseStateEntry.state, "final_outcome"),
-        *scope.before_end(CaseStateEntry.entered_at)))
-    counts = Counts([("cases", str(_l("Open cases")))])
-    for commune_id, n in db.session.execute(
-            select(Case.commune_id, func.count())
-            .where(*_cases(scope), *scope.before_end(Case.created_at), ~ended)
-            .group_by(Case.commune_id)):
-        counts.add(commune_id, "cases", n)
-    return counts
+    filters = _filters(scope)
+    return _one_column("cases", _l("Open cases"), (
+        (commune_id, n) for commune_id, _state, n, _late in
+        figures.open_cases(figures.at_end(filters, _cases(scope)), figures.end_of(filters))))
 
 
 def follow_ups(scope: Scope) -> Counts:
     """Agreements checked by a follow-up visit in the period, and those found broken
     (`acted`)."""
-    per_agreement = (
-        select(Case.commune_id.label("commune_id"),
-               func.max(when((FollowUp.outcome == "broken", 1), else_=0)).label("broken"))
-        .select_from(FollowUp).join(Case, Case.id == FollowUp.case_id)
-        .where(*scope.days(FollowUp.visit_date), *_cases(scope))
-        .group_by(Case.commune_id, FollowUp.proposal_id).subquery())
     counts = Counts([("checked", str(_l("Agreements checked by a visit"))),
                      ("broken", str(_l("Found broken")))])
-    for commune_id, checked, broken in db.session.execute(
-            select(per_agreement.c.commune_id, func.count(), func.sum(per_agreement.c.broken))
-            .group_by(per_agreement.c.commune_id)):
+    for commune_id, checked, broken in figures.follow_ups(_cases(scope), _filters(scope)):
         counts.add(commune_id, "checked", checked)
-        counts.add(commune_id, "broken", int(broken or 0))
+        counts.add(commune_id, "broken", broken)
     return counts
 
 
 def conflicts_by_type(scope: Scope) -> Counts:
     """Cases reported in the period per type of conflict (`reported`)."""
     counts = Counts([(code, str(name)) for code, name in CONFLICT_TYPES.items()])
-    for commune_id, kind, n in db.session.execute(
-            select(Case.commune_id, Case.conflict_type, func.count())
-            .where(*_cases(scope), *scope.instants(Case.created_at))
-            .group_by(Case.commune_id, Case.conflict_type)):
+    for commune_id, kind, n in figures.by_type(_reported(scope), per_commune=True):
         counts.add(commune_id, kind, n)
     return counts
 
@@ -216,11 +190,7 @@ def parties_by_sex_age(scope: Scope) -> Counts:
     """Parties of the cases reported in the period, by sex and age group (`reported`)."""
     counts = Counts([(f"{sex}_{age}", f"{SEXES[sex]} · {AGE_GROUPS[age]}")
                      for sex in SEXES for age in AGE_GROUPS])
-    for commune_id, sex, age, n in db.session.execute(
-            select(Case.commune_id, Party.sex, Party.age_group, func.count())
-            .join(Case, Case.id == Party.case_id)
-            .where(*_cases(scope), *scope.instants(Case.created_at))
-            .group_by(Case.commune_id, Party.sex, Party.age_group)):
+    for commune_id, sex, age, n in figures.parties(_reported(scope), per_commune=True):
         counts.add(commune_id, f"{sex}_{age}", n)
     return counts
 
@@ -229,13 +199,11 @@ def mediation_participants(scope: Scope) -> Counts:
     """People, women among them, who took part in the mediation steps held in the period
     (`acted`)."""
     counts = Counts(_mediation_columns())
-    for commune_id, *sums in db.session.execute(
-            select(Case.commune_id, *(func.sum(getattr(MediationStep, n)) for n in PARTICIPANTS))
-            .join(Case, Case.id == MediationStep.case_id)
-            .where(*scope.days(MediationStep.step_date), *_cases(scope))
-            .group_by(Case.commune_id)):
-        for name, value in zip(PARTICIPANTS, sums, strict=True):
-            counts.add(commune_id, name, int(value or 0))
+    for commune_id, sums in figures.participants(
+            scope.commune_ids, _cases(scope), _filters(scope),
+            live=scope.partner_id is not None).items():
+        for name, value in sums.items():
+            counts.add(commune_id, name, value)
     return counts
 
 
@@ -243,7 +211,7 @@ def cases_by_partner(scope: Scope) -> Counts:
     """Cases reported in the period per partner credited with them (`reported`)."""
     return _by_partner(select(Case.commune_id, CasePartner.partner_id, func.count())
                        .outerjoin(CasePartner, CasePartner.case_id == Case.id)
-                       .where(*_cases(scope), *scope.instants(Case.created_at))
+                       .where(*_reported(scope))
                        .group_by(Case.commune_id, CasePartner.partner_id))
 
 

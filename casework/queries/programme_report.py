@@ -7,6 +7,11 @@ the report only adds the communes' names, the logframe's texts and the partners'
 Suppression (`SMALL`): in an indicator that counts people, a commune's cell of 1 or 2 shows as
 "< 3"; a total or a value that adds up such a cell is exact only where no suppressed cell can be
 found again from it by subtraction (`_sum`), else "≥ N", the least it can be.
+
+Secondary suppression (`complement`): a total may also be read elsewhere (a commune's cases
+reported are the sum of its conflicts by type; its participants, of the same people by sex), so
+a row or a column of a table with exactly one suppressed cell has its next smallest cell masked
+too ("x"), until no row or column holds a suppressed cell alone.
 """
 from __future__ import annotations
 
@@ -20,7 +25,8 @@ from ..access import communes_in
 from ..extensions import db
 from ..logframe import Indicator, Logframe
 from ..models import Partner
-from .programme import COUNTED, COUNTS, FIGURES, Counts, Scope
+from .figures import COUNTS
+from .programme import COUNTED, FIGURES, Counts, Scope
 
 SMALL = 3
 # Columns of an indicator of people that count something else: the sessions held.
@@ -28,7 +34,9 @@ NOT_PEOPLE = frozenset({"sessions"})
 
 SUPPRESSION_NOTE = _l("To protect the people counted, a commune's cell under 3 people shows "
                       "as « < 3 », and a total from which it could be found again shows as "
-                      "« ≥ N », the least it can be.")
+                      "« ≥ N », the least it can be. Where a row or a column holds only one "
+                      "such cell, its next smallest cell is masked too (« x »), so that no "
+                      "total shown elsewhere gives it away.")
 
 
 @dataclass(frozen=True)
@@ -36,11 +44,19 @@ class Cell:
     value: float | int
     hidden: bool = False  # under SMALL people: shown as "< 3"
     at_least: bool = False  # a sum of which some parts are hidden: shown as "≥ value"
+    masked: bool = False  # secondary suppression, whatever the value: shown as "x"
+
+    @property
+    def exact(self) -> bool:
+        """Whether the cell shows its value as it is."""
+        return not (self.hidden or self.at_least or self.masked)
 
     @property
     def text(self) -> str:
         if self.hidden:
             return "< 3"
+        if self.masked:
+            return "x"
         number = f"{self.value:,}".replace(",", "\u202f") if isinstance(self.value, int) \
             else str(self.value)
         return f"≥ {number}" if self.at_least else number
@@ -48,7 +64,7 @@ class Cell:
     @property
     def sheet_value(self):
         """A number as a number; a suppressed or partial cell as its text."""
-        return self.text if self.hidden or self.at_least else self.value
+        return self.value if self.exact else self.text
 
 
 @dataclass
@@ -62,7 +78,7 @@ class Row:
     @property
     def target_share(self) -> float | None:
         """The value as a share of the target (None without a target or a known value)."""
-        if not self.target or self.value.hidden or self.value.at_least:
+        if not self.target or not self.value.exact:
             return None
         return round(100 * self.value.value / self.target, 1)
 
@@ -76,7 +92,7 @@ class Section:
 
     @property
     def suppressed(self) -> bool:
-        return any(c.hidden for row in self.rows for c in (*row.cells, row.value))
+        return any(c.hidden or c.masked for row in self.rows for c in (*row.cells, row.value))
 
     @property
     def counted(self) -> str:
@@ -123,13 +139,14 @@ def _sum(cells: list[Cell]) -> Cell:
     Hidden cells hold 1 or 2: n of them summing to S are each found again when S is n (all
     ones) or 2n (all twos), so the sum is exact only when there are none, or when n >= 2 and
     n < S < 2n. Otherwise it is partial, "≥ the least it can be" (each hidden cell counting 1),
-    and so is any sum of a partial one.
+    and so is any sum of a partial or a masked one (a masked cell counting 0).
     """
     hidden = [c.value for c in cells if c.hidden]
     partial = [c for c in cells if c.at_least]
-    exact = sum(c.value for c in cells if not c.hidden and not c.at_least)
+    exact = sum(c.value for c in cells if c.exact)
     n, total = len(hidden), sum(hidden)
-    if not partial and (n == 0 or (n >= 2 and n < total < 2 * n)):
+    if not partial and not any(c.masked for c in cells) and (
+            n == 0 or (n >= 2 and n < total < 2 * n)):
         return Cell(exact + total)
     return Cell(exact + sum(c.value for c in partial) + n, at_least=True)
 
@@ -138,20 +155,47 @@ def _cell(value, people: bool) -> Cell:
     return Cell(value, hidden=people and 0 < value < SMALL)
 
 
+def complement(grid: list[list[Cell]], people: list[bool]) -> list[list[Cell]]:
+    """Secondary suppression over a table of cells (rows of columns; `people[j]`: whether
+    column j counts people): in each row and each column, over the people columns, where
+    exactly one cell is suppressed ("< 3" or masked), the smallest exact cell left is masked
+    too, again until none is alone. A line with nothing else to mask is left as it is: its
+    totals are then partial (`_sum`)."""
+    grid = [list(row) for row in grid]
+    columns = [j for j, counted in enumerate(people) if counted]
+    lines = [[(i, j) for j in columns] for i in range(len(grid))]
+    lines += [[(i, j) for i in range(len(grid))] for j in columns]
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            cells = [(grid[i][j], i, j) for i, j in line]
+            if sum(c.hidden or c.masked for c, _i, _j in cells) != 1:
+                continue
+            left = [(c.value, i, j) for c, i, j in cells if c.exact]
+            if left:
+                value, i, j = min(left)
+                grid[i][j] = Cell(value, masked=True)
+                changed = True
+    return grid
+
+
 def section(indicator: Indicator, counts: Counts, communes: list) -> Section:
     """One indicator's table: per commune, its columns, its value and its target; the total."""
     keys = [key for key, _ in counts.columns]
     value_keys = [k for k in (indicator.value or keys) if k in keys]
     target = indicator.target
+    people_columns = [indicator.people and key not in NOT_PEOPLE for key in keys]
+    grid = complement([[_cell(counts.cell(commune.id, key), counted)
+                        for key, counted in zip(keys, people_columns, strict=True)]
+                       for commune in communes], people_columns)
     rows = []
-    for commune in communes:
-        raw = {key: counts.cell(commune.id, key) for key in keys}
-        cells = [_cell(raw[key], indicator.people and key not in NOT_PEOPLE) for key in keys]
+    for commune, cells in zip(communes, grid, strict=True):
         by_key = dict(zip(keys, cells, strict=True))
         parts = [by_key[k] for k in value_keys]
         value = _sum(parts)
         counts_people = indicator.people and not set(value_keys) <= NOT_PEOPLE
-        if counts_people and not value.at_least:
+        if counts_people and value.exact:
             value = _cell(value.value, True)
         rows.append(Row(commune.name, commune.code, cells, value,
                         target.of(commune.code) if target else None))

@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from sqlalchemy import and_, bindparam, false, or_, true
+from sqlalchemy import and_, bindparam, false, or_, select, true
+from sqlalchemy import case as when
 
 from ..clock import local, utcnow
-from ..models import Case
+from ..models import Case, CaseStateEntry
 from ..workflow_registry import STATE_TAGS, engine, tagged_states, workflow_of
 
 
@@ -32,28 +33,51 @@ def in_version(workflow):
     return and_(Case.workflow == workflow.name, Case.workflow_version == workflow.version)
 
 
-def states_where(test: Callable, clause: Callable = lambda w, n, s: true()):
-    """OR of `clause(workflow, name, state)` over every state where `test(state)` holds."""
-    found = [and_(in_version(w), Case.status == name, clause(w, name, state))
-             for w in engine().workflows() for name, state in w.states.items() if test(state)]
+def states_where(test: Callable, clause: Callable = lambda w, n, s: true(), state=None):
+    """OR of `clause(workflow, name, state)` over every state where `test(state)` holds; the
+    case's state is `state` (SQL; its status when None)."""
+    status = Case.status if state is None else state
+    found = [and_(in_version(w), status == name, clause(w, name, definition))
+             for w in engine().workflows() for name, definition in w.states.items()
+             if test(definition)]
     return or_(false(), *found)
 
 
-def states_allowing(activity: str):
-    """On Case: in a state whose `allows` names `activity`."""
-    return states_where(lambda s: activity in s.allows)
+def states_allowing(activity: str, state=None):
+    """On Case: in a state whose `allows` names `activity` (`state`: see states_where)."""
+    return states_where(lambda s: activity in s.allows, state=state)
 
 
-def in_state_longer_than(days_of: Callable):
-    """On Case: in a state for longer than `days_of(state)` days."""
-    now = utcnow()
-    return states_where(days_of, lambda w, n, s: Case.status_changed_at
-                        < now - timedelta(days=days_of(s)))
+def in_state_longer_than(days_of: Callable, state=None, since=None, end=None):
+    """On Case: in a state for longer than `days_of(state)` days, at the instant `end` (None:
+    now); `state` and `since` the case's state then and since when (state_at)."""
+    now = end or utcnow()
+    entered = Case.status_changed_at if since is None else since
+    return states_where(days_of, lambda w, n, s: entered < now - timedelta(days=days_of(s)),
+                        state=state)
 
 
-def past_limit():
-    """On Case: past its state's time limit (`sla_days`)."""
-    return in_state_longer_than(lambda s: s.sla_days)
+def past_limit(state=None, since=None, end=None):
+    """On Case: past its state's time limit (`sla_days`), now or at `end` (see
+    in_state_longer_than)."""
+    return in_state_longer_than(lambda s: s.sla_days, state, since, end)
+
+
+def state_at(end):
+    """(state, since when) of a case at the instant `end`, as SQL; its status now when `end`
+    is None. A case that has not moved since `end` was in its status; otherwise in the last
+    state it first entered before `end` (a case sent back to mediation is read as still
+    where it had first gone)."""
+    if end is None:
+        return Case.status, Case.status_changed_at
+    last = (select(CaseStateEntry).where(CaseStateEntry.case_id == Case.id,
+                                         CaseStateEntry.entered_at < end)
+            .order_by(CaseStateEntry.entered_at.desc(), CaseStateEntry.id.desc()).limit(1))
+    unmoved = Case.status_changed_at < end
+    return (when((unmoved, Case.status),
+                 else_=last.with_only_columns(CaseStateEntry.state).scalar_subquery()),
+            when((unmoved, Case.status_changed_at),
+                 else_=last.with_only_columns(CaseStateEntry.entered_at).scalar_subquery()))
 
 
 def near_limit():

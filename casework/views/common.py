@@ -6,15 +6,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import abort, flash, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
 
 from ..errors import Conflict, InvalidInput, NotPermitted, PossibleDuplicate
 from ..extensions import db
+from ..forms.fields import options
 from ..lookup import case_or_404, refuse_as_missing
 from ..models import Case
 from ..queries import case_page
+from ..queries.programme_report import partners
 from ..unit_of_work import collisions_as_conflict
 
-__all__ = ["Outcome", "case_or_404", "handle_form", "opening", "perform", "refuse_as_missing"]
+__all__ = ["Outcome", "case_or_404", "handle_form", "opening", "partner_choices", "perform",
+           "refuse_as_missing"]
 
 @dataclass
 class Outcome:
@@ -114,3 +118,9 @@ def one_of(items, item_id: int, keep: Callable[[object], bool] = lambda _item: T
     if found is None:
         abort(404)
     return found
+
+
+def partner_choices(field, current: int | None = None) -> None:
+    """The partners a select may credit: the active ones, and the one credited now."""
+    field.choices = options([("", _l("No partner")), *(
+        (p.id, f"{p.code} · {p.name}") for p in partners() if p.active or p.id == current)])

@@ -19,6 +19,7 @@ from ..queries import dashboard, mechanism_figures
 from ..queries.case_list import state_choices
 from ..queries.figures import month_keys
 from ..queries.filters import FIRST_DAY, LAST_DAY, CaseFilters
+from ..queries.programme_report import SUPPRESSION_NOTE
 from ..services import audit
 from ..vocabulary import CONFLICT_TYPES, label
 from ..workflow_registry import state_labels
@@ -63,13 +64,37 @@ def charts_for(d: dashboard.Dashboard) -> dict:
     }
 
 
+def _shown(d: dashboard.Dashboard) -> dict:
+    """The figures and what else the templates need: for a donor (`access.figures_only`), the
+    figures-only form, with the counts of people suppressed and no case linked or named."""
+    people = dashboard.people_cells(d) if access.figures_only(current_user) else None
+    shown = {"d": d, "figures": dashboard.key_figures(d, people), "people": people,
+             "figures_only": people is not None, "communes": communes()}
+    if people is not None:
+        p = people.participants
+        shown.update(
+            note=SUPPRESSION_NOTE,
+            type_rows=[(label(CONFLICT_TYPES, t), cell) for t, cell in people.by_type.items()],
+            people_rows=[(_("Women"), p["women"]), (_("Young women"), p["young_women"]),
+                         (_("Men"), p["men"]), (_("Young men"), p["young_men"])])
+    return shown
+
+
+def _filters(args) -> CaseFilters:
+    """The dashboard's filters; no words, and for a donor no state nor type either (a small
+    count of one type in one commune would say too much)."""
+    filters = CaseFilters.from_args(args).but(q="", page=1)
+    if access.figures_only(current_user):
+        filters = filters.but(status=None, conflict_type=None)
+    return filters
+
+
 @bp.get("")
 def index():
-    filters = CaseFilters.from_args(request.args).but(q="", page=1)
+    filters = _filters(request.args)
     d = dashboard.build(access.dashboard_communes(current_user), filters)
-    return render_template("dashboard/index.html", d=d, filters=filters,
-                           figures=dashboard.key_figures(d), charts=charts_for(d),
-                           communes=communes(), states=state_choices())
+    return render_template("dashboard/index.html", filters=filters, charts=charts_for(d),
+                           states=state_choices(), **_shown(d))
 
 
 def _month(value: str) -> date:
@@ -100,8 +125,7 @@ def monthly():
     d = dashboard.build(access.dashboard_communes(current_user), filters)
     audit.exported("monthly_report", current_user, month=first.strftime("%Y-%m"),
                    filters=filters.as_record(), rows=d.reported)
-    return render_template("dashboard/monthly.html", d=d, filters=filters, month=first,
-                           figures=dashboard.key_figures(d), communes=communes())
+    return render_template("dashboard/monthly.html", filters=filters, month=first, **_shown(d))
 
 
 @bp.get("/mechanisms")

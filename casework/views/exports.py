@@ -13,6 +13,7 @@ from .. import access
 from ..clock import local_today
 from ..errors import NotPermitted
 from ..exports.case_table import case_table
+from ..exports.coverage import coverage_table
 from ..exports.dashboard_tables import dashboard_tables
 from ..exports.files import FORMATS, render
 from ..exports.mechanism_tables import mechanism_tables
@@ -30,7 +31,11 @@ def _signed_in():
     return None
 
 
-def _file(fmt: str, name: str, tables) -> Response:
+def _file(fmt: str, name: str, tables, coverage) -> Response:
+    """The tables as a file; what they cover as a last table of a workbook or of a CSV of
+    several tables (a CSV of one table stays one table, for the tools that read it)."""
+    if fmt == "xlsx" or len(tables) > 1:
+        tables = [*tables, coverage]
     body = render(fmt, tables, str(get_locale() or "fr"))
     response = current_app.response_class(body, mimetype=FORMATS[fmt])
     response.headers["Content-Disposition"] = (
@@ -59,10 +64,14 @@ def cases(fmt):
                 "Narrow the filters (a commune, a period), then export again.",
                 count=count, limit=limit), "error")
         return redirect(url_for("cases.index", **filters.query_args(page=None)))
-    table = case_table(query, _("Cases"))
+    # The parties' names only when asked for by name (`names=1`), for the programme's staff.
+    names = request.args.get("names") == "1"
+    table = case_table(query, _("Cases"), names=names)
     audit.exported("cases", current_user, format=fmt, filters=filters.as_record(),
-                   rows=len(table.rows))
-    return _file(fmt, _("cases"), [table])
+                   rows=len(table.rows), names=names)
+    communes = access.communes_in(filters.scope(access.commune_ids(current_user)))
+    return _file(fmt, _("cases"), [table], coverage_table(
+        communes, filters, [table], [_("Parties' names"), _("yes") if names else _("no")]))
 
 
 @bp.get("/dashboard.<fmt>")
@@ -76,7 +85,8 @@ def dashboard_file(fmt):
     tables = dashboard_tables(d)
     audit.exported("dashboard", current_user, format=fmt, filters=filters.as_record(),
                    rows=sum(len(t.rows) for t in tables), cases=d.reported)
-    return _file(fmt, _("dashboard"), tables)
+    communes = [row.commune for row in d.communes]
+    return _file(fmt, _("dashboard"), tables, coverage_table(communes, filters, tables))
 
 
 @bp.get("/mechanisms.<fmt>")
@@ -87,7 +97,9 @@ def mechanisms_file(fmt):
                               "leaders."))
     filters = mechanism_figures.filters_from(request.args)
     figures = mechanism_figures.build(access.dashboard_communes(current_user), filters)
-    tables = mechanism_tables(figures, filters)
+    tables = mechanism_tables(figures)
     audit.exported("mechanisms", current_user, format=fmt, filters=filters.as_record(),
                    rows=sum(len(t.rows) for t in tables), communes=len(figures.rows))
-    return _file(fmt, _("mechanisms"), tables)
+    coverage = coverage_table([row.commune for row in figures.rows], filters, tables,
+                              [_("What the period filters"), str(mechanism_figures.PERIOD_NOTE)])
+    return _file(fmt, _("mechanisms"), tables, coverage)

@@ -18,10 +18,9 @@ from ..forms.mechanisms import (
     authority_field,
 )
 from ..models import ActivityFile, MechanismActivity
-from ..queries.programme_report import partners
 from ..services import attachments, mechanism_activities, mechanisms
 from ..vocabulary import ACTIVITY_KINDS, label
-from .common import handle_form, opening
+from .common import handle_form, opening, partner_choices
 from .mechanism_common import mechanism_or_404, row_of
 from .uploads import allow_files, send_stored
 
@@ -36,12 +35,6 @@ allow_files(bp, {"activities.add_file"}, attachments.MAX_REQUEST_BYTES,
 @login_required
 def _signed_in():
     return None
-
-
-def _partner_choices(form) -> None:
-    form.partner_id.choices = options(
-        [("", _l("No partner")), *((p.id, f"{p.code} · {p.name}") for p in partners()
-                                   if p.active)])
 
 
 def _activity(mechanism, activity_id) -> MechanismActivity:
@@ -61,7 +54,7 @@ def new(code):
     opening(access.can(current_user, "record_mechanism", commune_id=mechanism.commune_id),
             mechanisms.NOT_YOURS)
     form = ActivityForm()
-    _partner_choices(form)
+    partner_choices(form.partner_id)
     planned = mechanism_activities.open_planned(mechanism)
     form.planned_id.choices = options(
         [("", _l("None: an activity outside the plan")),
@@ -91,7 +84,7 @@ def edit(code, activity_id):
     opening(access.can(current_user, "record_mechanism", commune_id=mechanism.commune_id),
             mechanisms.NOT_YOURS)
     form = ActivityCorrectionForm(obj=activity)
-    _partner_choices(form)
+    partner_choices(form.partner_id)
     if not form.is_submitted():
         form.advocacy_outcome.data = activity.advocacy_outcome or ""
         for a in activity.authorities:

@@ -18,8 +18,9 @@ from ..errors import NotPermitted
 from ..exports.files import FORMATS, to_xlsx
 from ..exports.programme_tables import language, programme_tables
 from ..queries import programme_report
+from ..queries.figures import COUNTS
 from ..queries.filters import CaseFilters
-from ..queries.programme import COUNTS, Scope
+from ..queries.programme import Scope
 from ..services import audit
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -59,7 +60,7 @@ def _build():
 def _chart(section):
     """The value of an indicator per commune, the suppressed ones left out of the drawing."""
     return bars([(row.name, row.value.value, "s-type") for row in section.rows
-                 if not row.value.hidden and not row.value.at_least],
+                 if row.value.exact],
                 description=section.indicator.text("label", language()))
 
 

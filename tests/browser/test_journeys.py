@@ -187,6 +187,11 @@ def test_4_the_coordinator_filters_the_dashboard_opens_the_case_and_exports(phon
     with page.expect_download() as download:
         page.get_by_role("link", name="Exporter en CSV").click()
     csv = download.value.path().read_text(encoding="utf-8-sig")
+    assert reference in csv and "Bakary Sangaré" not in csv  # the file to share: no name
+    page.get_by_text("Exporter avec les noms des parties").click()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="CSV avec les noms").click()
+    csv = download.value.path().read_text(encoding="utf-8-sig")
     assert reference in csv and "Bakary Sangaré" in csv
     assert all(line.split(",")[0].startswith(("BGN-", "Référence", "\ufeff")) or not line
                for line in csv.splitlines()[1:]), "the export holds only Bougouni's cases"

@@ -48,6 +48,8 @@ PAGES = [
     ("coordination", "/cases"),
     ("coordination", "/cases/{pending}"),
     ("coordination", "/cases/{pending}/commune"),
+    ("coordination", "/cases/{pending}/partner"),
+    ("bailleur", "/dashboard"),
     ("admin", "/admin"),
     ("admin", "/admin/users"),
     ("admin", "/admin/users/new"),

@@ -20,21 +20,9 @@ from tests.factories import advance
 from tests.intake.samples import submission
 
 from .pages import text
-from .programme import NOW, build_programme
+from .programme import NOW
 
-
-@pytest.fixture(autouse=True)
-def _at_the_programmes_now():
-    """Every test here runs, pages included, on the day the programme's figures were counted
-    (its history is dated from that day, whatever the real date)."""
-    with clock_at(NOW):
-        yield
-
-
-@pytest.fixture
-def programme(people, elsewhere, make_user):
-    male = make_user((people.commune, "mediator"), sex="M")
-    return build_programme(people, elsewhere, male)
+pytestmark = pytest.mark.usefixtures("at_the_programmes_now")
 
 
 @pytest.fixture
@@ -85,7 +73,10 @@ def test_every_figure_unfiltered(figures, people, elsewhere):
 def test_period_counts_reports_and_what_happened_in_it(figures, people):
     d = figures(date_from=date(2026, 3, 1), date_to=date(2026, 4, 30))
     assert (d.reported, d.reported_resolved) == (3, 1)  # a2, a3, a5; a5 has an agreement
-    assert d.open_total == 2 and d.past_sla == 1
+    # Open at the end of April, whenever reported: a1 (resolved), a2, a5, b1; a2 is in
+    # mediation since 06/03, 55 days, within its 60; b1's 30-day visit was due on 31/03.
+    assert d.open_total == 4 and d.past_sla == 0 and d.follow_ups_overdue == 1
+    assert d.pending_proposals == 1  # a2's, proposed on 20/03
     assert d.flows == {"resolved": 2, "referred": 1, "closed": 0, "not_admissible": 0}
     assert d.median_days_to_resolution == pytest.approx(12)  # b1 (19) and a5 (5)
     assert d.participants == {"women": 6, "men": 10, "young_women": 2, "young_men": 4}
@@ -153,7 +144,7 @@ def test_each_cell_links_to_the_cases_it_counts(client, login, people, elsewhere
     login(coordinator)
     query = "?type=land&from=2026-01-01&to=2026-12-31"
     page = text(client.get("/dashboard" + query))
-    link = ('/cases?type=land&amp;from=2026-01-01&amp;to=2026-12-31'
+    link = ('/cases?type=land&amp;to=2026-12-31'  # open at the end: reported by then
             f'&amp;commune={people.commune.id}&amp;status=reported')
     assert link in client.get("/dashboard" + query).get_data(as_text=True)
     listed = text(client.get(link.replace("&amp;", "&")))

@@ -62,7 +62,7 @@ def dangerous_cases(people, make_case):
 
 def test_formulas_are_exported_as_text_in_csv(client, login, people, dangerous_cases):
     login(people.coordinator)
-    rows = read(client.get("/exports/cases.csv"), "csv")
+    rows = read(client.get("/exports/cases.csv?names=1"), "csv")
     header = rows[0]
     villages = {row[header.index("Village")] for row in rows[1:]}
     parties = {row[header.index("Parties")] for row in rows[1:]}
@@ -88,11 +88,31 @@ def _sheet_xml(data: bytes) -> bytes:
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+@pytest.mark.parametrize("who", ["mediator", "mayor", "coordinator"])
+def test_the_names_leave_only_when_asked_for(client, login, people, make_case, fmt, who):
+    shown = make_case(village="Kola", parties=[
+        PartyInput(name="Awa Diallo", sex="F", age_group="adult")])
+    hidden = make_case(conflict_type="gbv", village="Sido", parties=[
+        PartyInput(name="Fanta Sanogo", sex="F", age_group="youth")])
+    login(getattr(people, who))
+    shared = read(client.get(f"/exports/cases.{fmt}"), fmt)
+    assert "Parties" not in shared[0]
+    values = cells(shared)
+    assert {shown.reference, hidden.reference, "Kola"} <= values
+    assert not {v for v in values if "Diallo" in v or "Sanogo" in v or v == "Sido"}
+    named = cells(read(client.get(f"/exports/cases.{fmt}?names=1"), fmt))
+    assert "Awa Diallo" in named and not any("Sanogo" in value for value in named)
+    told = db.session.scalars(select(Event).where(Event.kind == "export.cases")
+                              .order_by(Event.id)).all()
+    assert [e.data["names"] for e in told] == [False, True]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_confidential_cases_leave_without_names(client, login, people, make_case, fmt):
     case = make_case(conflict_type="gbv", parties=[
         PartyInput(name="Fanta Sanogo", sex="F", age_group="youth")])
     login(people.coordinator)  # who may see the names on screen, still not in a file
-    values = cells(read(client.get(f"/exports/cases.{fmt}"), fmt))
+    values = cells(read(client.get(f"/exports/cases.{fmt}?names=1"), fmt))
     assert case.reference in values
     assert not any("Sanogo" in value for value in values)
 

@@ -209,8 +209,8 @@ def test_the_export_takes_the_same_filters(app, people, dated, login):
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig")), delimiter=";"))
     header = rows.index(next(r for r in rows if r[:1] == ["Commune"] and "Activités prévues" in r))
     assert rows[header + 1][2:6] == ["4", "2", "700000", "530000"]
-    assert ["Commune", people.commune.name] in rows
-    assert ["Activités réalisées du", start.isoformat()] in rows
+    assert ["Communes", people.commune.name] in rows  # what the file covers, at its end
+    assert ["Période du", start.isoformat()] in rows
     event = db.session.scalar(select(Event).where(Event.kind == "export.mechanisms"))
     assert event.data["filters"] == {"commune_id": people.commune.id,
                                      "date_from": start.isoformat(),

@@ -79,7 +79,8 @@ TABLE = {
              "attach": TEAM_OR_COORDINATOR, "be_told_follow_up_due": {"team_mediator"},
              "be_told_past_time_limit": TEAM_OR_COORDINATOR,
              "correct": TEAM_OR_COORDINATOR, "lift_confidentiality": set(),
-             "move_commune": {"coordinator"}, "merge": {"coordinator"}},
+             "move_commune": {"coordinator"}, "merge": {"coordinator"},
+             "credit_partner": {"coordinator"}},
     "followed": {"view": IN_THE_COMMUNE, "assign_team": TEAM_OR_COORDINATOR,
                  "log_step": set(), "record_follow_up": TEAM_OR_COORDINATOR,
                  "attach": TEAM_OR_COORDINATOR, "be_told_follow_up_due": {"team_mediator"},
@@ -96,7 +97,8 @@ TABLE = {
         # No team yet: its reporter (team_mediator) and the coordination correct it; only the
         # coordination lifts its confidentiality.
         "correct": TEAM_OR_COORDINATOR, "lift_confidentiality": {"coordinator"},
-        "move_commune": {"coordinator"}, "merge": {"coordinator"}},
+        "move_commune": {"coordinator"}, "merge": {"coordinator"},
+        "credit_partner": {"coordinator"}},
     "new": {"see_identities": IN_THE_COMMUNE,
             "assign_team": {"team_mediator", "other_mediator", "coordinator"},
             "verify_report": {"team_mediator", "other_mediator", "coordinator"},
@@ -110,9 +112,12 @@ TABLE = {
                "lift_confidentiality": set(), "move_commune": set(),
                # Nothing joins an ended case; an ended duplicate may still join an open one
                # (services/merges.py refuses it while it holds an agreement).
-               "merge": {"coordinator"}},
+               "merge": {"coordinator"},
+               # A closed case still counts in a report: its partner is still set.
+               "credit_partner": {"coordinator"}},
     "merged": {"view": set(), "see_identities": set(), "correct": set(), "merge": set(),
-               "move_commune": set(), "log_step": set(), "attach": set()},
+               "move_commune": set(), "log_step": set(), "attach": set(),
+               "credit_partner": set()},
 }
 ROWS = [(c, action, who) for c, actions in TABLE.items() for action in actions
         for who in PEOPLE]
@@ -138,7 +143,10 @@ def test_every_declared_case_action_has_its_rows():
 ANYWHERE = {
     "report": {"team_mediator", "other_mediator", "coordinator", "foreign_mediator"},
     "browse": IN_THE_COMMUNE | {"foreign_mediator", "donor_and_mayor"},
-    "view_dashboard": {"mayor", "chief", "coordinator", "donor_and_mayor"},
+    # A donor: the dashboard of the communes given, in figures-only form; one who is also a
+    # mayor elsewhere: the mayor's dashboard, in full.
+    "view_dashboard": {"mayor", "chief", "coordinator", "donor", "foreign_donor",
+                       "donor_and_mayor"},
     "view_programme_report": {"coordinator", "donor", "foreign_donor", "donor_and_mayor"},
     "import_submissions": {"coordinator"},
     "administer": {"admin"},
@@ -156,6 +164,16 @@ def test_actions_without_a_case(action, who):
 def test_reporting_in_a_commune(who):
     allowed = {"team_mediator", "other_mediator", "coordinator"}
     assert access.can(EVERYONE[who], "report", commune_id=HERE) is (who in allowed)
+
+
+DASHBOARD_COMMUNES = {"mayor": {HERE}, "chief": {HERE}, "coordinator": {HERE},
+                      "donor": {HERE}, "foreign_donor": {ELSEWHERE},
+                      "donor_and_mayor": {ELSEWHERE}}
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_whose_dashboard_each_sees(who):
+    assert access.dashboard_communes(EVERYONE[who]) == DASHBOARD_COMMUNES.get(who, set())
 
 
 @pytest.mark.parametrize("who", PEOPLE)
