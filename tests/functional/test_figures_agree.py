@@ -1,7 +1,8 @@
 """The monthly report, the dashboard and the programme report give the same numbers for the same
 period, each saying which cases it counts, over the hand-counted programme of programme.py:
 a proposal (a2's) waiting since March, a case past its time limit (a2, in mediation since
-06/03), follow-up visits overdue (b1's), and months that cut case a1 in the middle (resolved
+06/03), follow-up visits overdue (b1's: a visit due on a
+period's last day is overdue when the period ends, as it is the next morning), and months that cut case a1 in the middle (resolved
 01/02, visited 03/03, closed 15/05)."""
 import calendar
 import re
@@ -17,7 +18,7 @@ FIGURE = re.compile(r"<dt>(.*?)</dt><dd>(.*?)</dd>", re.S)
 
 # Month: (open at its end, of them past their time limit, visits overdue, proposals waiting)
 AT_THE_END = {
-    3: (3, 0, 0, 1),  # a1 (resolved then), a2, b1; b1's 30-day visit not yet due
+    3: (3, 0, 1, 1),  # a1 (resolved then), a2, b1; b1's 30-day visit, due 31/03, not made
     5: (3, 1, 2, 1),  # a1 closed on 15/05; a2 (86 days), a5 back in mediation, b1
     6: (4, 1, 2, 1),  # the month of NOW: a4 reported on 25/06
 }
