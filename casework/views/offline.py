@@ -91,6 +91,8 @@ def _remember(response):
             or not offline_submissions.valid_key(key) or not current_user.is_authenticated
             or response.status_code not in (301, 302, 303) or not response.location):
         return response
+    if offline_submissions.answered(current_user, key) is not None:
+        return response  # the work kept it itself (a report keeps its form's token, its key)
     parts = urlsplit(response.location)
     location = parts.path + (f"?{parts.query}" if parts.query else "")
     try:
