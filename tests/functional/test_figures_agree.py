@@ -1,8 +1,8 @@
 """The monthly report, the dashboard and the programme report give the same numbers for the same
 period, each saying which cases it counts, over the hand-counted programme of programme.py:
 a proposal (a2's) waiting since March, a case past its time limit (a2, in mediation since
-06/03), follow-up visits overdue (b1's: a visit due on a
-period's last day is overdue when the period ends, as it is the next morning), and months that cut case a1 in the middle (resolved
+06/03), follow-up visits overdue (b1's: a visit due on a period's last day is overdue when the
+period ends, as it is the next morning), and months that cut case a1 in the middle (resolved
 01/02, visited 03/03, closed 15/05)."""
 import calendar
 import re
