@@ -98,8 +98,9 @@ def show(reference):
     """One case, as its page shows it to the caller."""
     user = auth.user()
     case = case_or_404(reference, user)
-    audit.case_viewed(user, case, via="api")  # as for its page
-    return present.detail(user, case)
+    shown = present.detail(user, case)
+    audit.case_viewed(user, case, via="api")  # as for its page, once what it shows is read
+    return shown
 
 
 @bp.get("/<reference:reference>/actions")

@@ -11,9 +11,8 @@ def access_denied(actor, *, case: Case | None = None, case_id: int | None = None
                   **where) -> None:
     """`actor` asked for something they may not see (a case, a mechanism, a page); a case
     may be named by its id alone (one of another commune, never loaded)."""
-    denied = events.record("access.denied", actor=actor, case=case, **where)
-    if case is None:
-        denied.case_id = case_id
+    events.record("access.denied", actor=actor, case=case,
+                  case_id=case_id if case is None else None, **where)
 
 
 def case_viewed(actor, case: Case, **how) -> None:

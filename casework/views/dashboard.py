@@ -123,9 +123,10 @@ def monthly():
     base = CaseFilters.from_args({"commune": request.args.get("commune", "")})
     filters = CaseFilters(commune_id=base.commune_id, date_from=first, date_to=last)
     d = dashboard.build(access.dashboard_communes(current_user), filters)
+    page = render_template("dashboard/monthly.html", filters=filters, month=first, **_shown(d))
     audit.exported("monthly_report", current_user, month=first.strftime("%Y-%m"),
                    filters=filters.as_record(), rows=d.reported)
-    return render_template("dashboard/monthly.html", filters=filters, month=first, **_shown(d))
+    return page
 
 
 @bp.get("/mechanisms")

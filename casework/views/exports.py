@@ -67,11 +67,12 @@ def cases(fmt):
     # The parties' names only when asked for by name (`names=1`), for the programme's staff.
     names = request.args.get("names") == "1"
     table = case_table(query, _("Cases"), names=names)
+    communes = access.communes_in(filters.scope(access.commune_ids(current_user)))
+    response = _file(fmt, _("cases"), [table], coverage_table(
+        communes, filters, [table], [_("Parties' names"), _("yes") if names else _("no")]))
     audit.exported("cases", current_user, format=fmt, filters=filters.as_record(),
                    rows=len(table.rows), names=names)
-    communes = access.communes_in(filters.scope(access.commune_ids(current_user)))
-    return _file(fmt, _("cases"), [table], coverage_table(
-        communes, filters, [table], [_("Parties' names"), _("yes") if names else _("no")]))
+    return response
 
 
 @bp.get("/dashboard.<fmt>")
@@ -83,10 +84,11 @@ def dashboard_file(fmt):
     filters = CaseFilters.from_args(request.args).but(q="", page=1)
     d = dashboard.build(access.dashboard_communes(current_user), filters)
     tables = dashboard_tables(d)
+    communes = [row.commune for row in d.communes]
+    response = _file(fmt, _("dashboard"), tables, coverage_table(communes, filters, tables))
     audit.exported("dashboard", current_user, format=fmt, filters=filters.as_record(),
                    rows=sum(len(t.rows) for t in tables), cases=d.reported)
-    communes = [row.commune for row in d.communes]
-    return _file(fmt, _("dashboard"), tables, coverage_table(communes, filters, tables))
+    return response
 
 
 @bp.get("/mechanisms.<fmt>")
@@ -98,8 +100,9 @@ def mechanisms_file(fmt):
     filters = mechanism_figures.filters_from(request.args)
     figures = mechanism_figures.build(access.dashboard_communes(current_user), filters)
     tables = mechanism_tables(figures)
-    audit.exported("mechanisms", current_user, format=fmt, filters=filters.as_record(),
-                   rows=sum(len(t.rows) for t in tables), communes=len(figures.rows))
     coverage = coverage_table([row.commune for row in figures.rows], filters, tables,
                               [_("What the period filters"), str(mechanism_figures.PERIOD_NOTE)])
-    return _file(fmt, _("mechanisms"), tables, coverage)
+    response = _file(fmt, _("mechanisms"), tables, coverage)
+    audit.exported("mechanisms", current_user, format=fmt, filters=filters.as_record(),
+                   rows=sum(len(t.rows) for t in tables), communes=len(figures.rows))
+    return response

@@ -95,12 +95,14 @@ def programme():
 def programme_xlsx():
     """One sheet per indicator, after one that says what the file covers."""
     report, _filters, _partner = _build()
+    response = _file(to_xlsx(programme_tables(report)), "xlsx", FORMATS["xlsx"])
     _record("xlsx", report)
-    return _file(to_xlsx(programme_tables(report)), "xlsx", FORMATS["xlsx"])
+    return response
 
 
 @bp.get("/programme.pdf")
 def programme_pdf_file():
     report, _filters, _partner = _build()
+    response = _file(programme_pdf(report, language()), "pdf", "application/pdf")
     _record("pdf", report)
-    return _file(programme_pdf(report, language()), "pdf", "application/pdf")
+    return response

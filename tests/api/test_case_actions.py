@@ -301,7 +301,8 @@ def test_a_mediator_of_the_commune_not_on_the_team_changes_nothing(api, people, 
     actions = other.get(url + "/actions").get_json()
     assert actions == {"version": case.version, "transitions": [], "sign_offs": [],
                        "log_step": False, "record_follow_up": False, "open_milestones": [],
-                       "assign_team": False, "correct": False, "withdraw": [], "move_to": [], "merge": False}
+                       "assign_team": False, "correct": False, "withdraw": [], "move_to": [],
+                       "merge": False}
     version = case.version
     pending = case.pending_proposal
     calls = [
