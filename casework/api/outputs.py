@@ -59,6 +59,11 @@ class CasePageOut(Schema):
     per_page = Int(required=True)
     total = Int(required=True)
     pages = Int(required=True)
+    next = S(required=True, allow_none=True, metadata={
+        "description": "The cursor of the next page (send it as `after`); null on the last."})
+    previous = S(required=True, allow_none=True, metadata={
+        "description": "The cursor of the previous page (send it as `before`); null on the "
+                       "first."})
 
 
 class PartyOut(Schema):
