@@ -87,7 +87,7 @@ def _page(statement, query) -> dict:
         page = case_list.numbered(statement, query["page"], per_page)
     else:
         page = case_list.read_page(statement, cursor, per_page)
-    return {"items": [present.summary(case) for case in page.items], "page": page.page,
+    return {"items": [present.summary(case) for case in page.items], "page": page.number,
             "per_page": per_page, "total": page.total, "pages": page.pages,
             "next": page.next_after, "previous": page.prev_before}
 

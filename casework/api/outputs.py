@@ -55,7 +55,8 @@ class CaseSummaryOut(Schema):
 
 class CasePageOut(Schema):
     items = fields.List(fields.Nested(CaseSummaryOut), required=True)
-    page = Int(required=True)
+    page = Int(required=True, allow_none=True, metadata={
+        "description": "The page's number when asked by `page`; null when asked by cursor."})
     per_page = Int(required=True)
     total = Int(required=True)
     pages = Int(required=True)

@@ -71,6 +71,11 @@ class Key:
         return and_(Case.created_at >= self.created_at,
                     or_(Case.created_at > self.created_at, Case.id > self.id))
 
+    def listed_from(self):
+        """The cases after this key, and the one it names."""
+        return and_(Case.created_at <= self.created_at,
+                    or_(Case.created_at < self.created_at, Case.id <= self.id))
+
     def listed_up_to(self):
         """The cases before this key, and the one it names."""
         return and_(Case.created_at >= self.created_at,
@@ -106,40 +111,25 @@ class Cursor:
 
 @dataclass(frozen=True)
 class Page:
-    """A page of cases, how many match in all, and how many come before the page."""
+    """A page of cases, how many match in all, and whether others come before or after it.
+
+    Where the page stands (its first case's rank) is not counted: counting the cases before
+    the thousandth page reads them all, which is what the keyset spares; `number` is known
+    only for a page asked by number (the API's, for the tools written before the cursors)."""
     items: list
     total: int
-    position: int
+    has_prev: bool
+    has_next: bool
     per_page: int
-
-    @property
-    def first(self) -> int:
-        return self.position + 1
-
-    @property
-    def last(self) -> int:
-        return self.position + len(self.items)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.position > 0 and bool(self.items)
-
-    @property
-    def has_next(self) -> bool:
-        return self.last < self.total and bool(self.items)
+    number: int | None = None
 
     @property
     def next_after(self) -> str | None:
-        return str(Key.of(self.items[-1])) if self.has_next else None
+        return str(Key.of(self.items[-1])) if self.has_next and self.items else None
 
     @property
     def prev_before(self) -> str | None:
-        return str(Key.of(self.items[0])) if self.has_prev else None
-
-    @property
-    def page(self) -> int:
-        """The page's number, counted in pages of `per_page` from the first."""
-        return self.position // self.per_page + 1
+        return str(Key.of(self.items[0])) if self.has_prev and self.items else None
 
     @property
     def pages(self) -> int:
@@ -163,34 +153,36 @@ def _count(query, *conditions):
             .order_by(None).scalar_subquery())
 
 
+def _any(query, condition):
+    """Whether a case of `query` meets `condition`: stops at the first one found."""
+    return query.where(condition).order_by(None).exists()
+
+
 def _read(query, cursor: Cursor, per_page: int) -> Page | None:
-    """One statement: the page's cases, with the count of all and of those before the page;
-    None when the page is empty."""
-    counts = [_count(query)]
+    """One statement: the page's cases (one more, to know whether more follow), the count of
+    all, and whether any comes on the other side of the cursor; None when the page is empty."""
+    statement, other_side = query, None
     if cursor.after:
-        counts.append(_count(query, cursor.after.listed_up_to()))
         statement = query.where(cursor.after.listed_after())
+        other_side = _any(query, cursor.after.listed_up_to())
     elif cursor.backward:
         if cursor.before:
-            counts.append(_count(query, cursor.before.listed_before()))
             statement = query.where(cursor.before.listed_before())
-        else:
-            statement = query
+            other_side = _any(query, cursor.before.listed_from())
         statement = statement.order_by(None).order_by(Case.created_at.asc(), Case.id.asc())
-    else:
-        statement = query
-    rows = db.session.execute(statement.add_columns(*counts).limit(per_page)).all()
+    extra = [_count(query)] + ([other_side.label("other_side")] if other_side is not None
+                               else [])
+    rows = db.session.execute(statement.add_columns(*extra).limit(per_page + 1)).all()
     if not rows:
         return None
-    items = [row[0] for row in rows]
-    total = rows[0][1]
+    items, more = [row[0] for row in rows[:per_page]], len(rows) > per_page
+    total, beyond = rows[0][1], bool(rows[0][2]) if other_side is not None else False
     if cursor.backward:
         items.reverse()
-        before = rows[0][2] if cursor.before else total
-        position = before - len(items)
-    else:
-        position = rows[0][2] if cursor.after else 0
-    return Page(items=items, total=total, position=position, per_page=per_page)
+        return Page(items=items, total=total, has_prev=more, has_next=beyond,
+                    per_page=per_page)
+    return Page(items=items, total=total, has_prev=beyond, has_next=more, per_page=per_page,
+                number=None if cursor.after else 1)
 
 
 def read_page(query, cursor: Cursor, per_page: int) -> Page:
@@ -201,7 +193,8 @@ def read_page(query, cursor: Cursor, per_page: int) -> Page:
     page = _read(query, cursor, per_page)
     if page is None and cursor != Cursor():
         page = _read(query, Cursor(last=True) if cursor.after else Cursor(), per_page)
-    return page or Page(items=[], total=0, position=0, per_page=per_page)
+    return page or Page(items=[], total=0, has_prev=False, has_next=False, per_page=per_page,
+                        number=1)
 
 
 def numbered(query, number: int, per_page: int) -> Page:
@@ -210,8 +203,8 @@ def numbered(query, number: int, per_page: int) -> Page:
     rows = db.session.execute(query.add_columns(_count(query)).limit(per_page)
                               .offset((number - 1) * per_page)).all()
     total = rows[0][1] if rows else db.session.scalar(select(_count(query)))
-    return Page(items=[row[0] for row in rows], total=total,
-                position=(number - 1) * per_page, per_page=per_page)
+    return Page(items=[row[0] for row in rows], total=total, has_prev=number > 1,
+                has_next=number * per_page < total, per_page=per_page, number=number)
 
 
 def search(user, filters: CaseFilters, cursor: Cursor, per_page: int) -> Page:

@@ -92,16 +92,17 @@ def test_the_list_is_walked_by_cursor_both_ways(api, people, elsewhere, make_cas
         body = caller.get(CASES, query_string=query).get_json()
         forward.append([c["reference"] for c in body["items"]])
         assert body["total"] == 5 and body["pages"] == 3
+        assert body["page"] == (1 if "after" not in query else None)
         if body["next"] is None:
             break
         query = {"per_page": 2, "after": body["next"]}
-    assert sum(forward, []) == list(reversed(made)) and body["page"] == 3
+    assert sum(forward, []) == list(reversed(made)) and body["page"] is None
     backward = []
     while body["previous"] is not None:
         body = caller.get(CASES, query_string={"per_page": 2, "before": body["previous"]}
                           ).get_json()
         backward.insert(0, [c["reference"] for c in body["items"]])
-    assert backward == forward[:-1] and body["page"] == 1
+    assert backward == forward[:-1]
     last = caller.get(CASES, query_string={"per_page": 2, "before": "end"}).get_json()
     assert [c["reference"] for c in last["items"]] == sum(forward, [])[-2:]
     # The filters hold on every page.

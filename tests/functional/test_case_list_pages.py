@@ -95,7 +95,7 @@ def test_the_links_keep_the_filters(client, login, people, seven, small_pages):
     for url in (link(response, "next"), after):
         assert {"status=reported", f"commune={people.commune.id}", "q=kola"} <= \
             set(url.split("?")[1].split("&"))
-    assert "Dossiers 1 à 2 sur 3" in text(response)
+    assert "3 dossiers" in text(response)
 
 
 def test_a_forged_cursor_shows_only_what_the_user_may_see(

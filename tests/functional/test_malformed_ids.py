@@ -146,7 +146,7 @@ def test_an_old_numbered_page_link_shows_the_first_page(app, client, login, peop
     login(people.coordinator)
     monkeypatch.setitem(app.config, "CASES_PER_PAGE", 2)
     page = text(client.get("/cases?page=999999"))
-    assert "Dossiers 1 à 2 sur 3" in page
+    assert "3 dossiers" in page
     assert cases[2].reference in page and cases[0].reference not in page
 
 
