@@ -86,7 +86,8 @@ def _page(statement, query) -> dict:
     if cursor == case_list.Cursor() and query["page"] > 1:
         page = case_list.numbered(statement, query["page"], per_page)
     else:
-        page = case_list.read_page(statement, cursor, per_page)
+        # A program that walks the pages ends on an empty one, never sees one again.
+        page = case_list.read_page(statement, cursor, per_page, past_the_end=False)
     return {"items": [present.summary(case) for case in page.items], "page": page.number,
             "per_page": per_page, "total": page.total, "pages": page.pages,
             "next": page.next_after, "previous": page.prev_before}

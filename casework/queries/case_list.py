@@ -185,14 +185,19 @@ def _read(query, cursor: Cursor, per_page: int) -> Page | None:
                 number=None if cursor.after else 1)
 
 
-def read_page(query, cursor: Cursor, per_page: int) -> Page:
+def read_page(query, cursor: Cursor, per_page: int, *, past_the_end: bool = True) -> Page:
     """The page `cursor` names of `query` (an access-checked `matching`, maybe narrowed).
 
-    One statement for any page; a cursor past either end (an old link: the cases after it
-    were closed to the user, merged, or it was typed) shows the last page, or the first."""
+    One statement for any page. A cursor past either end (an old link: the cases after it
+    were closed to the user, merged, or it was typed) shows the last page, or the first; with
+    `past_the_end=False` (a program walking the pages), an empty page that ends the walk."""
     page = _read(query, cursor, per_page)
     if page is None and cursor != Cursor():
-        page = _read(query, Cursor(last=True) if cursor.after else Cursor(), per_page)
+        if past_the_end:
+            page = _read(query, Cursor(last=True) if cursor.after else Cursor(), per_page)
+        else:
+            return Page(items=[], total=db.session.scalar(select(_count(query))),
+                        has_prev=False, has_next=False, per_page=per_page)
     return page or Page(items=[], total=0, has_prev=False, has_next=False, per_page=per_page,
                         number=1)
 

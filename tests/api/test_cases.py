@@ -117,9 +117,14 @@ def test_the_list_is_walked_by_cursor_both_ways(api, people, elsewhere, make_cas
 def test_a_forged_cursor_lists_only_the_callers_cases(api, people, elsewhere, make_case):
     mine = make_case("reported")
     theirs = make_case("reported", who=elsewhere)
-    cursor = str(Key(theirs.created_at, theirs.id + 1))  # just before their case
-    for query in ({"before": cursor}, {"after": "4102444799000000.1"}, {"before": "end"}):
+    # Cursors that take in every case, theirs too, if the access conditions did not hold.
+    for query in ({"before": "946684800000000.1"}, {"after": "4102444799000000.1"},
+                  {"after": str(Key(theirs.created_at, theirs.id + 1))}, {"before": "end"}):
         assert cases_of(api(people.mayor).get(CASES, query_string=query)) == [mine.reference]
+    # Past the end (the cases after it merged since, or a cursor typed): an empty last page.
+    beyond = api(people.mayor).get(CASES, query_string={"after": "946684800000000.1"})
+    assert beyond.get_json() == {"items": [], "page": None, "per_page": 25, "total": 1,
+                                 "pages": 1, "next": None, "previous": None}
 
 
 @pytest.mark.parametrize("query, field", [
