@@ -18,13 +18,15 @@ import uuid
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench.generate import generate
 from bench.measure import add_floor_route, measure_get, measure_transitions, signed_in
-from casework import create_app
+from casework import access, create_app
 from casework.extensions import db
+from casework.models import Case
+from casework.queries.case_list import Key
 from config import TestConfig
 
 HERE = Path(__file__).resolve().parent
@@ -72,7 +74,12 @@ def run_on(url: str, *, communes: int, cases: int, runs: int, keep: Path | None 
     floor = f"/_bench/floor/{made['mediator_id']}"
     # (name, who asks, path): each page is compared with the floor asked by the same person,
     # so that the ratio is what the page costs beyond being signed in as them.
+    last_by_next = _last_page_cursor(app)
     pages = [
+        ("case list, all communes, last page by Next", "coordinator",
+         f"/cases?after={last_by_next}"),
+        ("case list, all communes, last page by before=end", "coordinator",
+         "/cases?before=end"),
         ("case list, one commune", "mayor", "/cases?type=land&status=closed"),
         ("case list, all communes", "coordinator", "/cases?status=in_mediation&type=land&page=2"),
         ("case list, all communes, no filter", "coordinator", "/cases"),
@@ -100,6 +107,21 @@ def run_on(url: str, *, communes: int, cases: int, runs: int, keep: Path | None 
         "generated_in_s": round(generated_in, 1),
         "results": [_row(m, floor) for m, floor in measures],
     }
+
+
+def _last_page_cursor(app) -> str:
+    """The cursor the "Next" link of the last page but one carries, in the coordinator's
+    unfiltered list: what reaching the oldest cases costs (OFFSET read every row before)."""
+    per_page = app.config["CASES_PER_PAGE"]
+    with app.app_context():
+        visible = select(Case).where(access.UNMERGED)
+        total = db.session.scalar(select(func.count()).select_from(visible.subquery()))
+        before_last = db.session.scalar(
+            visible.order_by(Case.created_at.desc(), Case.id.desc())
+            .offset(max(0, (total - 1) // per_page * per_page - 1)).limit(1))
+        cursor = str(Key.of(before_last))
+        db.session.remove()
+    return cursor
 
 
 def _row(m, floor) -> dict:

@@ -68,10 +68,29 @@ def index(query):
     statement = case_list.matching(auth.user(), filters)
     if "updated_since" in query:
         statement = statement.where(Case.updated_at >= query["updated_since"])
-    page = case_list.CountedPagination(select=statement, session=db.session, page=query["page"],
-                                       per_page=query["per_page"], error_out=False)
-    return {"items": [present.summary(case) for case in page.items], "page": page.page,
-            "per_page": page.per_page, "total": page.total or 0, "pages": page.pages}
+    return _page(statement, query)
+
+
+def _page(statement, query) -> dict:
+    """A page by cursor (`after`, `before`), or by number for the tools written before."""
+    try:
+        cursor = case_list.Cursor.from_args(query)
+    except case_list.BadCursor:
+        field = "after" if "after" in query else "before"
+        raise InvalidInput(_l("This cursor is not one a page of this list gave."),
+                           field=field) from None
+    if cursor != case_list.Cursor() and query["page"] != 1:
+        raise InvalidInput(_l("Ask for a page by its cursor or by its number, not both."),
+                           field="page")
+    per_page = query["per_page"]
+    if cursor == case_list.Cursor() and query["page"] > 1:
+        page = case_list.numbered(statement, query["page"], per_page)
+    else:
+        # A program that walks the pages ends on an empty one, never sees one again.
+        page = case_list.read_page(statement, cursor, per_page, past_the_end=False)
+    return {"items": [present.summary(case) for case in page.items], "page": page.number,
+            "per_page": per_page, "total": page.total, "pages": page.pages,
+            "next": page.next_after, "previous": page.prev_before}
 
 
 @bp.post("")

@@ -55,10 +55,16 @@ class CaseSummaryOut(Schema):
 
 class CasePageOut(Schema):
     items = fields.List(fields.Nested(CaseSummaryOut), required=True)
-    page = Int(required=True)
+    page = Int(required=True, allow_none=True, metadata={
+        "description": "The page's number when asked by `page`; null when asked by cursor."})
     per_page = Int(required=True)
     total = Int(required=True)
     pages = Int(required=True)
+    next = S(required=True, allow_none=True, metadata={
+        "description": "The cursor of the next page (send it as `after`); null on the last."})
+    previous = S(required=True, allow_none=True, metadata={
+        "description": "The cursor of the previous page (send it as `before`); null on the "
+                       "first."})
 
 
 class PartyOut(Schema):

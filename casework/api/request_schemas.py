@@ -65,7 +65,17 @@ class CaseQuery(Schema):
     type = choice(v.CONFLICT_TYPES, metadata={"description": "Only this type of conflict."})
     updated_since = Moment(metadata={"description": "Only cases changed at or after this "
                                                     "instant (ISO 8601)."})
-    page = whole(1, 100_000, strict=False, load_default=1)
+    after = fields.String(validate=validate.Regexp(r"^\d{1,16}\.\d{1,10}$"), metadata={
+        "description": "The page after this cursor (a page's `next`): as fast on the last "
+                       "page as on the first, and a case reported meanwhile neither repeats "
+                       "nor hides another."})
+    before = fields.String(validate=validate.Regexp(r"^(\d{1,16}\.\d{1,10}|end)$"), metadata={
+        "description": "The page before this cursor (a page's `previous`); `end`: the last "
+                       "page."})
+    page = whole(1, 100_000, strict=False, load_default=1, metadata={
+        "description": "A page by its number, for the tools written before the cursors: "
+                       "slower far into the list, and it shifts when a case is reported; "
+                       "prefer `after` and `before`."})
     per_page = whole(1, 100, strict=False, load_default=25)
 
 

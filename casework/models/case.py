@@ -26,11 +26,12 @@ class Case(db.Model):
     __tablename__ = "cases"
     __table_args__ = (
         UniqueConstraint("commune_id", "year", "sequence"),
-        # The case list: newest first, in one commune or in all.
-        Index("ix_cases_commune_id_created_at", "commune_id", "created_at"),
-        Index("ix_cases_created_at", "created_at"),
+        # The case list: newest first, in one commune or in all, read by keyset from the
+        # (created_at, id) where a page starts (queries/case_list.py).
+        Index("ix_cases_commune_id_created_at_id", "commune_id", "created_at", "id"),
+        Index("ix_cases_created_at_id", "created_at", "id"),
         # Cases in a state, newest first; the dashboard's count per month and state.
-        Index("ix_cases_status_created_at", "status", "created_at"),
+        Index("ix_cases_status_created_at_id", "status", "created_at", "id"),
         # The dashboard's counts by commune, state, type and month, read from the index alone.
         Index("ix_cases_figures", "commune_id", "status", "conflict_type", "created_at",
               "status_changed_at", "workflow", "workflow_version"),

@@ -35,7 +35,6 @@ class CaseFilters:
     q: str = ""
     # One kind of "Mon travail" (a source of queries/worklist.py): the cases waiting for it.
     waiting: str | None = None
-    page: int = 1
     errors: tuple = field(default=(), compare=False)
 
     @classmethod
@@ -81,14 +80,14 @@ class CaseFilters:
                    status=status if status in state_labels() else None,
                    conflict_type=conflict_type if conflict_type in CONFLICT_TYPES else None,
                    date_from=date_from, date_to=date_to, q=args.get("q", "").strip()[:100],
-                   waiting=waiting, page=integer("page", 1), errors=tuple(errors))
+                   waiting=waiting, errors=tuple(errors))
 
     def query_args(self, **changes) -> dict:
         """The filters as URL parameters (for url_for), without the empty ones."""
         values = {"commune": self.commune_id, "status": self.status, "type": self.conflict_type,
                   "from": self.date_from and self.date_from.isoformat(),
                   "to": self.date_to and self.date_to.isoformat(), "q": self.q,
-                  "waiting": self.waiting, "page": self.page if self.page > 1 else None}
+                  "waiting": self.waiting}
         values.update(changes)
         return {k: v for k, v in values.items() if v not in (None, "")}
 
@@ -99,7 +98,6 @@ class CaseFilters:
         """What the event log keeps of the filters of an export."""
         values = asdict(self)
         values.pop("errors")
-        values.pop("page")
         return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in values.items()
                 if v not in (None, "")}
 

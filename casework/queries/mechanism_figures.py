@@ -132,7 +132,7 @@ PERIOD_NOTE = _l("The period filters the activities carried out: the people reac
 def filters_from(args) -> CaseFilters:
     """The filters of these figures, read from a query string like the main dashboard's (a
     commune, a period; dd/mm/yyyy accepted): what selects cases by what they are is dropped."""
-    return CaseFilters.from_args(args).but(status=None, conflict_type=None, q="", page=1)
+    return CaseFilters.from_args(args).but(status=None, conflict_type=None, q="")
 
 
 def build(commune_ids, filters: CaseFilters | None = None) -> MechanismFigures:

@@ -41,7 +41,14 @@ def _signed_in():
 @bp.get("")
 def index():
     filters = CaseFilters.from_args(request.args)
-    page = case_list.search(current_user, filters)
+    try:
+        cursor = case_list.Cursor.from_args(request.args)
+    except case_list.BadCursor:
+        cursor = case_list.Cursor()
+        filters = filters.but(errors=(*filters.errors, _l(
+            "This page's link is not valid: here is the first page.")))
+    page = case_list.search(current_user, filters, cursor,
+                            current_app.config["CASES_PER_PAGE"])
     g.palabre_lists_confidential = any(case.confidential for case in page.items)
     return render_template("cases/list.html", page=page, filters=filters,
                            communes=access.visible_communes(current_user),

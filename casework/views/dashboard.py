@@ -83,7 +83,7 @@ def _shown(d: dashboard.Dashboard) -> dict:
 def _filters(args) -> CaseFilters:
     """The dashboard's filters; no words, and for a donor no state nor type either (a small
     count of one type in one commune would say too much)."""
-    filters = CaseFilters.from_args(args).but(q="", page=1)
+    filters = CaseFilters.from_args(args).but(q="")
     if access.figures_only(current_user):
         filters = filters.but(status=None, conflict_type=None)
     return filters

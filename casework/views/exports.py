@@ -55,7 +55,7 @@ def cases(fmt):
     fmt = _format(fmt)
     if not access.can(current_user, "browse"):
         raise NotPermitted(_l("You have no case to export."))
-    filters = CaseFilters.from_args(request.args).but(page=1)
+    filters = CaseFilters.from_args(request.args)
     query = case_list.matching(current_user, filters)
     limit = current_app.config["EXPORT_MAX_ROWS"]
     count = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
@@ -63,7 +63,7 @@ def cases(fmt):
         flash(_("%(count)d cases match these filters: an export holds at most %(limit)d. "
                 "Narrow the filters (a commune, a period), then export again.",
                 count=count, limit=limit), "error")
-        return redirect(url_for("cases.index", **filters.query_args(page=None)))
+        return redirect(url_for("cases.index", **filters.query_args()))
     # The parties' names only when asked for by name (`names=1`), for the programme's staff.
     names = request.args.get("names") == "1"
     table = case_table(query, _("Cases"), names=names)
@@ -81,7 +81,7 @@ def dashboard_file(fmt):
     if not access.can(current_user, "view_dashboard"):
         raise NotPermitted(_l("The dashboard is for coordinators, mayors and traditional "
                               "leaders."))
-    filters = CaseFilters.from_args(request.args).but(q="", page=1)
+    filters = CaseFilters.from_args(request.args).but(q="")
     d = dashboard.build(access.dashboard_communes(current_user), filters)
     tables = dashboard_tables(d)
     communes = [row.commune for row in d.communes]

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from casework.clock import utcnow
 from casework.extensions import db
 from casework.models import Case, Event
+from casework.queries.case_list import Key
 from tests.dates import typed
 from tests.factories import PATHS, STATES
 
@@ -80,6 +81,62 @@ def test_the_list_is_paginated(api, people, make_case):
              for n in (1, 2, 3, 4)]
     assert [len(p) for p in pages] == [2, 2, 1, 0]
     assert sum(pages, []) == list(reversed(made))  # newest first
+
+
+def test_the_list_is_walked_by_cursor_both_ways(api, people, elsewhere, make_case):
+    made = [make_case(("reported", "in_mediation")[i % 2]).reference for i in range(5)]
+    make_case("reported", who=elsewhere)
+    caller = api(people.coordinator)
+    forward, query = [], {"per_page": 2}
+    while True:
+        body = caller.get(CASES, query_string=query).get_json()
+        forward.append([c["reference"] for c in body["items"]])
+        assert body["total"] == 5 and body["pages"] == 3
+        assert body["page"] == (1 if "after" not in query else None)
+        if body["next"] is None:
+            break
+        query = {"per_page": 2, "after": body["next"]}
+    assert sum(forward, []) == list(reversed(made)) and body["page"] is None
+    backward = []
+    while body["previous"] is not None:
+        body = caller.get(CASES, query_string={"per_page": 2, "before": body["previous"]}
+                          ).get_json()
+        backward.insert(0, [c["reference"] for c in body["items"]])
+    assert backward == forward[:-1]
+    last = caller.get(CASES, query_string={"per_page": 2, "before": "end"}).get_json()
+    assert [c["reference"] for c in last["items"]] == sum(forward, [])[-2:]
+    # The filters hold on every page.
+    mediating = caller.get(CASES, query_string={"per_page": 1, "state": "in_mediation"})
+    after = mediating.get_json()["next"]
+    second = caller.get(CASES, query_string={"per_page": 1, "state": "in_mediation",
+                                             "after": after}).get_json()
+    assert cases_of(mediating) + [c["reference"] for c in second["items"]] == \
+        [made[3], made[1]] and second["next"] is None
+
+
+def test_a_forged_cursor_lists_only_the_callers_cases(api, people, elsewhere, make_case):
+    mine = make_case("reported")
+    theirs = make_case("reported", who=elsewhere)
+    # Cursors that take in every case, theirs too, if the access conditions did not hold.
+    for query in ({"before": "946684800000000.1"}, {"after": "4102444799000000.1"},
+                  {"after": str(Key(theirs.created_at, theirs.id + 1))}, {"before": "end"}):
+        assert cases_of(api(people.mayor).get(CASES, query_string=query)) == [mine.reference]
+    # Past the end (the cases after it merged since, or a cursor typed): an empty last page.
+    beyond = api(people.mayor).get(CASES, query_string={"after": "946684800000000.1"})
+    assert beyond.get_json() == {"items": [], "page": None, "per_page": 25, "total": 1,
+                                 "pages": 1, "next": None, "previous": None}
+
+
+@pytest.mark.parametrize("query, field", [
+    ({"after": "abc"}, "after"), ({"after": "1.1"}, "after"), ({"before": "later"}, "before"),
+    ({"after": "1764547200000000.0"}, "after"),
+    ({"after": "1764547200000000.1", "before": "1764547200000000.2"}, "after"),
+    ({"after": "1764547200000000.1", "page": 2}, "page")])
+def test_a_bad_cursor_is_a_400_in_french(api, people, query, field):
+    response = api(people.mediator).get(CASES, query_string=query)
+    assert response.status_code == 400 and response.mimetype == PROBLEM
+    assert field in response.get_json()["errors"]
+    assert response.get_json()["title"] != "Bad Request"
 
 
 @pytest.mark.parametrize("query, field", [

@@ -40,6 +40,7 @@ def cases_of(make_case, elsewhere):
 
 PAGES = [
     "/cases", "/cases?commune={commune}&type=land&status=in_mediation", "/cases?q=village",
+    "/cases?before=end", "/cases?q=village&status=reported&before=end",
     "/cases/{reference}", "/dashboard", "/dashboard?commune={commune}&from=2026-01-01",
     "/exports/cases.csv?commune={commune}", "/exports/dashboard.csv",
     "/dashboard/monthly?month=2026-11", "/",
