@@ -90,6 +90,7 @@ def run_http(database_url: str, made: dict, *, seconds: float = 5,
     deadline = Deadline(deadline_seconds)
     found = accounts(database_url, made, MIX["mediator"])
     visits = mixed_visits(found, made)
+    LOGS.mkdir(exist_ok=True)
     log = LOGS / f"gunicorn-{make_url(database_url).get_backend_name()}.log"
     log.unlink(missing_ok=True)
     with Gunicorn(database_url, log, workers=WORKERS) as server:
@@ -117,8 +118,8 @@ def run_http(database_url: str, made: dict, *, seconds: float = 5,
     measured = [with_share(p, floor_rate) for p in pages if p is not None]
     not_run = [f"{name} ({role})" for (name, role, _), p in zip(main_pages(made), pages,
                                                                   strict=True) if p is None]
-    if mixed is None:
-        not_run.append("mixed workload")
+    not_run += [name for name, figures in (("mixed workload", mixed), ("floor, after", after))
+                if figures is None]
     return {
         "server": f"gunicorn, {WORKERS} sync workers, 127.0.0.1; {CONNECTIONS} connections",
         "seconds_per_run": seconds,
