@@ -75,9 +75,10 @@ test-next-year: install
 	PALABRE_CLOCK=$(NEXT_YEAR) $(MOVED_CLOCK_RUN)
 
 # Not part of `make test`: generates 700 communes and 100,000 cases, then measures the main
-# pages (on PostgreSQL too when DATABASE_URL names one); writes bench/results.json.
+# pages in process and under gunicorn with 16 connections (on PostgreSQL too when DATABASE_URL
+# names one); writes bench/results.json.
 bench: install
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run --http
 
 # The user guide's screenshots: the browser journeys, which then also save their named screens,
 # cut and reduced, into docs/guide/img/ (tests/browser/guide.py). Commit the images that change.

@@ -19,9 +19,11 @@ from bench.rows import Rows
 from casework.textsearch import fold
 
 PASSWORD = "bench-password"
-# The coordinator must use two-factor authentication: enrolled with this secret, and the
-# measuring clients are signed in as after the code step (bench/measure.signed_in).
+# The coordinator and the administrator must use two-factor authentication: enrolled with this
+# secret; the in-process clients are signed in as after the code step (bench/measure.signed_in),
+# the HTTP ones type its code (bench/browser.py).
 TOTP_SECRET = "BENCHCOORDINATORTOTPSECRETKEYAAA"
+COORDINATOR, ADMINISTRATOR = "coordination", "administration"
 PASSWORD_METHOD = "scrypt:1024:8:1"
 SETUP_DAYS = 740  # communes and accounts exist a little before the first report
 
@@ -43,6 +45,7 @@ class People:
     coordinator: int
     staffs: list[Staff]
     nonces: dict[int, str]  # session_nonce of each user
+    administrator: int
 
 
 class PeopleMaker:
@@ -57,9 +60,13 @@ class PeopleMaker:
         self.nonces: dict[int, str] = {}
 
     def make(self, count: int) -> People:
-        coordinator = self.user("coordination", "F", totp_secret=TOTP_SECRET)
-        return People(coordinator, [self.commune(index, coordinator) for index in range(count)],
-                      self.nonces)
+        coordinator = self.user(COORDINATOR, "F", totp_secret=TOTP_SECRET)
+        staffs = [self.commune(index, coordinator) for index in range(count)]
+        # Drawn from a generator of its own: the rest of the programme stays as it was before
+        # the HTTP bench needed an administrator.
+        administrator = self.user(ADMINISTRATOR, "M", totp_secret=TOTP_SECRET, is_admin=True,
+                                  rng=random.Random(count))
+        return People(coordinator, staffs, self.nonces, administrator)
 
     def commune(self, index: int, coordinator: int) -> Staff:
         rng, places = self.rng, self.places
@@ -87,14 +94,15 @@ class PeopleMaker:
         self.member(staff.chief, commune_id, "traditional_leader")
         return staff
 
-    def user(self, username: str, sex: str, totp_secret: str | None = None) -> int:
-        rng = self.rng
+    def user(self, username: str, sex: str, totp_secret: str | None = None,
+             is_admin: bool = False, rng: random.Random | None = None) -> int:
+        rng = rng or self.rng
         nonce = f"{rng.getrandbits(128):032x}"
         last_login = (self.now - timedelta(days=rng.uniform(0, 60))
                       if rng.random() < 0.7 else None)
         user_id = self.rows.add(
             "users", username, person(rng, sex), sex, phone(rng) if rng.random() < 0.8 else None,
-            self.password_hash, "fr", False, True, False, False, nonce, self.created_at,
+            self.password_hash, "fr", is_admin, True, False, False, nonce, self.created_at,
             last_login, totp_secret, self.created_at if totp_secret else None)
         self.nonces[user_id] = nonce
         return user_id

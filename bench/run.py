@@ -1,9 +1,10 @@
 """`make bench`: generate a large programme, measure the main pages, check the targets.
 
-    python -m bench.run [--communes 700 --cases 100000 --runs 30]
+    python -m bench.run [--communes 700 --cases 100000 --runs 30] [--http [--http-seconds 5]]
 
 Runs on a fresh SQLite file under bench/.data/, then on PostgreSQL too when DATABASE_URL
 names one (a throw-away database is created on that server and dropped afterwards).
+With --http, each database is then served by gunicorn and loaded over HTTP (bench/http_run.py).
 Writes bench/results.json and prints a table per database.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from bench.generate import generate
+from bench.http_run import print_http, run_http
 from bench.measure import add_floor_route, measure_get, measure_transitions, signed_in
 from casework import access, create_app
 from casework.extensions import db
@@ -50,8 +52,10 @@ def _app(url: str):
     return app
 
 
-def run_on(url: str, *, communes: int, cases: int, runs: int, keep: Path | None = None) -> dict:
-    """Generate into `url` (or reuse what `keep` describes), then measure every page."""
+def run_on(url: str, *, communes: int, cases: int, runs: int, keep: Path | None = None,
+           http: dict | None = None) -> dict:
+    """Generate into `url` (or reuse what `keep` describes), then measure every page; with
+    `http` (run_http's options), under gunicorn too."""
     app = _app(url)
     with app.app_context():
         upgrade()
@@ -101,12 +105,15 @@ def run_on(url: str, *, communes: int, cases: int, runs: int, keep: Path | None 
     measures.append((transition, mayor_floor))
     with app.app_context():
         db.engine.dispose()
-    return {
+    result = {
         "database": make_url(url).get_backend_name(),
         "generated": made["counts"],
         "generated_in_s": round(generated_in, 1),
         "results": [_row(m, floor) for m, floor in measures],
     }
+    if http is not None:
+        result["http"] = run_http(url, made, **http)
+    return result
 
 
 def _last_page_cursor(app) -> str:
@@ -150,6 +157,8 @@ def print_table(result: dict) -> None:
         print(f"{r['name']:50} {r['median_ms']:>9.2f} {r['p95_ms']:>7.2f} "
               f"{r['cpu_median_ms']:>7.2f} {r['floor_ms']:>8.2f} {r['ratio']:>7.2f} "
               f"{r['queries']:>7}  {target}")
+    if "http" in result:
+        print_http(result["http"])
 
 
 def _postgres(server_url: str):
@@ -172,10 +181,18 @@ def main() -> None:
     parser.add_argument("--communes", type=int, default=700)
     parser.add_argument("--cases", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--http", action="store_true",
+                        help="also serve each database with gunicorn and load it over HTTP")
+    parser.add_argument("--http-seconds", type=float, default=5,
+                        help="seconds of load per page (the mixed workload twice as long)")
+    parser.add_argument("--http-deadline", type=float, default=240,
+                        help="seconds after which the HTTP run of a database starts nothing new")
     parser.add_argument("--reuse", action="store_true",
                         help="measure the SQLite data of the previous run again (no generation)")
     args = parser.parse_args()
-    sizes = {"communes": args.communes, "cases": args.cases, "runs": args.runs}
+    sizes = {"communes": args.communes, "cases": args.cases, "runs": args.runs,
+             "http": {"seconds": args.http_seconds, "deadline_seconds": args.http_deadline}
+             if args.http else None}
     data_dir = HERE / ".data"
     data_dir.mkdir(exist_ok=True)
     sqlite_file, made_file = data_dir / "bench.db", data_dir / "bench.json"
