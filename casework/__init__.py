@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from .views import (
         action_plans,
         admin,
+        admin_services,  # noqa: F401 (adds the directory's routes to admin.bp)
         attachments,
         auth,
         case_partner,

@@ -79,6 +79,18 @@ REFERRAL_TARGETS = {
     "psychosocial": _l("Psychosocial services"),
 }
 
+# The kinds of service in the directory a case is referred to (models/service.py).
+SERVICE_KINDS = {
+    "health_centre": _l("Health centre"),
+    "police": _l("Police or gendarmerie"),
+    "legal_aid": _l("Legal aid clinic"),
+    "social_development": _l("Social development service"),
+    "psychosocial": _l("Psychosocial support"),
+    "cofo": _l("Land commission (COFO)"),
+    "tribunal": _l("Tribunal"),
+    "other": _l("Other"),
+}
+
 SIGNOFF_DECISIONS = {"approve": _l("Approve"), "reject": _l("Reject")}
 # The same decisions once taken, as a case's page shows them.
 SIGNOFF_OUTCOMES = {"approve": _l("approved"), "reject": _l("rejected")}
