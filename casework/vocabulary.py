@@ -91,6 +91,16 @@ SERVICE_KINDS = {
     "other": _l("Other"),
 }
 
+# The consent to share the parties' names with the service referred to.
+CONSENTS = {"given": _l("Given"), "refused": _l("Not given: no names shared")}
+CONSENT_WAYS = {"oral": _l("Oral"), "written": _l("Written")}
+REFERRAL_STATUSES = {
+    "sent": _l("Sent, awaiting the service's answer"),
+    "accepted": _l("Accepted by the service"),
+    "declined": _l("Declined by the service"),
+    "outcome_recorded": _l("Outcome recorded"),
+}
+
 SIGNOFF_DECISIONS = {"approve": _l("Approve"), "reject": _l("Reject")}
 # The same decisions once taken, as a case's page shows them.
 SIGNOFF_OUTCOMES = {"approve": _l("approved"), "reject": _l("rejected")}
@@ -114,6 +124,7 @@ MESSAGE_KINDS = {
     "follow_up_due": _l("A follow-up visit is due"),
     "past_time_limit": _l("A case is past its time limit"),
     "removed_from_team": _l("I am taken off a case's team"),
+    "referral_answered": _l("A service answered a referral of my case"),
 }
 MESSAGE_CHANNELS = {"email": _l("E-mail"), "sms": _l("SMS")}
 

@@ -78,6 +78,10 @@ def _transition_field(used: list[tuple[str, FormField]]) -> fields.Field:
     forms = ", ".join(f"`{form}`" + (" (required)" if f.required else "") for form, f in used)
     metadata = {"description": f"For a transition whose form is {forms}."}
     first = used[0][1]
+    if first.kind == "service":
+        return fields.Integer(allow_none=True, metadata=metadata)
+    if first.kind == "date":
+        return fields.Date(allow_none=True, metadata=metadata)
     if first.kind == "choice":
         return choice(first.choices, metadata=metadata)
     return Text(first.max_length, metadata=metadata)
