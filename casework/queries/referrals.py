@@ -2,6 +2,9 @@
 a case's referrals."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -33,3 +36,27 @@ def of_case(case: Case) -> list[Referral]:
     return list(db.session.scalars(
         select(Referral).where(Referral.case_id == case.id)
         .options(selectinload(Referral.service)).order_by(Referral.id.desc())))
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What a referral shares with the service: the case's type, village and date, the
+    reason; the parties only with the consent (access: `see_referral_names`). A confidential
+    case's village too only with it: in a small village it names the family."""
+
+    reference: str
+    conflict_type: str
+    village: str | None
+    facts_date: date | None
+    reason: str
+    parties: list = field(default_factory=list)
+
+
+def shared(user, referral: Referral) -> Shared:
+    case = referral.case
+    names = access.can(user, "see_referral_names", referral=referral)
+    return Shared(
+        reference=case.reference, conflict_type=case.conflict_type,
+        village=case.village if names or not case.confidential else None,
+        facts_date=case.facts_date, reason=referral.reason,
+        parties=list(case.parties) if names else [])

@@ -30,7 +30,8 @@ OPEN = {"reports.programme", "reports.programme_xlsx", "reports.programme_pdf_fi
 REFUSED = {
     "admin.upgrade_workflow", "admin.services_list", "admin.new_service", "admin.service",
     "admin.add_focal_point", "admin.remove_focal_point", "api_corrections.merge",
-    "corrections.merge",
+    "corrections.merge", "referrals.index", "referrals.show", "referrals.accept",
+    "referrals.decline", "referrals.outcome",
     "activities.add_file", "activities.appreciate", "activities.download", "activities.edit",
     "activities.new", "activities.show", "admin.add_role", "admin.commune",
     "admin.communes_list", "admin.disable", "admin.enable", "admin.index", "admin.new_commune",
