@@ -100,6 +100,14 @@ REFERRAL_STATUSES = {
     "declined": _l("Declined by the service"),
     "outcome_recorded": _l("Outcome recorded"),
 }
+# The same, as the dashboard counts them at the end of a period (queries/figures.py).
+REFERRAL_ANSWERS = {
+    "sent": _l("Awaiting the service's answer"),
+    "late": _l("Not answered in time"),
+    "accepted": _l("Accepted, outcome awaited"),
+    "declined": _l("Declined"),
+    "outcome_recorded": _l("Outcome recorded"),
+}
 
 SIGNOFF_DECISIONS = {"approve": _l("Approve"), "reject": _l("Reject")}
 # The same decisions once taken, as a case's page shows them.

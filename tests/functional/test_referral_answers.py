@@ -3,14 +3,16 @@ shares (names only with consent), accept or decline, then the outcome; the refer
 told. Each kind of person asked through the pages."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from casework.clock import clock_at, local_today, utcnow
 from casework.extensions import db
-from casework.models import Event, Notification, Referral, Service, ServiceFocalPoint
-from casework.services import transitions
+from casework.models import Case, Event, Notification, Referral, Service, ServiceFocalPoint
+from casework.queries import figures
+from casework.services import referrals, transitions
 from casework.services.transitions import TransitionInput
 from tests.dates import typed
 
@@ -156,3 +158,36 @@ def test_two_answers_at_once_make_one(client, login, people, make_case, director
     assert second.status_code == 409 and "Non." in text(second)
     db.session.refresh(referral)
     assert referral.status == "accepted"
+
+
+def _answer(referral, focal, answer: str) -> None:
+    if answer in ("accepted", "outcome_recorded"):
+        referrals.accept(focal, referral)
+    if answer == "outcome_recorded":
+        referrals.record_outcome(focal, referral, "Soins reçus.")
+    if answer == "declined":
+        referrals.decline(focal, referral, "Pas de place.")
+
+
+def test_the_dashboard_counts_referrals_by_answer_as_they_stood(client, login, people,
+                                                                make_case, directory):
+    """One of each answer; a month later, the answers given since do not count for the
+    period that ended before them."""
+    service, focal = directory["here"]
+    made = {}
+    with clock_at(utcnow() - timedelta(days=40)):
+        for answer in ("sent", "late", "accepted", "declined", "outcome_recorded"):
+            made[answer] = referred(people, make_case, service)
+    for answer, referral in made.items():
+        if answer == "sent":  # sent 40 days ago, its answer is not due yet
+            referral.answer_by = local_today() + timedelta(days=1)
+        _answer(referral, focal, answer)
+    db.session.commit()
+    assert figures.referrals([Case.commune_id == people.commune.id]) == {
+        "sent": 1, "late": 1, "accepted": 1, "declined": 1, "outcome_recorded": 1}
+    before = utcnow() - timedelta(days=20)  # every answer came after: all were waiting
+    assert figures.referrals([Case.commune_id == people.commune.id], before) == {
+        "sent": 1, "late": 4, "accepted": 0, "declined": 0, "outcome_recorded": 0}
+    login(people.coordinator)
+    page = text(client.get("/dashboard"))
+    assert "Orientations selon la réponse du service" in page and "Refusée" in page
