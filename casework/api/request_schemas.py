@@ -206,3 +206,16 @@ class DashboardQuery(Schema):
     type = choice(v.CONFLICT_TYPES)
     date_from = day(data_key="from", metadata={"description": "First day of the period."})
     date_to = day(data_key="to", metadata={"description": "Last day of the period."})
+
+
+class ReferralVersioned(Schema):
+    version = version(metadata={"description": "The referral's `version` as last read; an "
+                                               "answer given since answers 409."})
+
+
+class DeclineIn(ReferralVersioned):
+    decline_reason = Text(LONG, required=True)
+
+
+class OutcomeIn(ReferralVersioned):
+    outcome = Text(LONG, required=True)

@@ -72,7 +72,9 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
                "referrals": login(focal, app.test_client())}
     rules = [rule for rule in app.url_map.iter_rules()
              if rule.arguments and rule.endpoint != "static"]
-    api = {"Authorization": f"Bearer {grant(people.coordinator)}"}  # the API takes no cookie
+    # The API takes no cookie: a token, the focal point's for the referrals.
+    api = {"case": {"Authorization": f"Bearer {grant(people.coordinator)}"},
+           "referrals": {"Authorization": f"Bearer {grant(focal)}"}}
 
     def request(rule, **changes):
         values = {**valid, **({"reference": lead.reference} if rule.endpoint == "cases.verify"
@@ -83,10 +85,11 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
         url = PARAMETER.sub(lambda m: values[m.group(2)], rule.rule)
         client = clients[rule.endpoint.split(".")[0] if rule.endpoint.startswith(
             ("admin.", "referrals.")) else "case"]
+        headers = api["referrals" if rule.endpoint.startswith("api_referrals.") else "case"]
         method = next(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
                       if m in rule.methods)
         return client.open(url, method=method,
-                           headers=api if rule.rule.startswith("/api/") else {})
+                           headers=headers if rule.rule.startswith("/api/") else {})
 
     return rules, request
 
@@ -122,7 +125,7 @@ def test_malformed_ids_are_404(walk, bad):
                 else:
                     assert "Page introuvable" in text(response)
                 walked += 1
-    assert walked == 45  # every `<int:...>` of every route
+    assert walked == 48  # every `<int:...>` of every route
 
 
 @pytest.mark.parametrize("bad", BAD_STRINGS)
