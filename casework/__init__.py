@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from .views import (
         action_plans,
         admin,
+        admin_services,  # noqa: F401 (adds the directory's routes to admin.bp)
         attachments,
         auth,
         case_partner,
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         intake,
         mechanism_activities,
         mechanisms,
+        referrals,
         reports,
         sms,
         two_factor,
@@ -126,7 +128,7 @@ def _register_blueprints(app: Flask) -> None:
     )
     for module in (auth, two_factor, home, cases, corrections, attachments, dashboard, exports,
                    admin, workflow_pages, health, intake, sms, mechanisms, action_plans,
-                   mechanism_activities, reports, case_partner):
+                   mechanism_activities, reports, case_partner, referrals):
         app.register_blueprint(module.bp)
     from . import api
     api.register_blueprints(app)

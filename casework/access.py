@@ -27,7 +27,18 @@ from sqlalchemy import and_, event, false, func, inspect, or_, select
 from workflows import Workflow
 
 from .extensions import db
-from .models import Case, Commune, Membership, Proposal, SignOff, TeamMember, User
+from .models import (
+    Case,
+    Commune,
+    Membership,
+    Proposal,
+    Referral,
+    ServiceFocalPoint,
+    SignOff,
+    TeamMember,
+    User,
+)
+from .models.referral import ACCEPTED, DECLINED, SENT
 from .workflow_registry import engine, signing_roles, workflow_of
 
 COORDINATOR = "coordinator"
@@ -44,6 +55,10 @@ REPORT_ROLES = (COORDINATOR, DONOR)
 LOCAL_AUTHORITIES = ("commune_authority", "traditional_leader")
 # Who watches the figures: coordinators for their communes, mayors and chiefs for their own.
 DASHBOARD_ROLES = (COORDINATOR, *LOCAL_AUTHORITIES)
+# A service's focal point (a row of `service_focal_points`, not a membership: they hold no
+# role in a commune, so no rule of the case work lets them see a case, a list or the
+# figures): the referrals addressed to their service, and only what a referral shares.
+SERVICE_FOCAL_POINT = "service_focal_point"
 
 
 # -- what a user holds ---------------------------------------------------------------------
@@ -72,6 +87,23 @@ def _roles_by_commune(user: User) -> dict[int, frozenset[str]]:
     return user._palabre_roles
 
 
+def focal_services(user: User) -> frozenset[int]:
+    """The services whose referrals `user` answers, read once per loaded user."""
+    if not _case_worker(user):
+        return frozenset()
+    cached = getattr(user, "_palabre_services", None)
+    if cached is None:
+        cached = user._palabre_services = frozenset(db.session.scalars(
+            select(ServiceFocalPoint.service_id).where(ServiceFocalPoint.user_id == user.id)))
+    return cached
+
+
+def referrals_clause(user: User):
+    """A WHERE clause keeping the referrals addressed to the user's services."""
+    services = focal_services(user)
+    return Referral.service_id.in_(sorted(services)) if services else false()
+
+
 @event.listens_for(User.memberships, "append")
 @event.listens_for(User.memberships, "remove")
 def _roles_changed(user, *_args):
@@ -82,6 +114,8 @@ def _roles_changed(user, *_args):
 def _user_expired(user, attributes):
     if user is not None and (attributes is None or "memberships" in attributes):
         user._palabre_roles = None
+    if user is not None and attributes is None:
+        user._palabre_services = None
 
 
 @event.listens_for(User, "refresh")
@@ -387,6 +421,8 @@ ACTIONS: dict[str, Callable[[User, int | None], bool]] = {
     "view_dashboard": lambda user, _commune: bool(dashboard_communes(user)),
     # The programme report, stripped of names: the coordination and the donors.
     "view_programme_report": lambda user, _commune: bool(report_communes(user)),
+    # The list of referrals to answer: a service's focal points.
+    "answer_referrals": lambda user, _commune: bool(focal_services(user)),
     # KoboToolbox / ODK files: the coordination's job.
     "import_submissions": lambda user, _commune: bool(commune_ids(user, (COORDINATOR,))),
     # The administration pages: administrators, who do no case work.
@@ -457,11 +493,39 @@ CASE_ACTIONS: dict[str, Callable[[Asked], bool]] = {
 }
 
 
+def _focal_point_of(user: User, referral: Referral) -> bool:
+    return referral.service_id in focal_services(user)
+
+
+# Actions on a referral, rule(user, referral): a service's focal points see and answer the
+# referrals addressed to it, and nothing of the case but what the referral shares (its type,
+# village, date, the reason). The referring team reads the referral on the case's page, under
+# the case's own rules.
+REFERRAL_ACTIONS: dict[str, Callable[[User, Referral], bool]] = {
+    "view_referral": _focal_point_of,
+    # Accepted or declined once, while it waits for an answer.
+    "answer_referral": lambda user, referral: (_focal_point_of(user, referral)
+                                               and referral.status == SENT),
+    # What became of it, once accepted.
+    "record_referral_outcome": lambda user, referral: (_focal_point_of(user, referral)
+                                                       and referral.status == ACCEPTED),
+    # The parties' names: only when consent to share them was given, whatever the case's
+    # confidentiality (the survivor's consent is what lets the service know them), and never
+    # to a service that declined it.
+    "see_referral_names": lambda user, referral: (_focal_point_of(user, referral)
+                                                  and referral.consent
+                                                  and referral.status != DECLINED),
+}
+
+
 def can(user: User, action: str, case: Case | None = None, *, commune_id: int | None = None,
-        trigger: str | None = None, proposal: Proposal | None = None) -> bool:
+        trigger: str | None = None, proposal: Proposal | None = None,
+        referral: Referral | None = None) -> bool:
     """Whether `user` may do `action` now, as the tables declare it; an action that no table
     declares raises UnknownAction. An action on a case is refused without a case, or on a
-    case the user does not see."""
+    case the user does not see; an action on a referral without one."""
+    if action in REFERRAL_ACTIONS:
+        return referral is not None and REFERRAL_ACTIONS[action](user, referral)
     if action in MECHANISM_ACTIONS:
         return can_on_mechanism(user, action, commune_id)
     if action in ACTIONS:
@@ -569,12 +633,13 @@ def awaiting_my_signoff(user: User):
 # -- what a phone keeps for working offline ---------------------------------------------------
 
 def _field_mediator(user: User) -> bool:
-    """A mediator and nothing else: someone who also coordinates, signs off or administers
-    sees pages that must never stay on a phone (it may be shared)."""
+    """A mediator and nothing else: someone who also coordinates, signs off, answers for a
+    service or administers sees pages that must never stay on a phone (it may be shared)."""
     if not _case_worker(user):
         return False
     held = _roles_by_commune(user).values()
-    return bool(held) and set().union(*held) == {MEDIATOR}
+    # A focal point's Mon travail lists referrals whose names the service may read.
+    return bool(held) and set().union(*held) == {MEDIATOR} and not focal_services(user)
 
 
 def _keeps_case(user: User, case: Case | None) -> bool:

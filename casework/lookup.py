@@ -12,7 +12,7 @@ from sqlalchemy import select
 from . import access
 from .errors import Conflict
 from .extensions import db
-from .models import Case
+from .models import Case, Referral
 from .queries.merges import former_reference
 from .services import audit
 from .sessions import SAFE_METHODS
@@ -82,3 +82,16 @@ def refuse_as_missing(user, **details):
     audit.access_denied(user, **details)
     keep_record()
     abort(404)
+
+
+def referral_or_404(referral_id: int, user=None):
+    """The referral if the signed-in user (or `user`) answers for its service; 404 otherwise,
+    with the denial logged. A request that may change it loads it locked."""
+    user = current_user if user is None else user
+    query = select(Referral).where(Referral.id == referral_id, access.referrals_clause(user))
+    if request.method not in SAFE_METHODS:
+        query = query.with_for_update(of=Referral).execution_options(populate_existing=True)
+    referral = db.session.scalar(query)
+    if referral is None:
+        refuse_as_missing(user, referral_id=referral_id)
+    return referral

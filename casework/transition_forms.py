@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
-from .vocabulary import REFERRAL_TARGETS
+from .vocabulary import CONSENT_WAYS, CONSENTS, REFERRAL_TARGETS
 
 # Every text a form carries is at most this long (the pages and the API alike).
 MAX_TEXT = 10_000
@@ -20,7 +20,8 @@ class FormField:
     name: str
     label: object  # a lazy string
     # "text": a paragraph; "lines": one entry per line (blank lines dropped); "choice": one of
-    # `choices`.
+    # `choices`; "date": a day; "service": the id of a service of the case's commune (the
+    # directory: its choices are the case's, services/referrals.py checks it).
     kind: str = "text"
     required: bool = False
     choices: Mapping | None = None
@@ -48,10 +49,21 @@ TRANSITION_FORMS: dict[str | None, TransitionForm] = {
     "reason": TransitionForm((FormField("note", _l("Reason"), required=True),),
                              on_case=NOTE_ON_CASE),
     "note": TransitionForm((FormField("note", _l("Note (optional)")),), on_case=NOTE_ON_CASE),
+    # To a service of the directory when the case's commune has one (services/referrals.py:
+    # the service, the reason and the consent are then required, and the kind of service
+    # gives the word); else, as before the directory, to a word of the fixed list.
     "referral": TransitionForm((
-        FormField("referral_target", _l("Referred to"), kind="choice", required=True,
-                  choices=REFERRAL_TARGETS),
-        FormField("note", _l("Note for the service")),
+        FormField("service_id", _l("Service"), kind="service"),
+        FormField("referral_target", _l("Referred to (when the commune has no service in the "
+                                        "directory)"), kind="choice", choices=REFERRAL_TARGETS),
+        FormField("note", _l("Reason for the referral")),
+        FormField("consent", _l("Consent to share the parties' names with the service"),
+                  kind="choice", choices=CONSENTS),
+        FormField("consent_by", _l("Consent given by (the survivor, the parties...)"),
+                  max_length=160),
+        FormField("consent_how", _l("How the consent was given"), kind="choice",
+                  choices=CONSENT_WAYS),
+        FormField("consent_on", _l("Date of the consent"), kind="date"),
     ), on_case={"referral_target": "referral_target", **NOTE_ON_CASE}),
 }
 

@@ -79,6 +79,36 @@ REFERRAL_TARGETS = {
     "psychosocial": _l("Psychosocial services"),
 }
 
+# The kinds of service in the directory a case is referred to (models/service.py).
+SERVICE_KINDS = {
+    "health_centre": _l("Health centre"),
+    "police": _l("Police or gendarmerie"),
+    "legal_aid": _l("Legal aid clinic"),
+    "social_development": _l("Social development service"),
+    "psychosocial": _l("Psychosocial support"),
+    "cofo": _l("Land commission (COFO)"),
+    "tribunal": _l("Tribunal"),
+    "other": _l("Other"),
+}
+
+# The consent to share the parties' names with the service referred to.
+CONSENTS = {"given": _l("Given"), "refused": _l("Not given: no names shared")}
+CONSENT_WAYS = {"oral": _l("Oral"), "written": _l("Written")}
+REFERRAL_STATUSES = {
+    "sent": _l("Sent, awaiting the service's answer"),
+    "accepted": _l("Accepted by the service"),
+    "declined": _l("Declined by the service"),
+    "outcome_recorded": _l("Outcome recorded"),
+}
+# The same, as the dashboard counts them at the end of a period (queries/figures.py).
+REFERRAL_ANSWERS = {
+    "sent": _l("Awaiting the service's answer"),
+    "late": _l("Not answered in time"),
+    "accepted": _l("Accepted, outcome awaited"),
+    "declined": _l("Declined"),
+    "outcome_recorded": _l("Outcome recorded"),
+}
+
 SIGNOFF_DECISIONS = {"approve": _l("Approve"), "reject": _l("Reject")}
 # The same decisions once taken, as a case's page shows them.
 SIGNOFF_OUTCOMES = {"approve": _l("approved"), "reject": _l("rejected")}
@@ -102,6 +132,7 @@ MESSAGE_KINDS = {
     "follow_up_due": _l("A follow-up visit is due"),
     "past_time_limit": _l("A case is past its time limit"),
     "removed_from_team": _l("I am taken off a case's team"),
+    "referral_answered": _l("A service answered a referral of my case"),
 }
 MESSAGE_CHANNELS = {"email": _l("E-mail"), "sms": _l("SMS")}
 

@@ -22,7 +22,8 @@ from config import TestConfig
 from .databases import SERVER_VARIABLE, postgres_database
 from .signing import signed_in_as
 
-pytest_plugins = ["tests.factories", "tests.mechanism_factories", "tests.file_storage"]
+pytest_plugins = ["tests.factories", "tests.mechanism_factories", "tests.referral_factories",
+                  "tests.file_storage"]
 
 
 class IsolatedClient(FlaskClient):

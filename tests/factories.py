@@ -17,6 +17,7 @@ from casework.clock import local, local_today, utcnow
 from casework.extensions import db
 from casework.models import ApiToken, Commune, User
 from casework.queries.milestones import NOTICE_DAYS
+from casework.queries.referrals import offered_services
 from casework.services import (
     accounts,
     api_tokens,
@@ -235,8 +236,11 @@ def advance(people: Commune_People, case, move: str) -> None:
             visit_date=local_today(), outcome="respected", milestone_days=int(move[-2:])))
     elif move == "close":
         transitions.fire(coord, case, "close", TransitionInput(note="Accord tenu."))
-    elif move == "refer":
-        transitions.fire(m, case, "refer", TransitionInput(referral_target="cofo"))
+    elif move == "refer":  # to the commune's service of the directory, else the list's word
+        offered = offered_services(case)
+        transitions.fire(m, case, "refer", TransitionInput(
+            referral_target="cofo", service_id=offered[0].id if offered else None,
+            note="Hors du ressort de la médiation.", consent="refused"))
     elif move == "reject_admission":
         transitions.fire(m, case, "declare_not_admissible",
                          TransitionInput(note="Affaire pénale."))

@@ -34,7 +34,8 @@ WORKFLOW_KEYS = {"workflow", "version", "title", "initial", "states", "transitio
 STATE_KEYS = {"fr", "en", "final", "sla_days", "warn_days", "idle_days", "follow_up_days",
               "allows", "help", "tags"}
 TRANSITION_KEYS = {"trigger", "source", "dest", "by", "requires", "unless", "signoffs",
-                   "reminder_days", "escalation_days", "form", "automatic", "label"}
+                   "reminder_days", "escalation_days", "answer_days", "form", "automatic",
+                   "label"}
 
 
 class WorkflowDefinitionError(Exception):
@@ -97,6 +98,9 @@ class TransitionDef:
     # `escalation_days` the commune's coordinators are told.
     reminder_days: int | None = None
     escalation_days: int | None = None
+    # What the transition's form sends out (a referral) is late when not answered within
+    # `answer_days`.
+    answer_days: int | None = None
     form: str | None = None
     automatic: bool = False
     labels: Mapping[str, str] | None = None
@@ -671,6 +675,10 @@ class _Validator:
             if reminder is not None and escalation is not None and escalation <= reminder:
                 self.fail(f"{where}: escalation_days must be more than reminder_days")
             form = spec.get("form")
+            answer = self._days(spec, "answer_days", where)
+            if answer is not None and form is None:
+                self.fail(f"{where}: answer_days needs a form that sends something out",
+                          line_of(spec, "answer_days"))
             if form is not None and form not in self.engine.forms:
                 self.fail(f"{where}: unknown form {form!r}; known: "
                           f"{', '.join(sorted(self.engine.forms)) or 'none'}",
@@ -689,7 +697,8 @@ class _Validator:
             result.append(TransitionDef(
                 trigger=trigger, sources=sources, dest=spec["dest"], by=by, requires=requires,
                 unless=unless, signoffs=signoffs, reminder_days=reminder,
-                escalation_days=escalation, form=form, automatic=automatic, labels=labels))
+                escalation_days=escalation, answer_days=answer, form=form,
+                automatic=automatic, labels=labels))
         return tuple(result)
 
     def _graph(self, initial: str, states: dict[str, StateDef],

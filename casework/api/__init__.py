@@ -52,7 +52,7 @@ def register_blueprints(app: Flask) -> None:
 
     from ..extensions import csrf
     from ..request_guards import RowIdConverter
-    from . import cases, corrections, dashboard, tokens, workflow_definitions
+    from . import cases, corrections, dashboard, referrals, tokens, workflow_definitions
     from .spec import Api
 
     app.url_map.converters["reference"] = ReferenceConverter
@@ -69,6 +69,6 @@ def register_blueprints(app: Flask) -> None:
                                (TriggerConverter, TRIGGER_PATTERN)):
         api.register_converter(converter, lambda _c, pattern=pattern: {
             "type": "string", "pattern": f"^{pattern}$"})
-    for module in (tokens, cases, corrections, workflow_definitions, dashboard):
+    for module in (tokens, cases, corrections, workflow_definitions, dashboard, referrals):
         csrf.exempt(module.bp)  # no cookie is accepted, so no cross-site request can act
         api.register_blueprint(module.bp)

@@ -255,3 +255,34 @@ class DashboardOut(Schema):
     flows = fields.Dict(keys=S(), values=Int(), required=True)
     by_type = fields.Dict(keys=S(), values=Int(), required=True)
     participants = fields.Dict(keys=S(), values=Int(), required=True)
+
+
+class ReferralPartyOut(Schema):
+    name = S(required=True)
+    sex = S(allow_none=True, required=True)
+    age_group = S(allow_none=True, required=True)
+
+
+class ReferralOut(Schema):
+    """What a referral shares with its service: the parties only with the consent to share
+    them (else an empty list), a confidential case's village likewise (else null)."""
+
+    id = Int(required=True)
+    reference = S(required=True)
+    service = S(required=True)
+    status = S(required=True)
+    conflict_type = S(required=True)
+    village = S(allow_none=True, required=True)
+    facts_date = fields.Date(allow_none=True, required=True)
+    referred_at = fields.DateTime(required=True)
+    answer_by = fields.Date(required=True)
+    reason = S(required=True)
+    consent = B(required=True)
+    parties = fields.List(fields.Nested(ReferralPartyOut), required=True)
+    decline_reason = S(allow_none=True, required=True)
+    outcome = S(allow_none=True, required=True)
+    version = Int(required=True)
+
+
+class ReferralListOut(Schema):
+    items = fields.List(fields.Nested(ReferralOut), required=True)

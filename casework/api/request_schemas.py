@@ -88,6 +88,10 @@ def _transition_field(used: list[tuple[str, FormField]]) -> fields.Field:
     forms = ", ".join(f"`{form}`" + (" (required)" if f.required else "") for form, f in used)
     metadata = {"description": f"For a transition whose form is {forms}."}
     first = used[0][1]
+    if first.kind == "service":
+        return fields.Integer(allow_none=True, metadata=metadata)
+    if first.kind == "date":
+        return fields.Date(allow_none=True, metadata=metadata)
     if first.kind == "choice":
         return choice(first.choices, metadata=metadata)
     return Text(first.max_length, metadata=metadata)
@@ -212,3 +216,16 @@ class DashboardQuery(Schema):
     type = choice(v.CONFLICT_TYPES)
     date_from = day(data_key="from", metadata={"description": "First day of the period."})
     date_to = day(data_key="to", metadata={"description": "Last day of the period."})
+
+
+class ReferralVersioned(Schema):
+    version = version(metadata={"description": "The referral's `version` as last read; an "
+                                               "answer given since answers 409."})
+
+
+class DeclineIn(ReferralVersioned):
+    decline_reason = Text(LONG, required=True)
+
+
+class OutcomeIn(ReferralVersioned):
+    outcome = Text(LONG, required=True)

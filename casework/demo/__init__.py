@@ -14,12 +14,15 @@ from sqlalchemy import select
 from ..clock import clock_at, local_today
 from ..extensions import db
 from ..models import CasePartner, Commune, Partner
+from ..queries.referrals import of_case
 from ..services import (
     accounts,
     cases,
     communes,
+    directory,
     followups,
     partners,
+    referrals,
     signoffs,
     steps,
     team,
@@ -41,8 +44,10 @@ from .people import (
     PARTNERS,
     PASSWORD,
     REGION,
+    SERVICES,
     Staff,
     demo_usernames,
+    focal_username,
 )
 from .scenarios import SCENARIOS, Move, Scenario
 
@@ -100,7 +105,13 @@ def _create_people() -> dict[str, Staff]:
         people = {by: _user(f"{prefix}.{c.slug}", getattr(c, by), [(commune.id, LOCAL_ROLES[by])])
                   for by, prefix in (("mediator", "mediateur"), ("mayor", "maire"),
                                      ("chief", "chef"))}
-        staff[c.code] = Staff(commune=commune, coordinator=coordinator, **people)
+        kind, name, focal_person = SERVICES[c.code]
+        service = directory.create_service(None, name=name, kind=kind, commune_id=commune.id,
+                                           contact="", active=True)
+        focal = _user(focal_username(c), focal_person)
+        directory.add_focal_point(None, service, focal.username)
+        staff[c.code] = Staff(commune=commune, coordinator=coordinator, service=service,
+                              focal=focal, **people)
     return staff
 
 
@@ -133,11 +144,24 @@ def _play(move: Move, case, people: Staff) -> None:
     elif move.action == "close":
         transitions.fire(actor, case, "close", TransitionInput(**data))
     elif move.action == "refer":
-        transitions.fire(actor, case, "refer", TransitionInput(**data))
+        transitions.fire(actor, case, "refer", TransitionInput(
+            service_id=people.service.id, consent_on=today if "consent_by" in data else None,
+            **data))
+    elif move.action in ("accept", "decline", "outcome"):
+        _answer(move.action, actor, of_case(case)[0], data["text"])
     elif move.action == "dismiss":
         transitions.fire(actor, case, "declare_not_admissible", TransitionInput(**data))
     else:
         raise ValueError(f"unknown demo move {move.action!r}")
+
+
+def _answer(action: str, focal, referral, text: str) -> None:
+    if action == "accept":
+        referrals.accept(focal, referral)
+    elif action == "decline":
+        referrals.decline(focal, referral, text)
+    else:
+        referrals.record_outcome(focal, referral, text)
 
 
 def _timeline(today: date):

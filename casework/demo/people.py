@@ -42,6 +42,18 @@ DONOR = ("bailleur", "Sarah Diarra", "F")
 # The programme's partners (the consortium the PECIC programme names).
 PARTNERS = (("AMSS", "Association Malienne pour la Survie au Sahel"),
             ("ARGA", "ARGA-Mali"), ("CITRACO", "CITRACO"), ("CLUEDUCA", "CLUEDUCA"))
+# Each commune's service of the directory (kind, name) and its focal point (full name, sex),
+# whose account is `service.<kind>.<commune>`.
+SERVICES = {
+    "BGN": ("psychosocial", "Cellule psychosociale du CSRéf de Bougouni",
+            ("Assétou Coulibaly", "F")),
+    "WBL": ("health_centre", "CSCom de Yanfolila", ("Oumar Sidibé", "M")),
+    "KDL": ("police", "Brigade de gendarmerie de Kadiolo", ("Issa Ouattara", "M")),
+    "KLD": ("legal_aid", "Clinique juridique de Kolondiéba", ("Awa Bagayoko", "F")),
+    "KTL": ("social_development", "Service du développement social de Koutiala",
+            ("Mamadou Dembélé", "M")),
+    "SKS": ("cofo", "Commission foncière (COFO) de Sikasso", ("Seydou Sanogo", "M")),
+}
 # Coordinators and administrators sign in with a two-factor code: the demo coordinator and
 # administrator share this published secret (README, "Demo accounts"), so that anyone trying
 # the demo can add it to an authenticator app. Development only, like every demo account.
@@ -58,10 +70,15 @@ LOCAL_ROLES = {"mediator": "mediator", "mayor": "commune_authority",
                "chief": "traditional_leader"}
 
 
+def focal_username(commune: DemoCommune) -> str:
+    return f"service.{SERVICES[commune.code][0]}.{commune.slug}"
+
+
 def demo_usernames() -> list[str]:
     names = [f"{prefix}.{c.slug}" for c in COMMUNES
              for prefix in ("mediateur", "maire", "chef")]
-    return names + [COORDINATOR[0], ADMIN[0], DONOR[0]]
+    return names + [focal_username(c) for c in COMMUNES] + [COORDINATOR[0], ADMIN[0],
+                                                             DONOR[0]]
 
 
 @dataclass
@@ -73,3 +90,6 @@ class Staff:
     mayor: object
     chief: object
     coordinator: object
+    # The commune's service of the directory and its focal point.
+    service: object = None
+    focal: object = None

@@ -64,8 +64,16 @@ def close(day, note):
     return Move(day, "close", "coordinator", {"note": note})
 
 
-def refer(day, target, note, by="mediator"):
-    return Move(day, "refer", by, {"referral_target": target, "note": note})
+def refer(day, note, consent_by=None, how="oral", by="mediator"):
+    """To the commune's service of the directory; with the consent of `consent_by`, if any."""
+    consent = ({"consent": "given", "consent_by": consent_by, "consent_how": how}
+               if consent_by else {"consent": "refused"})
+    return Move(day, "refer", by, {"note": note, **consent})
+
+
+def answer(day, action, text=""):
+    """The service's focal point accepts, declines (`text`: why) or records the outcome."""
+    return Move(day, action, "focal", {"text": text})
 
 
 def dismiss(day, note, by="mediator"):
@@ -169,9 +177,11 @@ SCENARIOS = (
                     "chassée du domicile conjugal avec ses deux enfants.",
         parties=(party("Kadidia Sangaré", "F", "youth"),
                  party("Issa Togola", "M", "adult")),
-        route=(refer(1, "psychosocial",
-                     "Orientée, avec son accord, vers la prise en charge psychosociale et "
-                     "médicale du CSRéf de Bougouni ; aucune médiation."),),
+        route=(refer(1, "Orientée, avec son accord, vers la prise en charge psychosociale et "
+                        "médicale du CSRéf de Bougouni ; aucune médiation.", "La survivante"),
+               answer(2, "accept"),
+               answer(12, "outcome", "Prise en charge médicale et psychosociale assurée ; "
+                                     "hébergée chez sa sœur avec ses enfants.")),
     ),
     # ---- Wassoulou-Ballé --------------------------------------------------------------------
     Scenario(
@@ -290,9 +300,10 @@ SCENARIOS = (
         route=(assign(0, "coordinator"), start(1),
                step(2, "meeting_one_party", "Mairie de Zégoua",
                     "Rencontre avec les parents des blessés pour calmer la tension.", (4, 6, 1, 3)),
-               refer(4, "justice", "Plainte déposée pour coups et blessures ; la gendarmerie "
-                                   "est saisie. L'équipe reste disponible pour la réconciliation "
-                                   "après la procédure.")),
+               refer(4, "Plainte déposée pour coups et blessures ; la gendarmerie est saisie. "
+                        "L'équipe reste disponible pour la réconciliation après la procédure.",
+                     "Les familles des blessés", how="written"),
+               answer(6, "accept")),
     ),
     Scenario(
         "KDL", "Fourou", "land", 100, state="in_mediation", reporter="Ousmane Dembélé",
@@ -480,8 +491,8 @@ SCENARIOS = (
                     "Écoute de la famille vendeuse.", (2, 5, 0, 1)),
                step(12, "joint_session", "Mairie de Sikasso",
                     "Séance avec les deux acheteurs et leurs papiers.", (2, 4, 0, 1)),
-               refer(15, "cofo", "Les deux acheteurs détiennent des actes : la commission "
-                                 "foncière doit vérifier les ventes.")),
+               refer(15, "Les deux acheteurs détiennent des actes : la commission foncière "
+                         "doit vérifier les ventes.")),
     ),
     Scenario(
         "SKS", "Natien", "family", 9, reporter="Djénéba Ballo",

@@ -99,3 +99,21 @@ class PartnerForm(TextForm):
     code = StringField(_l("Code (AMSS, ARGA...)"), validators=[DataRequired(), Length(max=16)],
                        render_kw={"autocapitalize": "characters", "spellcheck": "false"})
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+
+
+class ServiceForm(TextForm):
+    """A service of the directory; `commune_id`'s choices are the communes, set by the view."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    kind = SelectField(_l("Kind of service"), choices=choices(v.SERVICE_KINDS))
+    commune_id = SelectField(_l("Commune"), coerce=int)
+    contact = StringField(_l("Contact (phone, address, hours)"),
+                          validators=[Optional(), Length(max=300)])
+    active = BooleanField(_l("Active (offered for new referrals)"), default=True)
+
+
+class FocalPointForm(TextForm):
+    username = StringField(_l("Username of the focal point"),
+                           validators=[DataRequired(), Length(max=80)],
+                           render_kw={"autocapitalize": "none", "autocomplete": "off",
+                                      "spellcheck": "false"})

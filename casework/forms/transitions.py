@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, TextAreaField
+from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..services.transitions import TransitionInput
 from ..transition_forms import TRANSITION_FORMS, FormField, TransitionForm
 from .casework import CaseForm
-from .fields import choices
+from .fields import choices, optional_id
 
 
 class TransitionPageForm(CaseForm):
@@ -17,12 +17,37 @@ class TransitionPageForm(CaseForm):
 
     registered: TransitionForm = TRANSITION_FORMS[None]
 
+    # Fields the page does not show (their value stays empty).
+    skipped: frozenset = frozenset()
+
+    @property
+    def names_service(self) -> bool:
+        return any(f.kind == "service" for f in self.registered.fields)
+
+    def set_service_choices(self, services) -> None:
+        """The services the case may be referred to, for a form that names one. With none
+        in the directory, the form asks for the word of the fixed list only, as before it;
+        with some, for the service, the reason and the consent, and no word."""
+        named = [f.name for f in self.registered.fields if f.kind == "service"]
+        for name in named:
+            self[name].choices = [("", _l("Choose...")), *((s.id, s.name) for s in services)]
+        if named and services:
+            self.skipped = frozenset({"referral_target"})
+        elif named:
+            self.skipped = frozenset({*named, "consent", "consent_by", "consent_how",
+                                      "consent_on"})
+
     def to_input(self) -> TransitionInput:
         return TransitionInput(**{f.name: self[f.name].data for f in self.registered.fields})
 
 
 def _field(f: FormField):
     needed = DataRequired() if f.required else Optional()
+    if f.kind == "service":  # its choices are the case's commune's (set_service_choices)
+        return SelectField(f.label, choices=[], coerce=optional_id, validate_choice=False,
+                           validators=[needed])
+    if f.kind == "date":
+        return DateField(f.label, validators=[needed])
     if f.kind == "choice":
         return SelectField(f.label, choices=choices(f.choices, _l("Choose...")),
                            validators=[needed])

@@ -23,6 +23,8 @@ from .notification import Notification, NotificationPreference
 from .offline_submission import OfflineSubmission
 from .partner import CasePartner, Partner
 from .party import Party
+from .referral import Referral
+from .service import Service, ServiceFocalPoint
 from .signoff import Proposal, SignOff
 from .step import PARTICIPANTS, MediationStep
 from .summary import ParticipationMonth
@@ -36,6 +38,7 @@ __all__ = [
     "MechanismActivity", "MechanismMember", "MediationStep", "Membership", "Notification",
     "NotificationPreference", "OfflineSubmission", "PARTICIPANTS", "ParticipationMonth",
     "Partner", "Party",
-    "PlannedActivity", "Proposal", "RecoveryCode", "SignOff", "TeamMember", "User",
+    "PlannedActivity", "Proposal", "RecoveryCode", "Referral", "Service", "ServiceFocalPoint",
+    "SignOff", "TeamMember", "User",
     "action_plan_cases",
 ]

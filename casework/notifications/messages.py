@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from ..i18n import short_date
 from ..models import Case
+from ..vocabulary import REFERRAL_STATUSES, label
 from ..workflow_registry import workflow_of
 
 SMS_MAX = 160
@@ -39,6 +40,7 @@ class Facts:
     due: date | None = None
     days: str = ""
     state: str = ""
+    answer: str = ""  # a referral's status (vocabulary.REFERRAL_STATUSES), for its label
 
 
 def _link(path: str) -> str:
@@ -102,18 +104,27 @@ def _what_to_do(kind: str, facts: Facts, link: str) -> tuple[str, str, str]:
                   reference=ref, link=link),
                 _("Palabre: you are no longer on the team of case %(reference)s. %(link)s",
                   reference=ref, link=link))
+    if kind == "referral_answered":
+        answer = str(label(REFERRAL_STATUSES, facts.answer))
+        return (_("Palabre: the service answered the referral of case %(reference)s",
+                  reference=ref),
+                _("The service answered the referral of case %(reference)s: %(answer)s. Open "
+                  "the case to read it: %(link)s", reference=ref, answer=answer, link=link),
+                _("Palabre: referral of case %(reference)s: %(answer)s. %(link)s",
+                  reference=ref, answer=answer, link=link))
     raise ValueError(f"unknown notification kind {kind!r}")
 
 
 def facts_of(kind: str, case: Case, *, proposal_id: int | None = None, due: date | None = None,
-             days: str = "", language: str = "fr") -> Facts:
+             days: str = "", answer: str = "", language: str = "fr") -> Facts:
     """The case's reference and the page where the person acts; nothing a person typed."""
     if kind in ("signoff_awaited", "signoff_reminder"):
         path = _path("cases.sign_off", reference=case.reference, proposal_id=proposal_id)
     else:
         path = _path("cases.show", reference=case.reference)
     state = workflow_of(case).state(case.status).label(language)
-    return Facts(reference=case.reference, path=path, due=due, days=days, state=state)
+    return Facts(reference=case.reference, path=path, due=due, days=days, state=state,
+                 answer=answer)
 
 
 def compose(kind: str, channel: str, case: Case, facts: Facts, language: str) -> Message:

@@ -16,6 +16,7 @@ from ..models import Attachment, Case, CasePartner, Event, IntakeRecord, Partner
 from ..vocabulary import CONFLICT_TYPES, FOLLOW_UP_OUTCOMES, ROLES, STEP_KINDS, label
 from ..workflow_diagrams import describe, drawing
 from ..workflow_registry import condition_hint, workflow_of
+from . import referrals
 from .merges import with_merged
 from .milestones import milestones, open_milestones
 
@@ -137,9 +138,16 @@ def context(user, case: Case) -> dict:
         # A KoboToolbox submission or an SMS: where the case came from (casework/intake).
         "intake": intake,
         "page_actions": actions_now(user, case, intake),
+        # Where it was referred and what the service answered (read only once referred).
+        "referrals": (referrals.of_case(case)
+                      if "referred" in workflow.state(case.status).tags else []),
     }
 
 
+REFERRAL_EVENTS = {"referral.sent": _l("sent the referral to the service"),
+                   "referral.accepted": _l("the service accepted the referral"),
+                   "referral.declined": _l("the service declined the referral"),
+                   "referral.outcome_recorded": _l("the service recorded the referral's outcome")}
 CORRECTIONS = {"case.corrected": _l("corrected the case: %(fields)s"),
                "case.step_corrected": _l("corrected a mediation step: %(fields)s"),
                "case.follow_up_corrected": _l("corrected a follow-up visit: %(fields)s")}
@@ -225,6 +233,8 @@ def describe_event(event: Event, workflow, locale: str) -> str:
     if kind == "case.workflow_upgraded":
         return str(_l("moved to version %(version)s of the workflow by the administration",
                       version=data.get("to_version")))
+    if kind in REFERRAL_EVENTS:
+        return str(REFERRAL_EVENTS[kind])
     if kind == "case.transition":
         def state_label(name):
             return workflow.state(name).label(locale) if name in workflow.states else name

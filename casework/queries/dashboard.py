@@ -65,6 +65,8 @@ class Dashboard:
     median_days_to_resolution: float | None
     follow_ups_overdue: int
     awaiting_by_role: dict[str, int]
+    # figures.REFERRAL_ANSWERS -> how many referrals stood so at the end of the period.
+    referrals: dict[str, int]
     pending_proposals: int
     oldest_proposals: list[Proposal]
     followed_agreements: int
@@ -156,6 +158,7 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
             selected, filters, flows["resolved"]),
         follow_ups_overdue=figures.follow_ups_overdue(at_end, end),
         **figures.awaiting(at_end, end),
+        referrals=figures.referrals(at_end, end),
         **_relapse(figures.follow_ups(selected, filters)),
         by_type=dict(figures.by_type(reported)),
         participants=figures.summed(figures.participants(scope, selected, filters)),

@@ -16,8 +16,8 @@ from datetime import date, timedelta
 from itertools import pairwise
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, exists, func, select
 from sqlalchemy import case as when
-from sqlalchemy import exists, func, select
 from sqlalchemy.orm import contains_eager
 
 from ..access import in_communes
@@ -32,9 +32,11 @@ from ..models import (
     ParticipationMonth,
     Party,
     Proposal,
+    Referral,
     TeamMember,
     User,
 )
+from ..models.referral import DECLINED
 from ..workflow_registry import engine, open_states, signing_roles, state_labels
 from .checked import CHECKED, UNCOUNTED
 from .filters import CaseFilters
@@ -186,6 +188,28 @@ def awaiting(at_end, end=None) -> dict:
     return {"pending_proposals": total,
             "awaiting_by_role": dict(zip(roles, awaited, strict=True)),
             "oldest_proposals": oldest}
+
+
+# How the services answered the referrals, as they stood at the end of the period.
+REFERRAL_ANSWERS = ("sent", "late", "accepted", "declined", "outcome_recorded")
+
+
+def referrals(at_end, end=None) -> dict[str, int]:
+    """The referrals sent by `end` (None: now) by their answer then, in one query: awaiting
+    it (`sent`), past the answer's day without one (`late`), accepted, declined, with their
+    outcome recorded; an answer or an outcome given after `end` is not counted yet."""
+    moment = utcnow() if end is None else end
+    day = local(moment).date()
+    outcome = and_(Referral.outcome_at.is_not(None), Referral.outcome_at <= moment)
+    answered = and_(Referral.answered_at.is_not(None), Referral.answered_at <= moment)
+    declined = and_(answered, Referral.status == DECLINED)
+    states = [and_(~answered, Referral.answer_by >= day), and_(~answered, Referral.answer_by < day),
+              and_(answered, Referral.status != DECLINED, ~outcome), declined, outcome]
+    columns = [func.sum(when((state, 1), else_=0)) for state in states]
+    row = db.session.execute(of_cases(
+        select(*columns).select_from(Referral).where(Referral.referred_at <= moment),
+        Referral.case_id, at_end)).one()
+    return {answer: n or 0 for answer, n in zip(REFERRAL_ANSWERS, row, strict=True)}
 
 
 def follow_ups(selected, filters: CaseFilters) -> list[tuple[int, int, int]]:

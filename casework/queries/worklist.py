@@ -44,8 +44,10 @@ from ..models import (
     Membership,
     Notification,
     Proposal,
+    Referral,
     User,
 )
+from ..models.referral import SENT
 from ..vocabulary import ROLES, label
 from ..workflow_registry import engine, signing_roles, workflow_of
 from .checked import CHECKED, MERGED
@@ -508,6 +510,55 @@ def _communes_below(user, limit):
 register(Source("commune_below_target", _l("Communes below their target"), coordinators,
                 lambda user: select(func.count()).select_from(_below_target(user).subquery()),
                 _communes_below, all_url=lambda user: _url("dashboard.index")))
+
+
+# Referrals: the focal points of a service answer those addressed to it; the coordinators of
+# the case's commune see those the service left unanswered past the definition's
+# `answer_days` (its `answer_by`), to call it or refer elsewhere.
+
+def _to_answer(user):
+    return select(Referral).where(access.referrals_clause(user), Referral.status == SENT)
+
+
+def _late_referrals(user):
+    return (select(Referral).join(Referral.case)
+            .where(Case.commune_id.in_(sorted(access.commune_ids(user, (access.COORDINATOR,)))),
+                   Referral.status == SENT, Referral.answer_by < local_today()))
+
+
+def _referral_reason(referral: Referral):
+    if referral.answer_by < local_today():
+        return _("Late: %(service)s has not answered; the answer was due on %(date)s",
+                 service=referral.service.name, date=_short(referral.answer_by))
+    return _("Referred to %(service)s; answer by %(date)s", service=referral.service.name,
+             date=_short(referral.answer_by))
+
+
+def _referral_items(source: str, query, action, url, limit):
+    rows = db.session.scalars(
+        query.options(selectinload(Referral.case), selectinload(Referral.service))
+        .order_by(Referral.answer_by, Referral.id).limit(limit))
+    return [Item(source=source, title=r.case.reference, place=r.service.name,
+                 reason=_referral_reason(r), since=r.referred_at, action=str(action),
+                 url=url(r), due=r.answer_by)
+            for r in rows]
+
+
+register(Source(
+    "referral_to_answer", _l("Referrals to answer"),
+    lambda user: access.can(user, "answer_referrals"),
+    lambda user: select(func.count()).select_from(_to_answer(user).subquery()),
+    lambda user, limit: _referral_items(
+        "referral_to_answer", _to_answer(user), _l("Accept or decline it"),
+        lambda r: _url("referrals.show", referral_id=r.id), limit),
+    all_url=lambda user: _url("referrals.index")))
+
+register(Source(
+    "referral_late", _l("Referrals not answered in time"), coordinators,
+    lambda user: select(func.count()).select_from(_late_referrals(user).subquery()),
+    lambda user, limit: _referral_items(
+        "referral_late", _late_referrals(user), _l("Call the service, or refer elsewhere"),
+        lambda r: _url("cases.show", reference=r.case.reference), limit)))
 
 
 # Messages that failed to send: the coordinators of the case's commune, and administrators.

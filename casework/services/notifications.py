@@ -16,7 +16,9 @@ and, at the moment of the change, in the same transaction:
 - `proposal_rejected`: the proposer and the case's team (`tell_proposal_rejected`, called by
   services/signoffs.py);
 - `removed_from_team`: the person taken off a case's team (`tell_removed_from_team`, called by
-  services/team.py).
+  services/team.py);
+- `referral_answered`: who referred the case and its team, when the service accepts,
+  declines or records the outcome (`tell_referral_answered`, called by services/referrals.py).
 Each reason gives one row per channel the person can be reached on (an e-mail address, a
 phone number with an SMS gateway configured) and has not turned off on their account page
 (`NotificationPreference`); the unique dedupe key makes a second `collect` of the same reason
@@ -63,6 +65,7 @@ class Reason:
     proposal_id: int | None = None
     due: date | None = None
     days: str = ""
+    answer: str = ""  # a referral's status, for `referral_answered`
 
 
 def _unsigned_for(item: worklist.Item, days_of) -> bool:
@@ -191,7 +194,8 @@ def collect(now: datetime) -> list[Notification]:
 
 def _queue(user: User, reason: Reason, channel: str, key: str, now: datetime):
     facts = messages.facts_of(reason.kind, reason.case, proposal_id=reason.proposal_id,
-                              due=reason.due, days=reason.days, language=user.language)
+                              due=reason.due, days=reason.days, answer=reason.answer,
+                              language=user.language)
     try:
         message = messages.compose(reason.kind, channel, reason.case, facts, user.language)
     except messages.IdentityLeak:
@@ -226,6 +230,17 @@ def tell_proposal_rejected(proposal) -> list[Notification]:
     people = {proposal.proposed_by_id: proposal.proposed_by}
     people.update((member.user_id, member.user) for member in case.team)
     return _tell(people.values(), Reason("proposal_rejected", case, f"p{proposal.id}"))
+
+
+def tell_referral_answered(referral, event_id: int) -> list[Notification]:
+    """An outbox row for who referred the case and each member of its team, saying that the
+    service answered (accepted, declined, or recorded its outcome; never what it wrote);
+    flushed, not committed."""
+    case = referral.case
+    people = {referral.referred_by_id: referral.referred_by}
+    people.update((member.user_id, member.user) for member in case.team)
+    return _tell(people.values(), Reason("referral_answered", case, f"e{event_id}",
+                                         answer=referral.status))
 
 
 def _tell(people, reason: Reason) -> list[Notification]:

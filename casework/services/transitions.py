@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
@@ -13,7 +14,7 @@ from ..extensions import db
 from ..models import Case, Proposal
 from ..transition_forms import TRANSITION_FORMS, FormField
 from ..workflow_registry import workflow_of
-from . import events, verification
+from . import events, referrals, verification
 from .progress import cancel_pending, expect_version, move, run_automatic, touch
 from .validation import require_choice, require_text
 
@@ -26,11 +27,22 @@ class TransitionInput:
     witnesses: str | None = None
     note: str | None = None
     referral_target: str | None = None
+    service_id: int | None = None
+    consent: str | None = None
+    consent_by: str | None = None
+    consent_how: str | None = None
+    consent_on: date | None = None
 
 
 def _value(f: FormField, value):
     """One field of a transition's form, checked as its entry in TRANSITION_FORMS says."""
+    if f.kind == "service":
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    if f.kind == "date":  # kept on the event as text
+        return value.isoformat() if isinstance(value, date) else None
     if f.kind == "choice":
+        if not f.required and value in (None, ""):
+            return ""
         return require_choice(value, f.choices, f.name)
     if f.required:
         value = require_text(value, f.name, max_length=f.max_length)
@@ -78,6 +90,8 @@ def fire(actor, case: Case, trigger: str, data: TransitionInput | None = None, *
         transition = firing.transition
         _refuse_unchecked_work(case, workflow, transition)
         details = _details(transition.form, data)
+        # A referral names its service of the directory (checked before anything moves).
+        service = referrals.check(case, details) if transition.form == "referral" else None
         if transition.needs_signoffs:
             return _propose(actor, case, transition, details)
         new_state = firing.run()
@@ -87,6 +101,8 @@ def fire(actor, case: Case, trigger: str, data: TransitionInput | None = None, *
     for name, column in TRANSITION_FORMS[transition.form].on_case.items():
         setattr(case, column, details[name] or None)
     move(actor, case, trigger, new_state, **details)
+    if service is not None:
+        referrals.send(actor, case, service, details, transition.answer_days)
     run_automatic(actor, case)
     return None
 

@@ -25,6 +25,7 @@ from ..forms.transitions import PAGE_FORMS
 from ..models import Commune, Proposal
 from ..queries import case_list, case_page, milestones
 from ..queries.filters import CaseFilters
+from ..queries.referrals import offered_services
 from ..services import audit, cases, followups, signoffs, steps, team, transitions, verification
 from ..workflow_registry import workflow_of
 from .common import case_or_404, handle_form, one_of, opening, to_case
@@ -193,6 +194,8 @@ def transition(reference, trigger):
             _l("This action is not available to you on this case now."))
     definition = workflow.transition(trigger)
     form = PAGE_FORMS[definition.form](version=case.version)
+    if form.names_service:
+        form.set_service_choices(offered_services(case))
     outcome = handle_form(form, lambda: transitions.fire(current_user, case, trigger,
                                                         form.to_input(),
                                                         version=form.version.data), case=case)

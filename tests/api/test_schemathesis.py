@@ -93,7 +93,7 @@ def operations(app) -> list:
 
 
 def test_the_description_names_every_operation(app):
-    assert len(operations(app)) == 20  # with POST /cases/{reference}/merge
+    assert len(operations(app)) == 24  # with the referrals: list, accept, decline, outcome
 
 
 def test_the_api_keeps_its_description(app, world, client, grant, people):

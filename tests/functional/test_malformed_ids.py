@@ -7,13 +7,15 @@ import io
 import re
 
 import pytest
+from sqlalchemy import select
 from werkzeug.routing import IntegerConverter
 
 from casework.clock import local_today
 from casework.extensions import db
 from casework.intake import jobs, sms
+from casework.models import Referral, Service, ServiceFocalPoint
 from casework.queries.milestones import NOTICE_DAYS
-from casework.services import attachments, followups
+from casework.services import attachments, followups, transitions
 from tests import filesamples as samples
 from tests.factories import approved_days_ago
 
@@ -45,8 +47,17 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
     job = jobs.start(people.coordinator, b"", "export.csv", dry_run=False, total=0)
     lead = sms.receive("+22376000000", f"CONFLIT {people.commune.code} Kola, un champ", "SM-walk",
                        "twilio")  # a report by SMS, which only the check page takes
+    service = Service(name="CSCom", kind="health_centre", commune_id=people.commune.id,
+                      contact="", active=True)
+    focal = make_user()
+    db.session.add_all([service, ServiceFocalPoint(service=service, user_id=focal.id)])
+    referred = make_case("reported")
+    transitions.fire(people.mediator, referred, "refer", transitions.TransitionInput(
+        service_id=service.id, note="Soins.", consent="refused"))
     db.session.commit()
-    valid = {"reference": case.reference, "proposal_id": str(case.pending_proposal.id),
+    valid = {"service_id": str(service.id), "focal_id": str(service.focal_points[0].id),
+             "referral_id": str(db.session.scalar(select(Referral.id))),
+             "reference": case.reference, "proposal_id": str(case.pending_proposal.id),
              "trigger": "refer", "fmt": "csv", "user_id": str(people.mediator.id),
              "membership_id": str(people.mediator.memberships[0].id),
              "commune_id": str(people.commune.id), "attachment_id": str(attachment.id),
@@ -57,10 +68,13 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
              "job_id": str(job.id), "step_id": str(case.steps[0].id),
              "visit_id": str(visited.follow_ups[0].id), "language": "en"}
     clients = {"admin": login(admin, app.test_client()),
-               "case": login(people.coordinator, app.test_client())}
+               "case": login(people.coordinator, app.test_client()),
+               "referrals": login(focal, app.test_client())}
     rules = [rule for rule in app.url_map.iter_rules()
              if rule.arguments and rule.endpoint != "static"]
-    api = {"Authorization": f"Bearer {grant(people.coordinator)}"}  # the API takes no cookie
+    # The API takes no cookie: a token, the focal point's for the referrals.
+    api = {"case": {"Authorization": f"Bearer {grant(people.coordinator)}"},
+           "referrals": {"Authorization": f"Bearer {grant(focal)}"}}
 
     def request(rule, **changes):
         values = {**valid, **({"reference": lead.reference} if rule.endpoint == "cases.verify"
@@ -69,11 +83,13 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
                      if rule.endpoint.endswith("corrections.correct_follow_up") else {}),
                   **changes}
         url = PARAMETER.sub(lambda m: values[m.group(2)], rule.rule)
-        client = clients["admin" if rule.endpoint.startswith("admin.") else "case"]
+        client = clients[rule.endpoint.split(".")[0] if rule.endpoint.startswith(
+            ("admin.", "referrals.")) else "case"]
+        headers = api["referrals" if rule.endpoint.startswith("api_referrals.") else "case"]
         method = next(m for m in ("GET", "POST", "PUT", "PATCH", "DELETE")
                       if m in rule.methods)
         return client.open(url, method=method,
-                           headers=api if rule.rule.startswith("/api/") else {})
+                           headers=headers if rule.rule.startswith("/api/") else {})
 
     return rules, request
 
@@ -84,7 +100,8 @@ def test_every_parameter_of_every_route_is_walked(walk):
     assert names == {"reference", "proposal_id", "trigger", "fmt", "user_id", "membership_id",
                      "commune_id", "attachment_id", "name", "version", "code", "member_id",
                      "analysis_id", "plan_id", "item_id", "activity_id",
-                     "file_id", "job_id", "step_id", "visit_id", "language"}  # a new route
+                     "file_id", "job_id", "step_id", "visit_id", "language", "service_id",
+                     "focal_id", "referral_id"}  # a new route
     # parameter: give it a valid value above
 
 
@@ -108,7 +125,7 @@ def test_malformed_ids_are_404(walk, bad):
                 else:
                     assert "Page introuvable" in text(response)
                 walked += 1
-    assert walked == 37  # every `<int:...>` of every route
+    assert walked == 48  # every `<int:...>` of every route
 
 
 @pytest.mark.parametrize("bad", BAD_STRINGS)

@@ -9,15 +9,25 @@ from typing import Callable
 
 import pytest
 from markupsafe import escape
+from sqlalchemy import select
 
 from casework.clock import clock_at, local_today, utcnow
 from casework.extensions import db
 from casework.intake import jobs
-from casework.models import Event, ImportJob, IntakeRecord, Notification
+from casework.models import (
+    Event,
+    ImportJob,
+    IntakeRecord,
+    Notification,
+    Referral,
+    Service,
+    ServiceFocalPoint,
+)
 from casework.queries.worklist import SOURCES, my_work, waiting_counts
 from casework.services import (
     cases,
     mechanism_activities,
+    referrals,
     signoffs,
     steps,
     team,
@@ -31,7 +41,8 @@ from tests.factories import TOTP_SECRET, advance, case_input, step_input
 from tests.intake.samples import as_csv, submission
 
 REJECTION = "Le chef de village de Kola n'a pas été consulté."
-EVERYONE = ("mediator", "other_mediator", "mayor", "chief", "coordinator", "admin", "foreign")
+EVERYONE = ("mediator", "other_mediator", "mayor", "chief", "coordinator", "admin", "foreign",
+            "focal")
 
 
 @dataclass
@@ -40,6 +51,7 @@ class World:
     cast: dict
     make_case: Callable
     make_mechanism: Callable
+    service: object = None
     made: object = None
 
 
@@ -49,8 +61,27 @@ def _old(world, state, days):
 
 
 def _refer(world):
-    transitions.fire(world.people.mediator, world.made, "refer",
-                     TransitionInput(referral_target="cofo"))
+    transitions.fire(world.people.mediator, world.made, "refer", TransitionInput(
+        service_id=world.service.id, note="Hors de notre ressort.", consent="refused"))
+
+
+def _referred(days_ago: int):
+    """A case referred `days_ago` days ago to the service whose focal point is `focal`."""
+    def make(world):
+        with clock_at(utcnow() - timedelta(days=days_ago)):
+            case = world.make_case("reported")
+            transitions.fire(world.people.mediator, case, "refer", TransitionInput(
+                service_id=world.service.id, note="Soins.", consent="refused"))
+        return case
+    return make
+
+
+def _referral_of(world):
+    return db.session.scalar(select(Referral).where(Referral.case_id == world.made.id))
+
+
+def _service_answers(world):
+    referrals.accept(world.cast["focal"], _referral_of(world))
 
 
 def _both_sign(world):
@@ -202,6 +233,11 @@ SITUATIONS = [
     Situation("import with rejected rows", "import_rejected_rows", _import_with_a_bad_row,
               {"coordinator"}, "1 ligne de ce fichier a été rejetée",
               lambda w: f"/intake/kobo/imports/{w.made.id}", _import_again_corrected),
+    Situation("referral to answer", "referral_to_answer", _referred(0), {"focal"},
+              "réponse attendue le", lambda w: f"/referrals/{_referral_of(w).id}",
+              _service_answers),
+    Situation("referral not answered in time", "referral_late", _referred(8),
+              {"coordinator"}, "pas répondu", _case_path(), _service_answers),
     Situation("two-factor set-up overdue", "two_factor_overdue",
               _coordinator_without_two_factor, {"admin"}, "pas mise en place depuis",
               lambda w: f"/admin/users/{w.made.id}",
@@ -220,7 +256,14 @@ def world(people, cast, make_case, make_mechanism, make_user):
     cast["foreign"] = cast["foreign_mediator"]
     cast["new_coordinator"] = lambda: make_user((people.commune, "coordinator"),
                                                 enrolled=False)
-    return World(people, cast, make_case, make_mechanism)
+    # A service of the commune and its focal point, who sees nothing of the other waits.
+    service = Service(name="CSCom de Kola", kind="health_centre",
+                      commune_id=people.commune.id, contact="", active=True)
+    cast["focal"] = make_user()
+    db.session.add_all([service, ServiceFocalPoint(service=service,
+                                                   user_id=cast["focal"].id)])
+    db.session.commit()
+    return World(people, cast, make_case, make_mechanism, service)
 
 
 def page_of(app, login, world, role) -> str:

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.no_db
 
 HERE, ELSEWHERE = 1, 2
 PEOPLE = ("team_mediator", "other_mediator", "mayor", "chief", "coordinator", "admin",
-          "foreign_mediator", "nobody", "donor", "foreign_donor", "donor_and_mayor")
+          "foreign_mediator", "nobody", "donor", "foreign_donor", "donor_and_mayor",
+          "focal_point", "other_focal_point", "mediator_and_focal_point")
 ROLES = {"team_mediator": {HERE: {"mediator"}}, "other_mediator": {HERE: {"mediator"}},
          "mayor": {HERE: {"commune_authority"}}, "chief": {HERE: {"traditional_leader"}},
          "coordinator": {HERE: {"coordinator"}}, "admin": {},
@@ -21,7 +22,13 @@ ROLES = {"team_mediator": {HERE: {"mediator"}}, "other_mediator": {HERE: {"media
          # A donor reads the programme report of the communes given, and nothing of a case;
          # one who is also the mayor of another commune is a mayor there, a donor here.
          "donor": {HERE: {"donor"}}, "foreign_donor": {ELSEWHERE: {"donor"}},
-         "donor_and_mayor": {HERE: {"donor"}, ELSEWHERE: {"commune_authority"}}}
+         "donor_and_mayor": {HERE: {"donor"}, ELSEWHERE: {"commune_authority"}},
+         # A service's focal point holds no role in a commune: no case, list or figure.
+         "focal_point": {}, "other_focal_point": {},
+         "mediator_and_focal_point": {ELSEWHERE: {"mediator"}}}
+SERVICE, OTHER_SERVICE = 7, 8
+SERVICES = {"focal_point": {SERVICE}, "other_focal_point": {OTHER_SERVICE},
+            "mediator_and_focal_point": {SERVICE}}
 IN_THE_COMMUNE = {"team_mediator", "other_mediator", "mayor", "chief", "coordinator"}
 TEAM_OR_COORDINATOR = {"team_mediator", "coordinator"}
 
@@ -30,6 +37,7 @@ def person(name: str) -> SimpleNamespace:
     user = SimpleNamespace(id=PEOPLE.index(name) + 1, is_authenticated=True, active=True,
                            is_admin=name == "admin")
     user._palabre_roles = {c: frozenset(r) for c, r in ROLES[name].items()}
+    user._palabre_services = frozenset(SERVICES.get(name, ()))
     return user
 
 
@@ -141,8 +149,10 @@ def test_every_declared_case_action_has_its_rows():
 
 
 ANYWHERE = {
-    "report": {"team_mediator", "other_mediator", "coordinator", "foreign_mediator"},
-    "browse": IN_THE_COMMUNE | {"foreign_mediator", "donor_and_mayor"},
+    "report": {"team_mediator", "other_mediator", "coordinator", "foreign_mediator",
+               "mediator_and_focal_point"},
+    "browse": IN_THE_COMMUNE | {"foreign_mediator", "donor_and_mayor",
+                                "mediator_and_focal_point"},
     # A donor: the dashboard of the communes given, in figures-only form; one who is also a
     # mayor elsewhere: the mayor's dashboard, in full.
     "view_dashboard": {"mayor", "chief", "coordinator", "donor", "foreign_donor",
@@ -150,6 +160,7 @@ ANYWHERE = {
     "view_programme_report": {"coordinator", "donor", "foreign_donor", "donor_and_mayor"},
     "import_submissions": {"coordinator"},
     "administer": {"admin"},
+    "answer_referrals": {"focal_point", "other_focal_point", "mediator_and_focal_point"},
 }
 
 
@@ -208,12 +219,46 @@ def test_the_communes_of_the_programme_report(who):
         assert access.roles_in(EVERYONE[who], HERE) == set()
 
 
+FOCAL = {"focal_point", "mediator_and_focal_point"}  # of the referral's service
+# (referral's status, consent given) -> action -> who may.
+REFERRAL_TABLE = {
+    ("sent", True): {"view_referral": FOCAL, "answer_referral": FOCAL,
+                     "record_referral_outcome": set(), "see_referral_names": FOCAL},
+    ("sent", False): {"view_referral": FOCAL, "answer_referral": FOCAL,
+                      "record_referral_outcome": set(), "see_referral_names": set()},
+    ("accepted", True): {"view_referral": FOCAL, "answer_referral": set(),
+                         "record_referral_outcome": FOCAL, "see_referral_names": FOCAL},
+    ("declined", True): {"view_referral": FOCAL, "answer_referral": set(),
+                         "record_referral_outcome": set(), "see_referral_names": set()},
+    ("outcome_recorded", False): {"view_referral": FOCAL, "answer_referral": set(),
+                                  "record_referral_outcome": set(),
+                                  "see_referral_names": set()},
+}
+REFERRAL_ROWS = [(state, action, who) for state, actions in REFERRAL_TABLE.items()
+                 for action in actions for who in PEOPLE]
+
+
+@pytest.mark.parametrize("on, action, who", REFERRAL_ROWS)
+def test_referral_actions(on, action, who):
+    """Only the focal points of the referral's service, whatever else they are; the team,
+    the mayor and the coordinators read a referral on the case's page, not here."""
+    status, consent = on
+    referral = SimpleNamespace(service_id=SERVICE, status=status, consent=consent)
+    assert access.can(EVERYONE[who], action, referral=referral) is (
+        who in REFERRAL_TABLE[on][action])
+    assert set(access.REFERRAL_ACTIONS) == set(REFERRAL_TABLE[on])
+    assert not access.can(EVERYONE[who], action)  # no referral, no answer
+
+
 @pytest.mark.parametrize("who", PEOPLE)
 def test_a_disabled_account_may_nothing(who):
     user = person(who)
     user.active = False
     assert not any(access.can(user, action) for action in access.ACTIONS)
     assert not access.can_view(user, CASES["open"])
+    referral = SimpleNamespace(service_id=SERVICE, status="sent", consent=True)
+    assert not any(access.can(user, action, referral=referral)
+                   for action in access.REFERRAL_ACTIONS)
 
 
 def test_an_unknown_action_raises():

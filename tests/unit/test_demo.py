@@ -13,7 +13,18 @@ from casework.clock import local_today, utcnow
 from casework.demo import COMMUNES, PASSWORD, SCENARIOS, DemoAlreadyLoaded, load_demo
 from casework.demo.people import DEMO_TOTP_SECRET
 from casework.extensions import db
-from casework.models import Case, Commune, Event, FollowUp, MediationStep, Proposal, SignOff, User
+from casework.models import (
+    Case,
+    Commune,
+    Event,
+    FollowUp,
+    MediationStep,
+    Proposal,
+    Referral,
+    SignOff,
+    User,
+)
+from casework.queries import worklist
 from casework.queries.milestones import milestones, open_milestones
 from casework.services import accounts
 from casework.vocabulary import CONFLICT_TYPES, GBV
@@ -89,9 +100,25 @@ def test_the_gbv_case_is_confidential_referred_and_hidden_from_the_mayor(demo):
         assert access.sees_identities(user("coordination"), case)
 
 
+def test_the_referrals_stand_in_their_states_and_show_to_their_focal_points(demo):
+    """Bougouni's survivor referred with her consent, taken care of; Kadiolo's accepted by the
+    gendarmerie; Sikasso's left unanswered by the COFO, late on the coordination's list."""
+    referrals = {r.case.commune.code: r for r in db.session.scalars(select(Referral))}
+    assert {code: r.status for code, r in referrals.items()} == {
+        "BGN": "outcome_recorded", "KDL": "accepted", "SKS": "sent"}
+    assert referrals["BGN"].consent and not referrals["SKS"].consent
+    focal = user("service.cofo.sikasso")
+    assert access.can(focal, "answer_referral", referral=referrals["SKS"])
+    assert not access.can(focal, "view_referral", referral=referrals["BGN"])
+    late = worklist.items_of("referral_late", user("coordination"))
+    assert [item.title for item in late] == [referrals["SKS"].case.reference]
+
+
 def test_every_demo_account_signs_in_with_the_demo_password(demo):
     users = list(db.session.scalars(select(User).order_by(User.username)))
-    assert len(users) == 3 * len(COMMUNES) + 3  # and the coordinator, admin and donor
+    # A mediator, a mayor, a chief and a service's focal point per commune, and the
+    # coordinator, admin and donor.
+    assert len(users) == 4 * len(COMMUNES) + 3
     for account in users:
         assert account.is_demo and not account.must_change_password, account.username
         assert accounts.authenticate(account.username, PASSWORD) is account

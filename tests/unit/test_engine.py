@@ -69,6 +69,7 @@ def test_the_shipped_definition_loads(mediation):
     assert (in_mediation.sla_days, in_mediation.warn_days, in_mediation.idle_days) == (60, 45, 14)
     resolve = mediation.transition("resolve")
     assert (resolve.reminder_days, resolve.escalation_days) == (3, 7)
+    assert mediation.transition("refer").answer_days == 7
     assert mediation.title_for("fr") == "Médiation communautaire"
 
 
@@ -224,6 +225,11 @@ INVALID = [
      "escalation_days must be more than reminder_days"),
     ("reminder not a number", lambda d: d["transitions"][1].update(reminder_days="3"),
      "reminder_days must be a whole number"),
+    ("answer days without a form", lambda d: d["transitions"][0].update(answer_days=7),
+     "answer_days needs a form"),
+    ("answer days not a number",
+     lambda d: next(t for t in d["transitions"] if t["trigger"] == "refer").update(
+         answer_days=0), "answer_days must be a whole number"),
     ("unknown form", lambda d: d["transitions"][0].update(form="essay"), "unknown form 'essay'"),
     ("unknown tag", lambda d: d["states"]["closed"].update(tags=["won"]), "unknown tag 'won'"),
     ("automatic with roles", lambda d: d["transitions"][2].update(by=["mediator"]),

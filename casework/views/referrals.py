@@ -1,0 +1,84 @@
+"""A service's focal point: the referrals addressed to their service, one referral with what
+it shares, and the answers (accept, decline, outcome). Nothing of the case beyond what the
+referral shares, and no link to it: the rules are access.REFERRAL_ACTIONS."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from .. import access
+from ..errors import NotPermitted
+from ..forms.referrals import DeclineForm, OutcomeForm, ReferralForm
+from ..lookup import referral_or_404
+from ..queries import referrals as queries
+from ..services import referrals
+from .common import handle_form
+
+bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+
+
+@bp.before_request
+@login_required
+def _focal_points_only():
+    if not access.can(current_user, "answer_referrals"):
+        raise NotPermitted(_l("Only a service's focal point opens the referrals."))
+
+
+@bp.get("")
+def index():
+    return render_template("referrals/index.html", referrals=queries.for_focal_point(
+        current_user))
+
+
+def _page(referral, status: int = 200, **forms):
+    version = {"version": referral.version}
+    forms.setdefault("accept_form", ReferralForm(formdata=None, data=version))
+    forms.setdefault("decline_form", DeclineForm(formdata=None, data=version))
+    forms.setdefault("outcome_form", OutcomeForm(formdata=None, data=version))
+    shared = queries.shared(current_user, referral)
+    return render_template("referrals/show.html", referral=referral, shared=shared,
+                           **forms), status
+
+
+@bp.get("/<int:referral_id>")
+def show(referral_id: int):
+    return _page(referral_or_404(referral_id))
+
+
+def _answered(referral, message):
+    flash(message, "success")
+    return redirect(url_for("referrals.show", referral_id=referral.id))
+
+
+@bp.post("/<int:referral_id>/accept")
+def accept(referral_id: int):
+    referral = referral_or_404(referral_id)
+    form = ReferralForm()
+    outcome = handle_form(form, lambda: referrals.accept(current_user, referral,
+                                                         version=form.version.data))
+    if outcome.done:
+        return _answered(referral, _l("The referral is accepted; the team is told."))
+    return _page(referral, outcome.status, accept_form=form)
+
+
+@bp.post("/<int:referral_id>/decline")
+def decline(referral_id: int):
+    referral = referral_or_404(referral_id)
+    form = DeclineForm()
+    outcome = handle_form(form, lambda: referrals.decline(
+        current_user, referral, form.decline_reason.data, version=form.version.data))
+    if outcome.done:
+        return _answered(referral, _l("The referral is declined; the team is told."))
+    return _page(referral, outcome.status, decline_form=form)
+
+
+@bp.post("/<int:referral_id>/outcome")
+def outcome(referral_id: int):
+    referral = referral_or_404(referral_id)
+    form = OutcomeForm()
+    result = handle_form(form, lambda: referrals.record_outcome(
+        current_user, referral, form.outcome.data, version=form.version.data))
+    if result.done:
+        return _answered(referral, _l("The outcome is recorded; the team is told."))
+    return _page(referral, result.status, outcome_form=form)

@@ -1,0 +1,42 @@
+"""Services of the directory with their focal points, and cases referred to them, for the
+tests of referrals (pages and API)."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from casework.extensions import db
+from casework.models import Referral, Service, ServiceFocalPoint
+from casework.services import transitions
+from casework.services.transitions import TransitionInput
+from tests.dates import typed
+
+
+@pytest.fixture
+def directory(people, elsewhere, make_user):
+    """A health centre of `people`'s commune, another service of it, and one elsewhere, each
+    with its focal point."""
+    found = {}
+    for name, commune in (("here", people.commune), ("next_door", people.commune),
+                          ("elsewhere", elsewhere.commune)):
+        service = Service(name=f"Service {name}", kind="health_centre", commune_id=commune.id,
+                          contact="", active=True)
+        db.session.add(service)
+        db.session.flush()
+        focal = make_user(username=f"focal.{name}{service.id}")
+        db.session.add(ServiceFocalPoint(service_id=service.id, user_id=focal.id))
+        found[name] = (service, focal)
+    db.session.commit()
+    return found
+
+
+def referred(people, make_case, service, *, consent=True, **values) -> Referral:
+    case = make_case("reported", **values)
+    transitions.fire(people.mediator, case, "refer", TransitionInput(
+        service_id=service.id, note="Prise en charge médicale.",
+        consent="given" if consent else "refused", consent_by="La personne",
+        consent_how="oral", consent_on=date.fromisoformat(typed(0))))
+    db.session.commit()
+    return db.session.scalar(select(Referral).where(Referral.case_id == case.id))
