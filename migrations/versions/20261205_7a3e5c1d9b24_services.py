@@ -4,7 +4,7 @@ The directory of services a case is referred to, per commune, kept by the admini
 and their focal points (the accounts that answer the referrals addressed to a service).
 
 Revision ID: 7a3e5c1d9b24
-Revises: 96f3c4978582
+Revises: 2a8d4f31f2ae
 Create Date: 2026-12-05 01:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7a3e5c1d9b24'
-down_revision = '96f3c4978582'
+down_revision = '2a8d4f31f2ae'
 branch_labels = None
 depends_on = None
 
