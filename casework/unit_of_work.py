@@ -41,6 +41,15 @@ def collisions_as_conflict():
         raise Conflict(COLLIDED) from error
 
 
+def flushed(operation: Callable[[], T]) -> T:
+    """Run one service call and flush it at once, so that a collision with a concurrent change
+    is a Conflict (409) here, with the caller still able to answer it, not at the commit."""
+    with collisions_as_conflict():
+        result = operation()
+        db.session.flush()
+    return result
+
+
 def keep_record() -> None:
     """The request answers with an error, but what its session holds now is the record of the
     refusal (a failed sign-in or code, a denied access), which stands: it is committed."""

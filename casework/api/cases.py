@@ -22,7 +22,7 @@ from ..services.cases import CaseInput, PartyInput
 from ..services.followups import FollowUpInput
 from ..services.steps import StepInput
 from ..services.transitions import TransitionInput
-from ..unit_of_work import collisions_as_conflict
+from ..unit_of_work import flushed
 from ..workflow_registry import state_labels, workflow_of
 from . import auth, present
 from .blueprint import Blueprint
@@ -40,14 +40,6 @@ from .request_schemas import (
 
 bp = Blueprint("api_cases", __name__, url_prefix="/api/v1/cases",
                description="Conflict cases of the caller's communes, and what is done on them.")
-
-
-def _run(operation):
-    """Run one service call; a collision with a concurrent change becomes a 409."""
-    with collisions_as_conflict():
-        result = operation()
-        db.session.flush()
-    return result
 
 
 def _answer(case: Case, status: int = 200):
@@ -107,7 +99,7 @@ def create(body):
                            field="commune_id")
     parties = [PartyInput(**party) for party in body.pop("parties")]
     data = CaseInput(parties=parties, **body)
-    case = _run(lambda: cases.report_case(user, db.session.get(Commune, commune_id), data))
+    case = flushed(lambda: cases.report_case(user, db.session.get(Commune, commune_id), data))
     return _answer(case, 201)
 
 
@@ -144,7 +136,7 @@ def fire(body, reference, trigger):
     if not workflow_of(case).has_trigger(trigger):
         abort(404)
     version = body.pop("version")
-    _run(lambda: transitions.fire(user, case, trigger, TransitionInput(**body),
+    flushed(lambda: transitions.fire(user, case, trigger, TransitionInput(**body),
                                   version=version))
     return _answer(case)
 
@@ -172,7 +164,7 @@ def propose(body, reference):
     user = auth.user()
     case = case_or_404(reference, user)
     trigger = _proposed_trigger(case, body.get("trigger"))
-    _run(lambda: transitions.fire(user, case, trigger,
+    flushed(lambda: transitions.fire(user, case, trigger,
                                   TransitionInput(agreement_text=body["agreement_text"]),
                                   version=body["version"]))
     return _answer(case, 201)
@@ -188,7 +180,7 @@ def sign_off(body, reference, proposal_id):
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None or proposal.case_id != case.id:
         abort(404)
-    _run(lambda: signoffs.sign_off(user, proposal, body["decision"], body["comment"],
+    flushed(lambda: signoffs.sign_off(user, proposal, body["decision"], body["comment"],
                                    version=body["version"]))
     return _answer(case, 201)
 
@@ -201,7 +193,7 @@ def log_step(body, reference):
     user = auth.user()
     case = case_or_404(reference, user)
     version = body.pop("version")
-    _run(lambda: steps.log_step(user, case, StepInput(**body), version=version))
+    flushed(lambda: steps.log_step(user, case, StepInput(**body), version=version))
     return _answer(case, 201)
 
 
@@ -213,7 +205,7 @@ def record_follow_up(body, reference):
     user = auth.user()
     case = case_or_404(reference, user)
     version = body.pop("version")
-    _run(lambda: followups.record_follow_up(user, case, FollowUpInput(**body),
+    flushed(lambda: followups.record_follow_up(user, case, FollowUpInput(**body),
                                             version=version))
     return _answer(case, 201)
 
@@ -225,5 +217,5 @@ def assign_team(body, reference):
     """Make the case's reconciliation team exactly these mediators of its commune."""
     user = auth.user()
     case = case_or_404(reference, user)
-    _run(lambda: team.assign_team(user, case, body["members"], version=body["version"]))
+    flushed(lambda: team.assign_team(user, case, body["members"], version=body["version"]))
     return _answer(case)

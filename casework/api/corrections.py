@@ -13,7 +13,7 @@ from ..services import commune_moves, corrections, merges, withdrawals
 from ..services.cases import PartyInput
 from ..services.corrections import CaseCorrection, FollowUpCorrection
 from ..services.steps import StepInput
-from ..unit_of_work import collisions_as_conflict
+from ..unit_of_work import flushed
 from . import auth, present
 from .blueprint import Blueprint
 from .outputs import CaseOut
@@ -28,13 +28,6 @@ from .request_schemas import (
 
 bp = Blueprint("api_corrections", __name__, url_prefix="/api/v1/cases",
                description="Corrections of what was recorded on a case.")
-
-
-def _run(operation):
-    with collisions_as_conflict():
-        result = operation()
-        db.session.flush()
-    return result
 
 
 def _answer(case: Case):
@@ -60,7 +53,7 @@ def correct_case(body, reference):
         description=body.get("description", case.description),
         facts_date=body.get("facts_date", case.facts_date), parties=parties,
         reason=body["reason"])
-    _run(lambda: corrections.correct_case(user, case, data, version=body["version"]))
+    flushed(lambda: corrections.correct_case(user, case, data, version=body["version"]))
     return _answer(case)
 
 
@@ -77,7 +70,7 @@ def correct_step(body, reference, step_id):
     version, reason = body.pop("version"), body.pop("reason")
     recorded = {name: getattr(step, name) for name in StepInput.__dataclass_fields__}
     data = StepInput(**{**recorded, **body})
-    _run(lambda: corrections.correct_step(user, case, step, data, reason, version=version))
+    flushed(lambda: corrections.correct_step(user, case, step, data, reason, version=version))
     return _answer(case)
 
 
@@ -95,7 +88,7 @@ def correct_follow_up(body, reference, visit_id):
     data = FollowUpCorrection(visit_date=body.get("visit_date", visit.visit_date),
                               notes=body.get("notes", visit.notes), reason=body["reason"],
                               outcome=body.get("outcome"))
-    _run(lambda: corrections.correct_follow_up(user, case, visit, data,
+    flushed(lambda: corrections.correct_follow_up(user, case, visit, data,
                                                version=body["version"]))
     return _answer(case)
 
@@ -110,7 +103,7 @@ def withdraw(body, reference, proposal_id):
     proposal = next((p for p in case.proposals if p.id == proposal_id), None)
     if proposal is None:
         abort(404)
-    _run(lambda: withdrawals.withdraw_proposal(user, proposal, body["reason"],
+    flushed(lambda: withdrawals.withdraw_proposal(user, proposal, body["reason"],
                                                version=body["version"]))
     return _answer(case)
 
@@ -124,7 +117,7 @@ def move(body, reference):
     user = auth.user()
     case = case_or_404(reference, user)
     commune = db.session.get(Commune, body["commune_id"])
-    _run(lambda: commune_moves.move_case(user, case, commune, body["reason"],
+    flushed(lambda: commune_moves.move_case(user, case, commune, body["reason"],
                                          version=body["version"]))
     return _answer(case)
 
@@ -141,6 +134,6 @@ def merge(body, reference):
     case = case_or_404(reference, user)
     named = body["into"].strip().upper()
     kept = case_named(user, named)
-    _run(lambda: merges.merge_case(user, case, kept, body["reason"], version=body["version"],
+    flushed(lambda: merges.merge_case(user, case, kept, body["reason"], version=body["version"],
                                    kept_version=body["into_version"], reference=named))
     return _answer(kept)

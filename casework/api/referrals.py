@@ -8,11 +8,10 @@ from flask_babel import lazy_gettext as _l
 
 from .. import access
 from ..errors import NotPermitted
-from ..extensions import db
 from ..lookup import referral_or_404
 from ..queries import referrals as queries
 from ..services import referrals
-from ..unit_of_work import collisions_as_conflict
+from ..unit_of_work import flushed
 from . import auth
 from .blueprint import Blueprint
 from .outputs import ReferralListOut, ReferralOut
@@ -45,9 +44,7 @@ def present(user, referral) -> dict:
 
 
 def _run(user, referral, operation):
-    with collisions_as_conflict():
-        operation()
-        db.session.flush()
+    flushed(operation)
     return present(user, referral)
 
 

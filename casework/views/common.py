@@ -15,7 +15,7 @@ from ..lookup import case_or_404, refuse_as_missing
 from ..models import Case
 from ..queries import case_page
 from ..queries.programme_report import partners
-from ..unit_of_work import collisions_as_conflict
+from ..unit_of_work import flushed
 
 __all__ = ["Outcome", "case_or_404", "handle_form", "opening", "partner_choices", "perform",
            "refuse_as_missing"]
@@ -41,10 +41,7 @@ def perform(form, operation: Callable[[], object], *, case: Case | None = None) 
     says what happened (409), with the form now pointing at the case's current version.
     """
     try:
-        with collisions_as_conflict():
-            result = operation()
-            db.session.flush()
-        return Outcome(result=result)
+        return Outcome(result=flushed(operation))
     except InvalidInput as error:
         db.session.rollback()
         field = getattr(form, error.field, None) if error.field else None

@@ -51,34 +51,34 @@ def _answered(referral, message):
     return redirect(url_for("referrals.show", referral_id=referral.id))
 
 
+def _answer(referral_id: int, form, name: str, act, done):
+    """One answer of the focal point: `act(referral, form)` run as the form's service; done,
+    the referral's page saying `done`; else the page again, with `form` as its `name`."""
+    referral = referral_or_404(referral_id)
+    outcome = handle_form(form, lambda: act(referral, form))
+    if outcome.done:
+        return _answered(referral, done)
+    return _page(referral, outcome.status, **{name: form})
+
+
 @bp.post("/<int:referral_id>/accept")
 def accept(referral_id: int):
-    referral = referral_or_404(referral_id)
-    form = ReferralForm()
-    outcome = handle_form(form, lambda: referrals.accept(current_user, referral,
-                                                         version=form.version.data))
-    if outcome.done:
-        return _answered(referral, _l("The referral is accepted; the team is told."))
-    return _page(referral, outcome.status, accept_form=form)
+    return _answer(referral_id, ReferralForm(), "accept_form", lambda referral, form:
+                   referrals.accept(current_user, referral, version=form.version.data),
+                   _l("The referral is accepted; the team is told."))
 
 
 @bp.post("/<int:referral_id>/decline")
 def decline(referral_id: int):
-    referral = referral_or_404(referral_id)
-    form = DeclineForm()
-    outcome = handle_form(form, lambda: referrals.decline(
-        current_user, referral, form.decline_reason.data, version=form.version.data))
-    if outcome.done:
-        return _answered(referral, _l("The referral is declined; the team is told."))
-    return _page(referral, outcome.status, decline_form=form)
+    return _answer(referral_id, DeclineForm(), "decline_form", lambda referral, form:
+                   referrals.decline(current_user, referral, form.decline_reason.data,
+                                     version=form.version.data),
+                   _l("The referral is declined; the team is told."))
 
 
 @bp.post("/<int:referral_id>/outcome")
 def outcome(referral_id: int):
-    referral = referral_or_404(referral_id)
-    form = OutcomeForm()
-    result = handle_form(form, lambda: referrals.record_outcome(
-        current_user, referral, form.outcome.data, version=form.version.data))
-    if result.done:
-        return _answered(referral, _l("The outcome is recorded; the team is told."))
-    return _page(referral, result.status, outcome_form=form)
+    return _answer(referral_id, OutcomeForm(), "outcome_form", lambda referral, form:
+                   referrals.record_outcome(current_user, referral, form.outcome.data,
+                                            version=form.version.data),
+                   _l("The outcome is recorded; the team is told."))
