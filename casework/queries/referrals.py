@@ -26,7 +26,9 @@ def for_focal_point(user) -> list[Referral]:
     """The referrals addressed to the user's services, those awaiting an answer first."""
     return list(db.session.scalars(
         select(Referral).where(access.referrals_clause(user))
-        .options(selectinload(Referral.case), selectinload(Referral.service))
+        # The parties too: a list shows them (with consent) on every row, one query for all.
+        .options(selectinload(Referral.case).selectinload(Case.parties),
+                 selectinload(Referral.service))
         .order_by((Referral.status != "sent"), Referral.answer_by, Referral.id.desc())
         .limit(PAGE)))
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.functional.test_query_counts import counting
 from tests.referral_factories import referred
 
 from .conftest import PROBLEM
@@ -52,3 +53,19 @@ def test_accept_then_outcome_and_a_stale_version(api, people, make_case, directo
     assert blank.status_code in (400, 422)
     done = caller.post(f"{url}/outcome", json={"version": 2, "outcome": "Soins reçus."})
     assert done.status_code == 200 and done.get_json()["status"] == "outcome_recorded"
+
+
+def test_the_list_costs_the_same_statements_however_many_referrals(
+        api, people, make_case, directory):
+    """The parties shown on each row (with consent) come with the list, not one query a row."""
+    caller = api(directory["here"][1])
+    caller.get("/api/v1/referrals")  # the token's first use is written once
+    counts = []
+    for _ in range(2):
+        referred(people, make_case, directory["here"][0], consent=True)
+        referred(people, make_case, directory["here"][0], consent=True)
+        with counting() as statements:
+            items = caller.get("/api/v1/referrals").get_json()["items"]
+        assert all(item["parties"] for item in items)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
