@@ -108,6 +108,16 @@ REFERRAL_ANSWERS = {
     "declined": _l("Declined"),
     "outcome_recorded": _l("Outcome recorded"),
 }
+# The counts of the referral figures (queries/referral_figures.py), as their tables head them.
+REFERRAL_MEASURES = {
+    "sent": _l("Sent"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "unanswered": _l("Without an answer"),
+    "late": _l("Late"),
+    "in_time": _l("Answered in time"),
+    "outcome_recorded": _l("Outcome recorded"),
+}
 
 SIGNOFF_DECISIONS = {"approve": _l("Approve"), "reject": _l("Reject")}
 # The same decisions once taken, as a case's page shows them.

@@ -36,8 +36,8 @@ from ..models import (
     TeamMember,
     User,
 )
-from ..models.referral import DECLINED
 from ..workflow_registry import engine, open_states, signing_roles, state_labels
+from . import referral_standing as standing
 from .checked import CHECKED, UNCOUNTED
 from .filters import CaseFilters
 from .milestones import visits_due_count
@@ -197,17 +197,15 @@ REFERRAL_ANSWERS = ("sent", "late", "accepted", "declined", "outcome_recorded")
 def referrals(at_end, end=None) -> dict[str, int]:
     """The referrals sent by `end` (None: now) by their answer then, in one query: awaiting
     it (`sent`), past the answer's day without one (`late`), accepted, declined, with their
-    outcome recorded; an answer or an outcome given after `end` is not counted yet."""
+    outcome recorded; an answer or an outcome given after `end` is not counted yet (THE rule:
+    referral_standing.py)."""
     moment = utcnow() if end is None else end
-    day = local(moment).date()
-    outcome = and_(Referral.outcome_at.is_not(None), Referral.outcome_at <= moment)
-    answered = and_(Referral.answered_at.is_not(None), Referral.answered_at <= moment)
-    declined = and_(answered, Referral.status == DECLINED)
-    states = [and_(~answered, Referral.answer_by >= day), and_(~answered, Referral.answer_by < day),
-              and_(answered, Referral.status != DECLINED, ~outcome), declined, outcome]
+    outcome = standing.outcome_recorded(moment)
+    states = [and_(~standing.answered(moment), ~standing.late(moment)), standing.late(moment),
+              and_(standing.accepted(moment), ~outcome), standing.declined(moment), outcome]
     columns = [func.sum(when((state, 1), else_=0)) for state in states]
     row = db.session.execute(of_cases(
-        select(*columns).select_from(Referral).where(Referral.referred_at <= moment),
+        select(*columns).select_from(Referral).where(standing.sent_by(moment)),
         Referral.case_id, at_end)).one()
     return {answer: n or 0 for answer, n in zip(REFERRAL_ANSWERS, row, strict=True)}
 

@@ -51,9 +51,10 @@ from ..vocabulary import (
     MECHANISM_AGE_GROUPS,
     MEMBER_SEXES,
     REACHED,
+    REFERRAL_MEASURES,
     SEXES,
 )
-from . import figures
+from . import figures, referral_figures
 from .filters import CaseFilters
 
 
@@ -213,6 +214,31 @@ def cases_by_partner(scope: Scope) -> Counts:
                        .outerjoin(CasePartner, CasePartner.case_id == Case.id)
                        .where(*_reported(scope))
                        .group_by(Case.commune_id, CasePartner.partner_id))
+
+
+def _referred(scope: Scope) -> referral_figures.ReferralFigures:
+    """The referrals sent in the period of the report's cases (referral_figures.py)."""
+    return referral_figures.build(_cases(scope), _filters(scope))
+
+
+def referrals_by_answer(scope: Scope) -> Counts:
+    """Referrals sent in the period, by the service's answer as it stood at its end: accepted,
+    declined, without an answer, late, answered in time, with their outcome recorded."""
+    counts = Counts([(m, str(name)) for m, name in REFERRAL_MEASURES.items()])
+    for group in _referred(scope).communes:
+        for measure in REFERRAL_MEASURES:
+            counts.add(group.key, measure, group.tally[measure])
+    return counts
+
+
+def people_referred(scope: Scope) -> Counts:
+    """The parties of the cases referred in the period, by sex and age group."""
+    counts = Counts([(f"{sex}_{age}", f"{SEXES[sex]} · {AGE_GROUPS[age]}")
+                     for sex in SEXES for age in AGE_GROUPS])
+    for row in _referred(scope).rows:
+        for (sex, age), n in row.parties.items():
+            counts.add(row.commune_id, f"{sex}_{age}", n)
+    return counts
 
 
 # -- the mechanisms -------------------------------------------------------------------------
@@ -422,6 +448,7 @@ COUNTED = {
     "cases_taken_on": "acted", "agreements_signed": "acted", "open_at_end": "open_at_end",
     "follow_ups": "acted", "conflicts_by_type": "reported", "parties_by_sex_age": "reported",
     "mediation_participants": "acted", "cases_by_partner": "reported",
+    "referrals_by_answer": "acted", "people_referred": "acted",
 }
 
 FIGURES = {fn.__name__: fn for fn in (
@@ -429,4 +456,4 @@ FIGURES = {fn.__name__: fn for fn in (
     advocacy, women_groups_support, authorities_present, people_reached, plans_and_budgets,
     appreciations, activities_by_partner, cases_reported, cases_taken_on, agreements_signed,
     open_at_end, follow_ups, conflicts_by_type, parties_by_sex_age, mediation_participants,
-    cases_by_partner)}
+    cases_by_partner, referrals_by_answer, people_referred)}

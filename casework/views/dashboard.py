@@ -15,7 +15,7 @@ from .. import access
 from ..charts import bars, stacked_columns
 from ..clock import local_today
 from ..errors import NotPermitted
-from ..queries import dashboard, mechanism_figures
+from ..queries import dashboard, mechanism_figures, referral_cells, referral_figures
 from ..queries.case_list import state_choices
 from ..queries.figures import month_keys
 from ..queries.filters import FIRST_DAY, LAST_DAY, CaseFilters
@@ -94,7 +94,15 @@ def index():
     filters = _filters(request.args)
     d = dashboard.build(access.dashboard_communes(current_user), filters)
     return render_template("dashboard/index.html", filters=filters, charts=charts_for(d),
-                           states=state_choices(), **_shown(d))
+                           states=state_choices(), **_shown(d), **_referrals(filters))
+
+
+def _referrals(filters: CaseFilters) -> dict:
+    """The referrals counted (queries/referral_figures.py); for a donor, the people referred
+    with their small counts suppressed."""
+    rf = referral_figures.for_dashboard(access.dashboard_communes(current_user), filters)
+    cells = referral_cells.people_cells(rf) if access.figures_only(current_user) else None
+    return {"rf": rf, "rf_cells": cells}
 
 
 def _month(value: str) -> date:

@@ -17,8 +17,9 @@ from ..exports.coverage import coverage_table
 from ..exports.dashboard_tables import dashboard_tables
 from ..exports.files import FORMATS, render
 from ..exports.mechanism_tables import mechanism_tables
+from ..exports.referral_tables import referral_list, referral_tables
 from ..extensions import db
-from ..queries import case_list, dashboard, mechanism_figures
+from ..queries import case_list, dashboard, mechanism_figures, referral_figures
 from ..queries.filters import CaseFilters
 from ..services import audit
 
@@ -83,11 +84,38 @@ def dashboard_file(fmt):
                               "leaders."))
     filters = CaseFilters.from_args(request.args).but(q="")
     d = dashboard.build(access.dashboard_communes(current_user), filters)
-    tables = dashboard_tables(d)
+    referrals = referral_figures.for_dashboard(access.dashboard_communes(current_user), filters)
+    tables = [*dashboard_tables(d), *referral_tables(referrals)]
     communes = [row.commune for row in d.communes]
     response = _file(fmt, _("dashboard"), tables, coverage_table(communes, filters, tables))
     audit.exported("dashboard", current_user, format=fmt, filters=filters.as_record(),
                    rows=sum(len(t.rows) for t in tables), cases=d.reported)
+    return response
+
+
+@bp.get("/referrals.<fmt>")
+def referrals(fmt):
+    """The referrals sent in the period one a row, for the coordination: the case export's
+    access and filters, no name (exports/referral_tables.py)."""
+    fmt = _format(fmt)
+    if not access.can(current_user, "browse"):
+        raise NotPermitted(_l("You have no case to export."))
+    filters = CaseFilters.from_args(request.args)
+    conditions = [access.UNMERGED, *filters.case_conditions(access.commune_ids(current_user),
+                                                            reported_in_period=False)]
+    limit = current_app.config["EXPORT_MAX_ROWS"]
+    rows = referral_figures.rows(conditions, filters, limit=limit + 1)
+    if len(rows) > limit:
+        flash(_("More than %(limit)d referrals match these filters. Narrow the filters (a "
+                "commune, a period), then export again.", limit=limit), "error")
+        return redirect(url_for("cases.index", **filters.query_args()))
+    table = referral_list(rows)
+    communes = access.communes_in(filters.scope(access.commune_ids(current_user)))
+    response = _file(fmt, _("referrals"), [table], coverage_table(
+        communes, filters, [table], [_("What the period filters"),
+                                     _("The day the referral was sent")]))
+    audit.exported("referrals", current_user, format=fmt, filters=filters.as_record(),
+                   rows=len(table.rows))
     return response
 
 

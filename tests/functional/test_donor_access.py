@@ -52,6 +52,8 @@ REFUSED = {
     # The mechanisms' figures hold no suppression: their people are in the programme report.
     "dashboard.mechanisms", "exports.cases", "exports.dashboard_file",
     "exports.mechanisms_file", "intake.kobo_form", "intake.kobo_import", "intake.kobo_job",
+    # The referrals one a row: the case export's access (test_referral_figures.py).
+    "exports.referrals",
     "mechanisms.add_analysis", "mechanisms.add_member", "mechanisms.analysis",
     "mechanisms.compare", "mechanisms.edit_analysis", "mechanisms.edit_member",
     "mechanisms.index", "mechanisms.set_up", "mechanisms.show", "offline.page",
