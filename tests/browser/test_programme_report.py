@@ -17,7 +17,7 @@ def test_the_donor_reads_and_prints_the_programme_report(phone):
     expect(nav.get_by_role("link", name="Dossiers")).to_have_count(0)
     phone.visit("/reports/programme")
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapport du programme")
-    expect(page.locator("section")).to_have_count(21)
+    expect(page.locator("section")).to_have_count(23)  # 21 + the referrals, 6.1 and 6.2
     expect(page.locator("svg.chart").first).to_be_visible()
     assert not phone.layout().scrolls_sideways
     phone.screenshot("programme-report")
@@ -27,5 +27,6 @@ def test_the_donor_reads_and_prints_the_programme_report(phone):
     assert response.ok
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.body())).pages)
     assert "Rapport du programme pour Ambassade du Royaume-Uni" in text
-    assert "1.1" in text and "5.2" in text
+    assert "1.1" in text and "5.2" in text and "6.2" in text
+    assert "Orientations vers les services, par réponse" in text
     assert phone.visit("/cases") and phone.status == 403
