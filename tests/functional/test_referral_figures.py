@@ -185,13 +185,15 @@ def test_the_dashboard_shows_the_referrals_and_a_donor_their_people_suppressed(
         client, login, people, make_user, world):
     login(people.coordinator)
     page = text(client.get("/dashboard"))
-    assert "Orientations par service" in page and "Brigade de Kati" in page
+    assert "Orientations par type de service" in page and "Brigade de Kati" in page
     assert "Sanogo" not in page
     donor = make_user((people.commune, "donor"))
     login(donor)
     page = text(client.get("/dashboard"))
-    assert "Orientations par type de service" in page
+    assert "Orientations par commune" in page and "Personnes orientées" in page
     assert "< 3" in page  # the one girl referred
+    # No kind of service nor service: one psychosocial referral in a commune says too much.
+    assert "Orientations par type de service" not in page and "Brigade de Kati" not in page
     assert "Sanogo" not in page
 
 
