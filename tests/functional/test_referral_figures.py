@@ -148,6 +148,8 @@ def _csv(response):
 
 def test_the_per_referral_export_holds_no_name(client, login, people, world):
     login(people.coordinator)
+    for page in ("/dashboard", "/cases"):  # offered beside the other exports
+        assert 'href="/exports/referrals.xlsx' in client.get(page).get_data(as_text=True)
     rows = _csv(client.get("/exports/referrals.csv"))
     header, *lines = rows
     assert header[:3] == ["Référence", "Commune", "Service"]
@@ -162,6 +164,12 @@ def test_the_per_referral_export_holds_no_name(client, login, people, world):
     assert world["elsewhere"].case.reference not in by_reference
     body = client.get("/exports/referrals.csv").data.decode("utf-8-sig")
     assert not [name for name in NAMES if name in body]
+    # In Excel, the days and the counts are numbers, the dates dates.
+    book = openpyxl.load_workbook(io.BytesIO(client.get("/exports/referrals.xlsx").data))
+    head, *sheet = [[c.value for c in row] for row in book.worksheets[0].iter_rows()]
+    row = next(r for r in sheet if r[0] == world["gbv"].case.reference)
+    assert row[head.index("Jours pour répondre")] == 10
+    assert row[head.index("Envoyée le")].date() == local(world["start"]).date()
 
 
 def test_the_dashboard_export_has_the_referrals_as_numbers(client, login, people, world):
