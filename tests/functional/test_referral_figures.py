@@ -194,6 +194,7 @@ def test_the_dashboard_shows_the_referrals_and_a_donor_their_people_suppressed(
     login(people.coordinator)
     page = text(client.get("/dashboard"))
     assert "Orientations par type de service" in page and "Brigade de Kati" in page
+    assert "Jours pour répondre (médiane)" in page
     assert "Sanogo" not in page
     donor = make_user((people.commune, "donor"))
     login(donor)
