@@ -190,10 +190,7 @@ def verify_figures(repair):
     from .services import summaries
 
     connection = db.session.connection()
-    if repair:
-        summaries.lock(connection)
-    else:
-        summaries.snapshot(connection)
+    summaries.lock(connection, write=repair)
     found = summaries.differences(connection)
     for name, key, have, should in found:
         click.echo(f"{name}\t{key}\tkept={have}\tcounted={should}")

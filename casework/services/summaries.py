@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from sqlalchemy import delete, event, func, inspect, select
+from sqlalchemy import String, delete, event, func, inspect, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -30,12 +30,15 @@ from ..models import (
     PARTICIPANTS,
     Case,
     CaseMonth,
+    CaseState,
     CaseStateEntry,
+    CaseTotal,
     IntakeRecord,
     MediationStep,
     ParticipationMonth,
     Party,
     PartyMonth,
+    PartyTotal,
 )
 from ..queries.checked import CHECKED
 from ..queries.sql import month_of
@@ -50,38 +53,55 @@ def count_participants(commune_id: int, step: MediationStep, *, sign: int = 1) -
     correction or a move), in one statement that two concurrent writers cannot both miss
     (INSERT ... ON CONFLICT DO UPDATE)."""
     values = {name: sign * getattr(step, name) for name in PARTICIPANTS}
-    _add(db.session.connection(), ParticipationMonth, ("commune_id", "month"),
-         (commune_id, step.step_date.strftime("%Y-%m")), values)
+    _add(db.session.connection(), "participation_months",
+         [{"commune_id": commune_id, "month": step.step_date.strftime("%Y-%m"), **values}])
 
 
-def _add(connection, model, key_names: tuple[str, ...], key: tuple, values: dict) -> None:
+def _add(connection, name: str, rows: list[dict]) -> None:
+    """Add `rows` (each a summary's key and the values to add) to the summary `name`, in one
+    statement."""
+    model, keys, values, _count = SUMMARIES[name]
     table = model.__table__
-    statement = _insert(connection)(table).values(**dict(zip(key_names, key, strict=True)),
-                                                 **values)
+    statement = _insert(connection)(table)
     connection.execute(statement.on_conflict_do_update(
-        index_elements=list(key_names),
-        set_={name: table.c[name] + statement.excluded[name] for name in values}))
+        index_elements=list(keys),
+        set_={value: table.c[value] + statement.excluded[value] for value in values}), rows)
 
 
-# -- the cells: one query per summary, over some cases or all ------------------------------
+# -- the cells: one query over some cases or all -------------------------------------------
 
-def _case_cells(connection, where: list) -> Counter:
+def _cells_query(where: list):
+    """The cases the figures count (CHECKED) and their parties, by the cells of case_months
+    and party_months, each row named after its summary."""
     month = month_of(Case.created_at)
-    return Counter({tuple(key): n for *key, n in connection.execute(
-        select(Case.commune_id, month, Case.conflict_type, Case.status, func.count())
+    return union_all(
+        select(literal("case_months", String), Case.commune_id, month, Case.conflict_type,
+               Case.status, func.count())
         .where(CHECKED, *where)
-        .group_by(Case.commune_id, month, Case.conflict_type, Case.status))})
-
-
-def _party_cells(connection, where: list) -> Counter:
-    month = month_of(Case.created_at)
-    return Counter({tuple(key): n for *key, n in connection.execute(
-        select(Case.commune_id, month, Party.sex, Party.age_group, func.count())
+        .group_by(Case.commune_id, month, Case.conflict_type, Case.status),
+        select(literal("party_months", String), Case.commune_id, month, Party.sex,
+               Party.age_group, func.count())
         .select_from(Party).join(Case, Case.id == Party.case_id).where(CHECKED, *where)
-        .group_by(Case.commune_id, month, Party.sex, Party.age_group))})
+        .group_by(Case.commune_id, month, Party.sex, Party.age_group))
 
 
-def _participation_cells(connection, _where: list) -> Counter:
+def cells(connection, case_ids: Iterable[int] | None = None) -> dict[str, Counter]:
+    """The cells of the flush-kept summaries (KEPT_BY_FLUSH), over `case_ids` (None: every
+    case): those by commune and month counted, the others rolled up from them."""
+    found: dict[str, Counter] = {name: Counter() for name in KEPT_BY_FLUSH}
+    ids = None if case_ids is None else sorted(case_ids)
+    chunks = [None] if ids is None else [ids[n:n + _CHUNK] for n in range(0, len(ids), _CHUNK)]
+    for chunk in chunks:
+        where = [] if chunk is None else [Case.id.in_(chunk)]
+        for name, *key, count in connection.execute(_cells_query(where)):
+            found[name][tuple(key)] += count
+    for name, (source, kept) in ROLLUPS.items():
+        for key, count in found[source].items():
+            found[name][tuple(key[n] for n in kept)] += count
+    return found
+
+
+def _participation_cells(connection) -> Counter:
     month = month_of(MediationStep.step_date)
     return Counter({(commune_id, key): tuple(int(n) for n in sums)
                     for commune_id, key, *sums in connection.execute(
@@ -91,32 +111,32 @@ def _participation_cells(connection, _where: list) -> Counter:
         .group_by(Case.commune_id, month))})
 
 
-# name -> (model, key columns, value columns, counting query)
+def _counted(name: str):
+    return lambda connection: cells(connection)[name]
+
+
+# name -> (model, key columns, value columns, recount from the raw tables)
 SUMMARIES = {
     "case_months": (CaseMonth, ("commune_id", "month", "conflict_type", "status"), ("cases",),
-                    _case_cells),
+                    _counted("case_months")),
     "party_months": (PartyMonth, ("commune_id", "month", "sex", "age_group"), ("parties",),
-                     _party_cells),
+                     _counted("party_months")),
+    "case_totals": (CaseTotal, ("month", "conflict_type", "status"), ("cases",),
+                    _counted("case_totals")),
+    "party_totals": (PartyTotal, ("month", "sex", "age_group"), ("parties",),
+                     _counted("party_totals")),
+    "case_states": (CaseState, ("commune_id", "status"), ("cases",), _counted("case_states")),
     "participation_months": (ParticipationMonth, ("commune_id", "month"), PARTICIPANTS,
                              _participation_cells),
 }
+# Summaries rolled up from another: (that one, the positions of its key they keep).
+ROLLUPS = {"case_totals": ("case_months", (1, 2, 3)),
+           "party_totals": ("party_months", (1, 2, 3)),
+           "case_states": ("case_months", (0, 3))}
 # The summaries kept by the flush of any change to a case (not the participants: the step
 # services add those).
-KEPT_BY_FLUSH = ("case_months", "party_months")
+KEPT_BY_FLUSH = ("case_months", "party_months", *ROLLUPS)
 _CHUNK = 500
-
-
-def cells(connection, case_ids: Iterable[int] | None = None) -> dict[str, Counter]:
-    """The cells of the flush-kept summaries, over `case_ids` (None: every case)."""
-    if case_ids is None:
-        return {name: SUMMARIES[name][3](connection, []) for name in KEPT_BY_FLUSH}
-    ids = sorted(case_ids)
-    found: dict[str, Counter] = {name: Counter() for name in KEPT_BY_FLUSH}
-    for start in range(0, len(ids), _CHUNK):
-        where = [Case.id.in_(ids[start:start + _CHUNK])]
-        for name in KEPT_BY_FLUSH:
-            found[name].update(SUMMARIES[name][3](connection, where))
-    return found
 
 
 # -- kept at every flush -------------------------------------------------------------------
@@ -177,11 +197,13 @@ def _add_the_difference(session, _context):
     connection = session.connection()
     after = cells(connection, _ids(refs))
     for name in KEPT_BY_FLUSH:
-        model, keys, (value,), _count = SUMMARIES[name]
-        for key in sorted(set(before[name]) | set(after[name])):
-            change = after[name][key] - before[name][key]
-            if change:
-                _add(connection, model, keys, key, {value: change})
+        _model, keys, (value,), _count = SUMMARIES[name]
+        # In the order of their keys: two writers lock the cells they share in one order.
+        rows = [{**dict(zip(keys, key, strict=True)), value: after[name][key] - before[name][key]}
+                for key in sorted(set(before[name]) | set(after[name]))
+                if after[name][key] != before[name][key]]
+        if rows:
+            _add(connection, name, rows)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -204,50 +226,50 @@ def kept(connection, name: str) -> Counter:
     return found
 
 
-def recount(connection, name: str) -> Counter:
-    """What a summary should hold, counted from the raw tables, its empty cells left out."""
-    counted = SUMMARIES[name][3](connection, [])
-    return Counter({key: value for key, value in counted.items()
-                    if (any(value) if isinstance(value, tuple) else value)})
+def recount(connection, names: Iterable[str] = tuple(SUMMARIES)) -> dict[str, Counter]:
+    """What the summaries `names` should hold, counted from the raw tables, their empty cells
+    left out."""
+    found = {}
+    flushed = cells(connection) if set(names) & set(KEPT_BY_FLUSH) else {}
+    for name in names:
+        counted = flushed[name] if name in flushed else SUMMARIES[name][3](connection)
+        found[name] = Counter({key: value for key, value in counted.items()
+                               if (any(value) if isinstance(value, tuple) else value)})
+    return found
 
 
 def differences(connection, names: Iterable[str] = tuple(SUMMARIES)) -> list[tuple]:
     """(summary, key, kept, counted) for every cell where the summary and the recount differ
     (a missing cell: None)."""
-    found = []
+    found, counted = [], recount(connection, names)
     for name in names:
-        have, should = kept(connection, name), recount(connection, name)
+        have, should = kept(connection, name), counted[name]
         for key in sorted(set(have) | set(should), key=repr):
             if have.get(key) != should.get(key):
                 found.append((name, key, have.get(key), should.get(key)))
     return found
 
 
-def snapshot(connection) -> None:
-    """Read the summaries and the raw tables as of one instant (PostgreSQL; SQLite's reads
-    see one already), so that a change committed during the recount shows no difference."""
+def lock(connection, *, write: bool = False) -> None:
+    """Hold the writes to the summaries until the transaction ends (PostgreSQL; SQLite's
+    writes run one at a time, and its reads in one transaction see one instant): a change
+    committed during a recount would show as a difference, or, during a rebuild, add its
+    difference to a recount that already counted it. Reading the dashboard is not held."""
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-
-
-def lock(connection) -> None:
-    """Hold the summaries until the transaction ends (PostgreSQL; SQLite's writes run one at a
-    time): a change committed meanwhile would add its difference to a recount that already
-    counted it, or miss one that did not."""
-    if connection.dialect.name == "postgresql":
-        names = ", ".join(SUMMARIES)
-        connection.exec_driver_sql(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
+        mode = "EXCLUSIVE" if write else "SHARE"
+        connection.exec_driver_sql(f"LOCK TABLE {', '.join(SUMMARIES)} IN {mode} MODE")
 
 
 def rebuild(connection, names: Iterable[str] = tuple(SUMMARIES)) -> None:
     """Empty the summaries `names` and fill them again from the recount (the caller commits:
     one transaction)."""
+    counted = recount(connection, names)
     for name in names:
         model, keys, values, _count = SUMMARIES[name]
         connection.execute(delete(model.__table__))
         rows = [{**dict(zip(keys, key, strict=True)),
                  **dict(zip(values, value if isinstance(value, tuple) else (value,),
                             strict=True))}
-                for key, value in recount(connection, name).items()]
+                for key, value in counted[name].items()]
         if rows:
             connection.execute(model.__table__.insert(), rows)

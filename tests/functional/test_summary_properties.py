@@ -6,20 +6,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from casework.clock import local_today
 from casework.errors import CaseworkError
 from casework.extensions import db
-from casework.models import Case, Commune, IntakeRecord, User
+from casework.intake import sms
+from casework.models import Case, Commune, User
 from casework.services import (
     commune_moves,
     corrections,
+    followups,
     merges,
     summaries,
-    transitions,
     verification,
     workflow_upgrades,
 )
 from casework.services.cases import PartyInput
-from casework.services.transitions import TransitionInput
+from casework.services.followups import FollowUpInput
 from casework.workflow_registry import engine
 from tests.factories import PATHS, Commune_People, advance, case_input, report_on_version
 
@@ -67,19 +69,20 @@ def test_every_summary_equals_its_recount_after_each_operation(people, elsewhere
             conflict_type, version = args
             attempt(lambda: cases.append(report_on_version(
                 version, who, case_input(conflict_type=conflict_type))))
-        elif kind == "sms":
-            def sms():
-                case = report_on_version(None, who, case_input(conflict_type=args[0]))
-                db.session.add(IntakeRecord(source="sms", external_id=f"sms-{case.id}",
-                                            case=case, imported_by_id=who.mediator.id,
-                                            to_verify=True))
-                db.session.flush()
-                cases.append(case)
-            attempt(sms)
+        elif kind == "sms":  # a lead the figures count once it is checked
+            number = len(cases) + 1
+
+            def sms_lead():
+                answer = sms.receive(f"+2236700{number:04d}", f"CONFLIT {who.commune.code} "
+                                     f"Kola, champ {args[0]} {number}", None, "twilio")
+                cases.append(db.session.scalar(select(Case).where(
+                    Case.reference == answer.reference)))
+            attempt(sms_lead)
         elif pick is None:
             return
         elif kind == "check":
-            case = pick(args[0])
+            leads = [case for case in cases if case.channel == "sms"] or cases
+            case = leads[args[0] % len(leads)]
             attempt(lambda: verification.verify_report(who.mediator, case, (
                 verification.VerifiedReport(village="Kafana", conflict_type=case.conflict_type,
                                             description="Vérifié sur place.",
@@ -92,9 +95,12 @@ def test_every_summary_equals_its_recount_after_each_operation(people, elsewhere
                     continue
                 attempt(lambda move=move: advance(who, case, move))
                 db.session.refresh(case)
-        elif kind == "reopen":
-            attempt(lambda: transitions.fire(who.coordinator, pick(args[0]), "reopen",
-                                             TransitionInput(note="Rouvert.")))
+        elif kind == "reopen":  # a visit finds the agreement broken: reopened automatically
+            case = pick(args[0])
+            operate(who, both, cases, ("drive", args[0], "resolved"))
+            attempt(lambda: followups.record_follow_up(who.mediator, case, FollowUpInput(
+                visit_date=local_today(), outcome="broken", milestone_days=None,
+                notes="Le champ est de nouveau disputé.")))
         elif kind == "correct":
             case = pick(args[0])
             attempt(lambda: corrections.correct_case(both, case, corrections.CaseCorrection(
