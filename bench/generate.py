@@ -75,6 +75,8 @@ def generate(database_url: str, *, communes: int = 700, cases: int = 100_000, se
         output.write(rows.take())
         progress(f"committing and analyzing ({elapsed()})")
         output.finish()
+    progress(f"summary tables from the recount ({elapsed()})")
+    fill_summaries(database_url)
     for table, count in rows.taken.items():
         progress(f"{table}: {count} rows")
     progress(f"done in {elapsed()}")
@@ -82,6 +84,21 @@ def generate(database_url: str, *, communes: int = 700, cases: int = 100_000, se
     result["counts"] = dict(rows.taken)
     result["seconds"] = round(time.monotonic() - started, 1)
     return result
+
+
+def fill_summaries(database_url: str) -> None:
+    """The dashboard's summary tables, rebuilt as `flask verify-figures --repair` does: the
+    rows above were written without the services that keep them."""
+    from casework import create_app
+    from casework.extensions import db
+    from casework.services import summaries
+    from config import TestConfig
+
+    app = create_app(TestConfig, SQLALCHEMY_DATABASE_URI=database_url)
+    with app.app_context():
+        summaries.rebuild(db.session.connection())
+        db.session.commit()
+        db.engine.dispose()
 
 
 def describe(people: People, plans: list[CasePlan], specials: dict[str, list]) -> dict:

@@ -1,5 +1,5 @@
 """flask commands: setup, demo, create-user, check-workflows, check-logframe,
-disable-demo-accounts, backup."""
+disable-demo-accounts, backup, verify-figures."""
 from __future__ import annotations
 
 import sys
@@ -180,9 +180,33 @@ def backup(destination):
     click.echo(f"Backup written to {destination} ({size:,} bytes); integrity check: ok. {files}")
 
 
+@click.command("verify-figures")
+@click.option("--repair", is_flag=True,
+              help="Rebuild every summary from the recount, in one transaction.")
+@unit_of_work.command
+def verify_figures(repair):
+    """Recount every summary table of the dashboard from the raw tables and print each
+    difference (table, key, kept, counted); exit 1 if any. With --repair, rebuild them."""
+    from .services import summaries
+
+    connection = db.session.connection()
+    summaries.lock(connection, write=repair)
+    found = summaries.differences(connection)
+    for name, key, have, should in found:
+        click.echo(f"{name}\t{key}\tkept={have}\tcounted={should}")
+    if not found:
+        click.echo(f"Every summary equals its recount ({', '.join(summaries.SUMMARIES)}).")
+        return
+    if not repair:
+        click.echo(f"{len(found)} difference(s): run flask verify-figures --repair.", err=True)
+        sys.exit(1)
+    summaries.rebuild(connection)
+    click.echo(f"{len(found)} difference(s) repaired: the summaries were rebuilt.")
+
+
 def init_app(app: Flask) -> None:
     add_commands(app, check_workflows, check_logframe, setup,
-                 demo, create_user, disable_demo_accounts, backup)
+                 demo, create_user, disable_demo_accounts, backup, verify_figures)
 
 
 def add_commands(app: Flask, *commands: click.Command) -> None:

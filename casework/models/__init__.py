@@ -27,17 +27,25 @@ from .referral import Referral
 from .service import Service, ServiceFocalPoint
 from .signoff import Proposal, SignOff
 from .step import PARTICIPANTS, MediationStep
-from .summary import ParticipationMonth
+from .summary import (
+    CaseMonth,
+    CaseState,
+    CaseTotal,
+    ParticipationMonth,
+    PartyMonth,
+    PartyTotal,
+)
 from .user import Membership, RecoveryCode, User
 
 __all__ = [
     "ActionPlan", "ActivityFile", "ActivityPartner", "ApiToken", "AppendOnlyError",
-    "Appreciation", "Attachment", "AuthorityPresent", "Case", "CasePartner", "CaseSearch",
+    "Appreciation", "Attachment", "AuthorityPresent", "Case", "CaseMonth", "CasePartner",
+    "CaseSearch", "CaseState", "CaseTotal",
     "CaseStateEntry", "Commune", "Event", "FFOM_LISTS", "FileChunk", "FfomAnalysis", "FollowUp",
     "FormerReference", "ImportJob", "ImportOutcome", "IntakeRecord", "KeptForm", "Mechanism",
     "MechanismActivity", "MechanismMember", "MediationStep", "Membership", "Notification",
     "NotificationPreference", "OfflineSubmission", "PARTICIPANTS", "ParticipationMonth",
-    "Partner", "Party",
+    "Partner", "Party", "PartyMonth", "PartyTotal",
     "PlannedActivity", "Proposal", "RecoveryCode", "Referral", "Service", "ServiceFocalPoint",
     "SignOff", "TeamMember", "User",
     "action_plan_cases",

@@ -23,3 +23,78 @@ class ParticipationMonth(db.Model):
     men: Mapped[int] = mapped_column(Integer, default=0)
     young_women: Mapped[int] = mapped_column(Integer, default=0)
     young_men: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseMonth(db.Model):
+    """Cases the figures count (queries/checked.py), by commune, month reported ('2026-11'),
+    type of conflict and state now: kept by services/summaries.py as the cases change."""
+
+    __tablename__ = "case_months"
+    __table_args__ = (UniqueConstraint("commune_id", "month", "conflict_type", "status"),
+                      NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    conflict_type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(64))
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PartyMonth(db.Model):
+    """Parties of the cases the figures count, by the case's commune and month reported, and
+    by the party's sex and age group."""
+
+    __tablename__ = "party_months"
+    __table_args__ = (UniqueConstraint("commune_id", "month", "sex", "age_group"),
+                      NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    sex: Mapped[str] = mapped_column(String(1))
+    age_group: Mapped[str] = mapped_column(String(16))
+    parties: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The same counts over every commune, and per commune over every month: what the dashboard of
+# a coordinator of every commune, and the open cases of any, read in a few hundred rows
+# instead of one row per commune and month.
+
+class CaseTotal(db.Model):
+    """Cases the figures count, every commune together, by month reported, type and state."""
+
+    __tablename__ = "case_totals"
+    __table_args__ = (UniqueConstraint("month", "conflict_type", "status"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    conflict_type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(64))
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PartyTotal(db.Model):
+    """Parties of the cases the figures count, every commune together, by the month the case
+    was reported, sex and age group."""
+
+    __tablename__ = "party_totals"
+    __table_args__ = (UniqueConstraint("month", "sex", "age_group"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    sex: Mapped[str] = mapped_column(String(1))
+    age_group: Mapped[str] = mapped_column(String(16))
+    parties: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseState(db.Model):
+    """Cases the figures count, per commune and state now, whenever reported."""
+
+    __tablename__ = "case_states"
+    __table_args__ = (UniqueConstraint("commune_id", "status"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    status: Mapped[str] = mapped_column(String(64))
+    cases: Mapped[int] = mapped_column(Integer, default=0)

@@ -23,7 +23,7 @@ from ..access import communes_in, in_communes
 from ..models import Case, Proposal
 from ..vocabulary import AGE_GROUPS, CONFLICT_TYPES, SEXES
 from ..workflow_registry import open_states
-from . import figures
+from . import figures, kept_figures
 from .filters import CaseFilters
 from .programme_report import Cell, _cell, _sum, complement
 
@@ -142,9 +142,17 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
     end = figures.end_of(filters)
     at_end = figures.at_end(filters, selected)
     rows = {c.id: CommuneRow(c) for c in communes_in(scope)}
-    for commune_id, status, count, late in figures.open_cases(at_end, end):
-        rows[commune_id].open_by_state[status] = count
-        rows[commune_id].past_sla += late
+    # The summaries where they can answer (kept_figures.py), else the live queries.
+    months = kept_figures.usable(filters)
+    if end is None and not filters.selects_cases:
+        for commune_id, status, count in kept_figures.open_cases(scope):
+            rows[commune_id].open_by_state[status] = count
+        for commune_id, late in figures.past_limit_now(at_end):
+            rows[commune_id].past_sla = late
+    else:
+        for commune_id, status, count, late in figures.open_cases(at_end, end):
+            rows[commune_id].open_by_state[status] = count
+            rows[commune_id].past_sla += late
     for commune_id, tag, count in figures.plan_progress(selected, filters):
         setattr(rows[commune_id],
                 "mediated" if tag == "in_mediation" else "resolved", count)
@@ -152,7 +160,8 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
     everywhere = not in_communes(Case.commune_id, scope)
     return Dashboard(
         filters=filters, states=open_states(), communes=list(rows.values()),
-        flows=flows, reported=sum(n for _commune, n in figures.reported_cases(reported)),
+        flows=flows, reported=(sum(n for _commune, n in figures.reported_cases(reported))
+                               if months is None else kept_figures.reported(scope, months)),
         reported_resolved=figures.with_agreement(reported),
         median_days_to_resolution=figures.median_days_to_resolution(
             selected, filters, flows["resolved"]),
@@ -160,11 +169,14 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
         **figures.awaiting(at_end, end),
         referrals=figures.referrals(at_end, end),
         **_relapse(figures.follow_ups(selected, filters)),
-        by_type=dict(figures.by_type(reported)),
+        by_type=dict(figures.by_type(reported) if months is None
+                     else kept_figures.by_type(scope, months)),
         participants=figures.summed(figures.participants(scope, selected, filters)),
         **figures.teams(reported),
-        parties={(sex, age): n for sex, age, n in figures.parties(reported)},
-        months=figures.months(reported, filters, everywhere=everywhere),
+        parties={(sex, age): n for sex, age, n in (
+            figures.parties(reported) if months is None else kept_figures.parties(scope, months))},
+        months=(figures.months(reported, filters, everywhere=everywhere) if months is None
+                else kept_figures.months(scope, months, figures.month_keys(filters))),
     )
 
 

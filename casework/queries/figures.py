@@ -113,6 +113,14 @@ def open_cases(at_end, end=None) -> list[tuple[int, str, int, int]]:
                                .group_by(cases.c.commune_id, cases.c.state))]
 
 
+def past_limit_now(at_end) -> list[tuple[int, int]]:
+    """(commune, cases open now past their time limit): what open_cases counts as late, for
+    the dashboard that reads the open cases from the summaries."""
+    return [tuple(row) for row in db.session.execute(
+        select(Case.commune_id, func.count()).where(*at_end, past_limit())
+        .group_by(Case.commune_id))]
+
+
 def _entries_by_tag(tags):
     """One count column per tag: the state entries of a state carrying it."""
     return [func.coalesce(func.sum(when((tagged(CaseStateEntry.state, tag), 1), else_=0)), 0)

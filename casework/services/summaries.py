@@ -1,21 +1,291 @@
-"""Keeping the dashboard's running totals (models/summary.py) in step with what they count."""
+"""Keeping the dashboard's summary tables (models/summary.py) in step with what they count,
+in the same transaction as each change, and recounting them from the raw tables.
+
+- `participation_months`: the participants of the mediation steps, added by the services
+  that log, correct or move a step (`count_participants`).
+- `case_months` and `party_months`: the cases the figures count (queries/checked.py) and
+  their parties, by commune, month reported, type, state, sex and age group. Every way a case
+  changes (intake by form, SMS, KoboToolbox or offline, transitions automatic or not, reopen,
+  corrections, moves, merges, withdrawals, workflow upgrades, a check of an SMS report) ends
+  in a flush of the session: the one place they all pass through. Before each flush the
+  cells of the cases it touches are read from the database, after it they are read again,
+  and the difference is added to the tables with the same concurrency-safe upsert as the
+  participants. The cells are read by `cells`, the very query that `recount` runs over every
+  case: a summary can only differ from the recount if a change bypassed the session.
+
+`differences` and `rebuild` serve `flask verify-figures` (and its `--repair`), the property
+test (tests/functional/test_summary_properties.py) and the migration that created the tables.
+"""
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+from functools import cache
+
+from sqlalchemy import String, bindparam, delete, event, func, inspect, literal, select, union_all
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
 
 from ..extensions import db
-from ..models import PARTICIPANTS, MediationStep, ParticipationMonth
+from ..models import (
+    PARTICIPANTS,
+    Case,
+    CaseMonth,
+    CaseState,
+    CaseStateEntry,
+    CaseTotal,
+    IntakeRecord,
+    MediationStep,
+    ParticipationMonth,
+    Party,
+    PartyMonth,
+    PartyTotal,
+)
+from ..queries.checked import CHECKED, UNCOUNTED
+from ..queries.sql import month_of
 
 
 def count_participants(commune_id: int, step: MediationStep, *, sign: int = 1) -> None:
     """Add a step's participants to its commune's month (`sign` -1: take them away, before a
     correction or a move), in one statement that two concurrent writers cannot both miss
     (INSERT ... ON CONFLICT DO UPDATE)."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    table = ParticipationMonth.__table__
     values = {name: sign * getattr(step, name) for name in PARTICIPANTS}
-    statement = dialect.insert(table).values(
-        commune_id=commune_id, month=step.step_date.strftime("%Y-%m"), **values)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["commune_id", "month"],
-        set_={name: table.c[name] + statement.excluded[name] for name in PARTICIPANTS}))
+    _add(db.session.connection(), "participation_months",
+         [{"commune_id": commune_id, "month": step.step_date.strftime("%Y-%m"), **values}])
+
+
+def _add(connection, name: str, rows: list[dict]) -> None:
+    """Add `rows` (each a summary's key and the values to add) to the summary `name`, in one
+    statement."""
+    connection.execute(_upsert(connection.dialect.name, name), rows)
+
+
+@cache
+def _upsert(dialect: str, name: str):
+    """INSERT ... ON CONFLICT DO UPDATE adding to the summary's values (built once: a flush of
+    every imported row runs it)."""
+    model, keys, values, _count = SUMMARIES[name]
+    table = model.__table__
+    statement = (postgresql if dialect == "postgresql" else sqlite).insert(table)
+    return statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={value: table.c[value] + statement.excluded[value] for value in values})
+
+
+# -- the cells: one query over some cases or all -------------------------------------------
+
+@cache
+def _cells_query(among: bool):
+    """The cases the figures count (CHECKED) and their parties, by the cells of case_months
+    and party_months, each row named after its summary; `among` the cases of the parameter
+    `summary_ids` (else every case), the rule of checked.py then read for those cases alone
+    (not for every report still to check, at each flush of an import of thousands). Built
+    once."""
+    month = month_of(Case.created_at)
+    if among:
+        ids = bindparam("summary_ids", expanding=True)
+        uncounted = UNCOUNTED.subquery()
+        where = [Case.id.in_(ids), Case.id.not_in(
+            select(uncounted.c[0]).where(uncounted.c[0].in_(ids)))]
+    else:
+        where = [CHECKED]
+    return union_all(
+        select(literal("case_months", String), Case.commune_id, month, Case.conflict_type,
+               Case.status, func.count())
+        .where(*where)
+        .group_by(Case.commune_id, month, Case.conflict_type, Case.status),
+        select(literal("party_months", String), Case.commune_id, month, Party.sex,
+               Party.age_group, func.count())
+        .select_from(Party).join(Case, Case.id == Party.case_id).where(*where)
+        .group_by(Case.commune_id, month, Party.sex, Party.age_group))
+
+
+def cells(connection, case_ids: Iterable[int] | None = None) -> dict[str, Counter]:
+    """The cells of the flush-kept summaries (KEPT_BY_FLUSH), over `case_ids` (None: every
+    case): those by commune and month counted, the others rolled up from them."""
+    found: dict[str, Counter] = {name: Counter() for name in KEPT_BY_FLUSH}
+    ids = None if case_ids is None else sorted(case_ids)
+    chunks = [None] if ids is None else [ids[n:n + _CHUNK] for n in range(0, len(ids), _CHUNK)]
+    for chunk in chunks:
+        query = _cells_query(chunk is not None)
+        for name, *key, count in connection.execute(
+                query, {} if chunk is None else {"summary_ids": chunk}):
+            found[name][tuple(key)] += count
+    for name, (source, kept) in ROLLUPS.items():
+        for key, count in found[source].items():
+            found[name][tuple(key[n] for n in kept)] += count
+    return found
+
+
+def _participation_cells(connection) -> Counter:
+    month = month_of(MediationStep.step_date)
+    return Counter({(commune_id, key): tuple(int(n) for n in sums)
+                    for commune_id, key, *sums in connection.execute(
+        select(Case.commune_id, month, *(func.sum(getattr(MediationStep, name))
+                                         for name in PARTICIPANTS))
+        .select_from(MediationStep).join(Case, Case.id == MediationStep.case_id)
+        .group_by(Case.commune_id, month))})
+
+
+def _counted(name: str):
+    return lambda connection: cells(connection)[name]
+
+
+# name -> (model, key columns, value columns, recount from the raw tables)
+SUMMARIES = {
+    "case_months": (CaseMonth, ("commune_id", "month", "conflict_type", "status"), ("cases",),
+                    _counted("case_months")),
+    "party_months": (PartyMonth, ("commune_id", "month", "sex", "age_group"), ("parties",),
+                     _counted("party_months")),
+    "case_totals": (CaseTotal, ("month", "conflict_type", "status"), ("cases",),
+                    _counted("case_totals")),
+    "party_totals": (PartyTotal, ("month", "sex", "age_group"), ("parties",),
+                     _counted("party_totals")),
+    "case_states": (CaseState, ("commune_id", "status"), ("cases",), _counted("case_states")),
+    "participation_months": (ParticipationMonth, ("commune_id", "month"), PARTICIPANTS,
+                             _participation_cells),
+}
+# Summaries rolled up from another: (that one, the positions of its key they keep).
+ROLLUPS = {"case_totals": ("case_months", (1, 2, 3)),
+           "party_totals": ("party_months", (1, 2, 3)),
+           "case_states": ("case_months", (0, 3))}
+# The summaries kept by the flush of any change to a case (not the participants: the step
+# services add those).
+KEPT_BY_FLUSH = ("case_months", "party_months", *ROLLUPS)
+_CHUNK = 500
+
+
+# -- kept at every flush -------------------------------------------------------------------
+
+_PENDING = "palabre.summaries.before"
+# What puts a case in another cell, or in none (checked.py: merged, to check, mediated).
+_CASE_KEYS = ("commune_id", "created_at", "conflict_type", "status", "merged_into_id")
+_PARTY_KEYS = ("case_id", "case", "sex", "age_group")
+
+
+def _changed(obj, names) -> bool:
+    state = inspect(obj)
+    return state.pending or state.deleted or any(
+        state.attrs[name].history.has_changes() for name in names)
+
+
+def _case_refs(obj) -> list:
+    """The cases (ids, or objects not yet flushed) whose cells `obj`'s change may move."""
+    state = inspect(obj)
+    refs: list = []
+    for name in ("case_id", "case"):
+        if name in state.attrs:
+            history = state.attrs[name].history
+            refs += [*history.added, *history.unchanged, *history.deleted]
+    return [ref for ref in refs if ref is not None]
+
+
+def _touched(session) -> list:
+    refs: list = []
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(obj, Case):
+            if _changed(obj, _CASE_KEYS):
+                refs.append(obj)
+        elif isinstance(obj, Party):
+            if _changed(obj, _PARTY_KEYS):
+                refs += _case_refs(obj)
+        elif isinstance(obj, IntakeRecord | CaseStateEntry):
+            refs += _case_refs(obj)
+    return refs
+
+
+def _ids(refs) -> set[int]:
+    return {ref.id if isinstance(ref, Case) else ref for ref in refs} - {None}
+
+
+@event.listens_for(Session, "before_flush")
+def _read_before(session, _context, _instances):
+    refs = _touched(session)
+    session.info[_PENDING] = (refs, cells(session.connection(), _ids(refs))) if refs else None
+
+
+@event.listens_for(Session, "after_flush")
+def _add_the_difference(session, _context):
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    refs, before = pending
+    connection = session.connection()
+    after = cells(connection, _ids(refs))
+    for name in KEPT_BY_FLUSH:
+        _model, keys, (value,), _count = SUMMARIES[name]
+        # In the order of their keys: two writers lock the cells they share in one order.
+        rows = [{**dict(zip(keys, key, strict=True)), value: after[name][key] - before[name][key]}
+                for key in sorted(set(before[name]) | set(after[name]))
+                if after[name][key] != before[name][key]]
+        if rows:
+            _add(connection, name, rows)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session):
+    session.info.pop(_PENDING, None)
+
+
+# -- recount -------------------------------------------------------------------------------
+
+def kept(connection, name: str) -> Counter:
+    """What a summary holds now, its empty cells left out."""
+    model, keys, values, _count = SUMMARIES[name]
+    table = model.__table__
+    found = Counter()
+    for row in connection.execute(select(*(table.c[k] for k in keys),
+                                         *(table.c[v] for v in values))):
+        key, value = tuple(row[:len(keys)]), tuple(row[len(keys):])
+        if any(value):
+            found[key] = value if len(values) > 1 else value[0]
+    return found
+
+
+def recount(connection, names: Iterable[str] = tuple(SUMMARIES)) -> dict[str, Counter]:
+    """What the summaries `names` should hold, counted from the raw tables, their empty cells
+    left out."""
+    found = {}
+    flushed = cells(connection) if set(names) & set(KEPT_BY_FLUSH) else {}
+    for name in names:
+        counted = flushed[name] if name in flushed else SUMMARIES[name][3](connection)
+        found[name] = Counter({key: value for key, value in counted.items()
+                               if (any(value) if isinstance(value, tuple) else value)})
+    return found
+
+
+def differences(connection, names: Iterable[str] = tuple(SUMMARIES)) -> list[tuple]:
+    """(summary, key, kept, counted) for every cell where the summary and the recount differ
+    (a missing cell: None)."""
+    found, counted = [], recount(connection, names)
+    for name in names:
+        have, should = kept(connection, name), counted[name]
+        for key in sorted(set(have) | set(should), key=repr):
+            if have.get(key) != should.get(key):
+                found.append((name, key, have.get(key), should.get(key)))
+    return found
+
+
+def lock(connection, *, write: bool = False) -> None:
+    """Hold the writes to the summaries until the transaction ends (PostgreSQL; SQLite's
+    writes run one at a time, and its reads in one transaction see one instant): a change
+    committed during a recount would show as a difference, or, during a rebuild, add its
+    difference to a recount that already counted it. Reading the dashboard is not held."""
+    if connection.dialect.name == "postgresql":
+        mode = "EXCLUSIVE" if write else "SHARE"
+        connection.exec_driver_sql(f"LOCK TABLE {', '.join(SUMMARIES)} IN {mode} MODE")
+
+
+def rebuild(connection, names: Iterable[str] = tuple(SUMMARIES)) -> None:
+    """Empty the summaries `names` and fill them again from the recount (the caller commits:
+    one transaction)."""
+    counted = recount(connection, names)
+    for name in names:
+        model, keys, values, _count = SUMMARIES[name]
+        connection.execute(delete(model.__table__))
+        rows = [{**dict(zip(keys, key, strict=True)),
+                 **dict(zip(values, value if isinstance(value, tuple) else (value,),
+                            strict=True))}
+                for key, value in counted[name].items()]
+        if rows:
+            connection.execute(model.__table__.insert(), rows)

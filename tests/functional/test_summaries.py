@@ -9,8 +9,9 @@ from casework.access import in_communes
 from casework.clock import clock_at
 from casework.extensions import db
 from casework.models import Case, MediationStep, ParticipationMonth
-from casework.queries import dashboard, figures
+from casework.queries import dashboard, figures, kept_figures
 from casework.queries.filters import CaseFilters
+from casework.services import commune_moves, summaries
 
 from .programme import NOW, build_programme
 
@@ -67,3 +68,53 @@ def test_months_counted_by_range_equal_the_grouped_query(programme, people, else
         shown = dashboard.build(communes, filters).months
         grouped = figures.months(filters.case_conditions(communes), filters, everywhere=False)
     assert shown == grouped and shown
+
+
+def _live_open(filters, communes):
+    selected = figures.counted(filters.case_conditions(communes, reported_in_period=False))
+    found = {}
+    for commune_id, status, count, late in figures.open_cases(
+            figures.at_end(filters, selected), figures.end_of(filters)):
+        states, past = found.get(commune_id, ({}, 0))
+        found[commune_id] = ({**states, status: count}, past + late)
+    return found
+
+
+@pytest.mark.parametrize("period", PERIODS)
+@pytest.mark.parametrize("where", ["all", "a", "b"])
+def test_figures_from_the_summary_tables_equal_the_live_queries(programme, people, elsewhere,
+                                                                 period, where):
+    communes = {"all": {people.commune.id, elsewhere.commune.id},
+                "a": {people.commune.id}, "b": {elsewhere.commune.id}}[where]
+    filters = CaseFilters(**period)
+    assert kept_figures.usable(filters) is not None  # the summaries are what is read here
+    reported = figures.counted(filters.case_conditions(communes))
+    with clock_at(NOW):
+        shown = dashboard.build(communes, filters)
+        assert shown.reported == sum(n for _c, n in figures.reported_cases(reported))
+        assert shown.by_type == dict(figures.by_type(reported))
+        assert shown.parties == {(sex, age): n for sex, age, n in figures.parties(reported)}
+        assert shown.months == figures.months(reported, filters, everywhere=False)
+        live = _live_open(filters, communes)
+    assert {row.commune.id: (row.open_by_state, row.past_sla)
+            for row in shown.communes if row.open_by_state} == live
+    assert shown.reported and shown.by_type and shown.parties or period
+
+
+def test_a_case_moved_to_another_commune_moves_in_the_summarised_figures(
+        programme, people, elsewhere, make_user):
+    """The figures read from the summaries follow a case to its new commune at once."""
+    coordinator = make_user((people.commune, "coordinator"), (elsewhere.commune, "coordinator"))
+    communes = {people.commune.id, elsewhere.commune.id}
+    filters = CaseFilters()
+    with clock_at(NOW):
+        before = dashboard.build({elsewhere.commune.id}, filters)
+        case = db.session.scalars(select(Case).where(
+            Case.commune_id == people.commune.id, Case.status == "in_mediation")).first()
+        commune_moves.move_case(coordinator, case, elsewhere.commune, "Mauvaise commune.")
+        after = dashboard.build({elsewhere.commune.id}, filters)
+        assert after.reported == before.reported + 1
+        assert after.open_by_state.get("in_mediation", 0) == \
+            before.open_by_state.get("in_mediation", 0) + 1
+        assert summaries.differences(db.session.connection()) == []
+        assert dashboard.build(communes, filters).reported == 7
