@@ -264,12 +264,14 @@ def make_case(people):
     return make
 
 
-def report_on_version(version: int | None, who: Commune_People, data: CaseInput):
+def report_on_version(version: int | None, who: Commune_People, data: CaseInput,
+                      workflow: str | None = None):
     """Report a case as intake does, on `version` of the workflow that serves it (the latest
-    when None)."""
+    when None), or of `workflow` (a gender-based violence case reported on mediation before
+    gbv_referral served it)."""
     if version is None:
         return cases.report_case(who.mediator, who.commune, data)
     serving = cases.workflow_for_new_case(data.conflict_type)
-    older = engine().get(serving.name, version)
+    older = engine().get(workflow or serving.name, version)
     with mock.patch.object(cases, "workflow_for_new_case", lambda _conflict_type: older):
         return cases.report_case(who.mediator, who.commune, data)

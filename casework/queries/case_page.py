@@ -113,6 +113,7 @@ def context(user, case: Case) -> dict:
     workflow = workflow_of(case)
     locale = locale_code()
     intake = db.session.scalar(select(IntakeRecord).where(IntakeRecord.case_id == case.id))
+    visited = {entry.state for entry in case.state_entries}
     return {
         "case": case,
         "workflow": workflow,
@@ -134,13 +135,15 @@ def context(user, case: Case) -> dict:
         "locale": locale,
         "diagram": drawing(workflow, locale),
         "diagram_description": describe(workflow, locale),
-        "visited_states": {entry.state for entry in case.state_entries},
+        "visited_states": visited,
         # A KoboToolbox submission or an SMS: where the case came from (casework/intake).
         "intake": intake,
         "page_actions": actions_now(user, case, intake),
-        # Where it was referred and what the service answered (read only once referred).
+        # Where it was referred and what the service answered (read only once it has been
+        # referred: a state tagged `referred` entered, whatever came after).
         "referrals": (referrals.of_case(case)
-                      if "referred" in workflow.state(case.status).tags else []),
+                      if any("referred" in state.tags for name, state in workflow.states.items()
+                             if name in visited) else []),
     }
 
 
