@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from workflows import Workflow
 from workflows.layout import Diagram, draw
 
-from .vocabulary import ROLES
+from .vocabulary import REFERRAL_STATUSES, ROLES
 from .workflow_registry import condition_hint
 
 
@@ -50,6 +50,9 @@ def legend(workflow: Workflow, locale: str) -> list[LegendLine]:
         if t.automatic:
             details.append(str(_l("Happens by itself once this holds: %(conditions)s.",
                                   conditions=hints(conditions))))
+        elif t.on_referral:
+            details.append(str(_l("Happens when the service answers the referral: %(answer)s.",
+                                  answer=REFERRAL_STATUSES[t.on_referral])))
         else:
             details.append(str(_l("Done by: %(roles)s.", roles=roles(t.by))))
             if conditions:

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from workflows import Engine, Workflow
 
 from .transition_forms import FORM_NAMES
-from .vocabulary import CASE_ROLES, CONFLICT_TYPES, GBV
+from .vocabulary import CASE_ROLES, CONFLICT_TYPES, GBV, REFERRAL_STATUSES
 
 # What a state may let the team record (see `allows:` in the definitions).
 ACTIVITIES = ("steps", "follow_ups")
@@ -98,6 +98,9 @@ EXCLUSIVE = (("agreement_holds", "agreement_broken"),)
 # An invariant of every workflow, checked by the engine at load and at every fire: a case of
 # gender-based violence never enters a state where mediation steps are logged.
 NEVER_ENTER = {"gender_based_violence": "steps"}
+# What the service a case was referred to answers (services/referrals.py): a transition with
+# `on_referral: <answer>` moves the case when it does.
+REFERRAL_ANSWERS = tuple(status for status in REFERRAL_STATUSES if status != "sent")
 
 
 def facts_of(conflict_type: str) -> dict:
@@ -110,7 +113,8 @@ def new_engine() -> Engine:
     return Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=FORM_NAMES,
                   activities=ACTIVITIES, tags=STATE_TAGS,
                   kinds=[facts_of(t) for t in CONFLICT_TYPES],
-                  exclusive=EXCLUSIVE, never_enter=NEVER_ENTER)
+                  exclusive=EXCLUSIVE, never_enter=NEVER_ENTER,
+                  referral_answers=REFERRAL_ANSWERS)
 
 
 def build_engine(directory: str) -> Engine:

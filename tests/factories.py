@@ -11,11 +11,12 @@ from unittest import mock
 
 import pytest
 from flask import current_app
+from sqlalchemy import select
 
 from casework import access
 from casework.clock import local, local_today, utcnow
 from casework.extensions import db
-from casework.models import ApiToken, Commune, User
+from casework.models import ApiToken, Commune, Referral, ServiceFocalPoint, User
 from casework.queries.milestones import NOTICE_DAYS
 from casework.queries.referrals import offered_services
 from casework.services import (
@@ -23,6 +24,7 @@ from casework.services import (
     api_tokens,
     cases,
     followups,
+    referrals,
     signoffs,
     steps,
     team,
@@ -198,7 +200,16 @@ PATHS = {
     "referred": ["refer"],
     "not_admissible": ["reject_admission"],
     "pre_mediation_hearing": ["assign", "hearing"],  # mediation v2 on
+    # gbv_referral (a gender-based violence case), with a service of the directory in the
+    # case's commune: its focal point answers.
+    "referral_sent": ["refer"],
+    "referral_declined": ["refer", "service_declines"],
+    "referral_accepted": ["refer", "service_accepts"],
+    "outcome_recorded": ["refer", "service_accepts", "service_records_outcome"],
+    "referral_followed_up": ["refer", "service_accepts", "service_records_outcome",
+                             "follow_up"],
 }
+SERVICE_ANSWERS = ("service_accepts", "service_declines", "service_records_outcome")
 STATES = ("reported", "in_mediation", "resolved", "followed_up", "closed", "referred",
           "not_admissible")
 
@@ -241,11 +252,30 @@ def advance(people: Commune_People, case, move: str) -> None:
         transitions.fire(m, case, "refer", TransitionInput(
             referral_target="cofo", service_id=offered[0].id if offered else None,
             note="Hors du ressort de la médiation.", consent="refused"))
+    elif move in SERVICE_ANSWERS:  # by the focal point of the case's latest referral
+        _service_answers(case, move)
+    elif move == "follow_up":
+        transitions.fire(coord, case, "follow_up", TransitionInput(note="Suivi fait."))
     elif move == "reject_admission":
         transitions.fire(m, case, "declare_not_admissible",
                          TransitionInput(note="Affaire pénale."))
     else:
         raise ValueError(move)
+
+
+def _service_answers(case, move: str) -> None:
+    referral = db.session.scalar(select(Referral).where(Referral.case_id == case.id)
+                                 .order_by(Referral.id.desc()).limit(1))
+    focal = db.session.scalar(select(User).join(ServiceFocalPoint,
+                                                ServiceFocalPoint.user_id == User.id)
+                              .where(ServiceFocalPoint.service_id == referral.service_id)
+                              .order_by(User.id).limit(1))
+    if move == "service_accepts":
+        referrals.accept(focal, referral)
+    elif move == "service_declines":
+        referrals.decline(focal, referral, "Pas de place ce mois-ci.")
+    else:
+        referrals.record_outcome(focal, referral, "Soins reçus.")
 
 
 @pytest.fixture
@@ -264,12 +294,14 @@ def make_case(people):
     return make
 
 
-def report_on_version(version: int | None, who: Commune_People, data: CaseInput):
+def report_on_version(version: int | None, who: Commune_People, data: CaseInput,
+                      workflow: str | None = None):
     """Report a case as intake does, on `version` of the workflow that serves it (the latest
-    when None)."""
+    when None), or of `workflow` (a gender-based violence case reported on mediation before
+    gbv_referral served it)."""
     if version is None:
         return cases.report_case(who.mediator, who.commune, data)
     serving = cases.workflow_for_new_case(data.conflict_type)
-    older = engine().get(serving.name, version)
+    older = engine().get(workflow or serving.name, version)
     with mock.patch.object(cases, "workflow_for_new_case", lambda _conflict_type: older):
         return cases.report_case(who.mediator, who.commune, data)

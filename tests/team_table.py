@@ -47,7 +47,9 @@ SETUPS = [
     # Confidential (gender-based violence): the coordinators only, team or no team.
     Setup("gbv-no-team", "reported", True, False, frozenset({"coordinator"})),
     Setup("gbv-with-team", "reported", True, True, frozenset({"coordinator"})),
-    Setup("gbv-referred", "referred", True, True, frozenset()),
+    # Referred, the case stays open in gbv_referral (its team may still be changed by the
+    # coordination, who follows it up).
+    Setup("gbv-referred", "referral_sent", True, True, frozenset({"coordinator"})),
 ]
 SETUP_IDS = [s.name for s in SETUPS]
 

@@ -35,7 +35,7 @@ STATE_KEYS = {"fr", "en", "final", "sla_days", "warn_days", "idle_days", "follow
               "allows", "help", "tags"}
 TRANSITION_KEYS = {"trigger", "source", "dest", "by", "requires", "unless", "signoffs",
                    "reminder_days", "escalation_days", "answer_days", "form", "automatic",
-                   "label"}
+                   "on_referral", "label"}
 
 
 class WorkflowDefinitionError(Exception):
@@ -103,6 +103,9 @@ class TransitionDef:
     answer_days: int | None = None
     form: str | None = None
     automatic: bool = False
+    # Fired by the system when the service a case was referred to gives this answer (one of
+    # the engine's `referral_answers`: accepted, declined...), never by a person.
+    on_referral: str | None = None
     labels: Mapping[str, str] | None = None
 
     def label(self, locale: str) -> str:
@@ -355,6 +358,16 @@ class Workflow:
                 return Firing(self, token, t)
         return None
 
+    def on_referral(self, subject: Any, state: str, answer: str) -> Firing | None:
+        """The transition out of `state` that the service's `answer` to a referral fires, ready
+        to `run`; None when the definition moves nothing on that answer (or its conditions
+        do not hold)."""
+        token = self._token(subject, state)
+        for t in self.outgoing(state):
+            if t.on_referral == answer and not token.unmet(t):
+                return Firing(self, token, t)
+        return None
+
     def fire_automatic(self, subject: Any, state: str) -> tuple[TransitionDef, str] | None:
         firing = self._automatic(self._token(subject, state))
         if firing is None:
@@ -391,8 +404,11 @@ class Engine:
                  tags: Iterable[str] | None = None,
                  kinds: Iterable[Mapping[str, Any]] = (),
                  exclusive: Iterable[tuple[str, str]] = (),
-                 never_enter: Mapping[str, str] | None = None):
+                 never_enter: Mapping[str, str] | None = None,
+                 referral_answers: Iterable[str] = ()):
         self.roles = frozenset(roles)
+        # What a service may answer to a referral: the values `on_referral:` may name.
+        self.referral_answers = frozenset(referral_answers)
         self.conditions = dict(conditions)
         self.forms = frozenset(forms)
         self.activities = frozenset(activities)
@@ -690,7 +706,9 @@ class _Validator:
                 self.fail(f"{where}: an automatic transition has no by, signoffs or form")
             if automatic and not requires:
                 self.fail(f"{where}: an automatic transition needs the conditions that fire it")
-            if not automatic and not by:
+            on_referral = self._on_referral(spec, where, automatic, by, signoffs, form, sources,
+                                            result)
+            if not automatic and not on_referral and not by:
                 self.fail(f"{where}: say which roles may fire it (by)")
             labels = None if automatic and "label" not in spec else self._labels(
                 spec.get("label"), f"{where}: label")
@@ -698,8 +716,29 @@ class _Validator:
                 trigger=trigger, sources=sources, dest=spec["dest"], by=by, requires=requires,
                 unless=unless, signoffs=signoffs, reminder_days=reminder,
                 escalation_days=escalation, answer_days=answer, form=form,
-                automatic=automatic, labels=labels))
+                automatic=automatic, on_referral=on_referral, labels=labels))
         return tuple(result)
+
+    def _on_referral(self, spec: dict, where: str, automatic: bool, by: tuple, signoffs: tuple,
+                     form: str | None, sources: tuple[str, ...],
+                     earlier: list[TransitionDef]) -> str | None:
+        """`on_referral: <answer>`: fired when the service answers so; no one fires it."""
+        answer = spec.get("on_referral")
+        if answer is None:
+            return None
+        line = line_of(spec, "on_referral")
+        if not isinstance(answer, str) or answer not in self.engine.referral_answers:
+            self.fail(f"{where}: unknown referral answer {answer!r} in on_referral; known: "
+                      f"{', '.join(sorted(self.engine.referral_answers)) or 'none'}", line)
+        if automatic or by or signoffs or form:
+            self.fail(f"{where}: a transition fired on_referral has no by, signoffs, form or "
+                      f"automatic: the service's answer fires it", line)
+        for other in earlier:
+            shared = set(other.sources) & set(sources)
+            if other.on_referral == answer and shared:
+                self.fail(f"{where}: {other.trigger!r} already moves a case in state "
+                          f"{sorted(shared)[0]!r} when the service answers {answer!r}", line)
+        return answer
 
     def _graph(self, initial: str, states: dict[str, StateDef],
                transitions: tuple[TransitionDef, ...]) -> None:

@@ -219,6 +219,9 @@ class TransitionDefOut(Schema):
     escalation_days = Int(allow_none=True, required=True)
     form = S(allow_none=True, required=True)
     automatic = B(required=True)
+    on_referral = S(allow_none=True, required=True, metadata={
+        "description": "The service's answer to a referral that fires it (accepted, declined, "
+                       "outcome_recorded); null when people (or the system) fire it."})
 
 
 class WorkflowOut(Schema):

@@ -111,5 +111,6 @@ def workflow(definition) -> dict:
                          "requires": list(t.requires), "unless": list(t.unless),
                          "signoffs": list(t.signoffs), "reminder_days": t.reminder_days,
                          "escalation_days": t.escalation_days, "form": t.form,
-                         "automatic": t.automatic} for t in definition.transitions],
+                         "automatic": t.automatic, "on_referral": t.on_referral}
+                        for t in definition.transitions],
     }

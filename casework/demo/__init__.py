@@ -41,6 +41,7 @@ from .people import (
     DEMO_TOTP_SECRET,
     DONOR,
     LOCAL_ROLES,
+    MORE_SERVICES,
     PARTNERS,
     PASSWORD,
     REGION,
@@ -110,8 +111,16 @@ def _create_people() -> dict[str, Staff]:
                                            contact="", active=True)
         focal = _user(focal_username(c), focal_person)
         directory.add_focal_point(None, service, focal.username)
+        more = {}
+        if c.code in MORE_SERVICES:
+            kind, name, focal_person = MORE_SERVICES[c.code]
+            other = directory.create_service(None, name=name, kind=kind, commune_id=commune.id,
+                                             contact="", active=True)
+            other_focal = _user(focal_username(c, kind), focal_person)
+            directory.add_focal_point(None, other, other_focal.username)
+            more[kind] = (other, other_focal)
         staff[c.code] = Staff(commune=commune, coordinator=coordinator, service=service,
-                              focal=focal, **people)
+                              focal=focal, more=more, **people)
     return staff
 
 
@@ -143,12 +152,20 @@ def _play(move: Move, case, people: Staff) -> None:
         followups.record_follow_up(actor, case, FollowUpInput(visit_date=today, **data))
     elif move.action == "close":
         transitions.fire(actor, case, "close", TransitionInput(**data))
-    elif move.action == "refer":
+    elif move.action == "refer":  # to the commune's service, or another of its `more`
+        data = dict(data)
+        kind = data.pop("service", None)
+        service = people.more[kind][0] if kind else people.service
         transitions.fire(actor, case, "refer", TransitionInput(
-            service_id=people.service.id, consent_on=today if "consent_by" in data else None,
+            service_id=service.id, consent_on=today if "consent_by" in data else None,
             **data))
     elif move.action in ("accept", "decline", "outcome"):
-        _answer(move.action, actor, of_case(case)[0], data["text"])
+        referral = of_case(case)[0]  # the latest
+        focal = next((f for s, f in people.more.values() if s.id == referral.service_id),
+                     people.focal)
+        _answer(move.action, focal, referral, data["text"])
+    elif move.action == "follow_up":
+        transitions.fire(actor, case, "follow_up", TransitionInput(**data))
     elif move.action == "dismiss":
         transitions.fire(actor, case, "declare_not_admissible", TransitionInput(**data))
     else:

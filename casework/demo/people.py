@@ -1,7 +1,7 @@
 """The demo's six communes of the Sikasso region and their people (all demo accounts)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..models import Commune
 
@@ -54,6 +54,12 @@ SERVICES = {
             ("Mamadou Dembélé", "M")),
     "SKS": ("cofo", "Commission foncière (COFO) de Sikasso", ("Seydou Sanogo", "M")),
 }
+# A second service in some communes (kind, name, focal point), whose account is
+# `service.<kind>.<commune>` too: where a survivor is referred when the first one declines.
+MORE_SERVICES = {
+    "BGN": ("health_centre", "Centre de santé de référence (CSRéf) de Bougouni",
+            ("Fatoumata Diakité", "F")),
+}
 # Coordinators and administrators sign in with a two-factor code: the demo coordinator and
 # administrator share this published secret (README, "Demo accounts"), so that anyone trying
 # the demo can add it to an authenticator app. Development only, like every demo account.
@@ -70,15 +76,17 @@ LOCAL_ROLES = {"mediator": "mediator", "mayor": "commune_authority",
                "chief": "traditional_leader"}
 
 
-def focal_username(commune: DemoCommune) -> str:
-    return f"service.{SERVICES[commune.code][0]}.{commune.slug}"
+def focal_username(commune: DemoCommune, kind: str | None = None) -> str:
+    return f"service.{kind or SERVICES[commune.code][0]}.{commune.slug}"
 
 
 def demo_usernames() -> list[str]:
     names = [f"{prefix}.{c.slug}" for c in COMMUNES
              for prefix in ("mediateur", "maire", "chef")]
-    return names + [focal_username(c) for c in COMMUNES] + [COORDINATOR[0], ADMIN[0],
-                                                             DONOR[0]]
+    more = [focal_username(c, MORE_SERVICES[c.code][0]) for c in COMMUNES
+            if c.code in MORE_SERVICES]
+    return names + [focal_username(c) for c in COMMUNES] + more + [COORDINATOR[0], ADMIN[0],
+                                                                    DONOR[0]]
 
 
 @dataclass
@@ -93,3 +101,5 @@ class Staff:
     # The commune's service of the directory and its focal point.
     service: object = None
     focal: object = None
+    # Its other services by kind (MORE_SERVICES), each with its focal point.
+    more: dict = field(default_factory=dict)

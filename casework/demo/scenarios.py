@@ -64,11 +64,18 @@ def close(day, note):
     return Move(day, "close", "coordinator", {"note": note})
 
 
-def refer(day, note, consent_by=None, how="oral", by="mediator"):
-    """To the commune's service of the directory; with the consent of `consent_by`, if any."""
+def refer(day, note, consent_by=None, how="oral", by="mediator", service=None):
+    """To the commune's service of the directory (or its other service of kind `service`,
+    people.MORE_SERVICES); with the consent of `consent_by`, if any."""
     consent = ({"consent": "given", "consent_by": consent_by, "consent_how": how}
                if consent_by else {"consent": "refused"})
-    return Move(day, "refer", by, {"note": note, **consent})
+    return Move(day, "refer", by, {"note": note, **consent,
+                                   **({"service": service} if service else {})})
+
+
+def follow_up(day, note):
+    """The coordination's follow-up of a referral whose outcome the service recorded."""
+    return Move(day, "follow_up", "coordinator", {"note": note})
 
 
 def answer(day, action, text=""):
@@ -171,7 +178,7 @@ SCENARIOS = (
                                     "du chef.")),
     ),
     Scenario(
-        "BGN", "Manankoro", "gbv", 70, state="referred", reporter="Kadidia Sangaré",
+        "BGN", "Manankoro", "gbv", 70, state="referral_followed_up", reporter="Kadidia Sangaré",
         channel="phone", urgency="high", facts_days_earlier=1, violence=True,
         description="Une jeune femme signale des violences répétées de son mari ; elle a été "
                     "chassée du domicile conjugal avec ses deux enfants.",
@@ -181,7 +188,34 @@ SCENARIOS = (
                         "médicale du CSRéf de Bougouni ; aucune médiation.", "La survivante"),
                answer(2, "accept"),
                answer(12, "outcome", "Prise en charge médicale et psychosociale assurée ; "
-                                     "hébergée chez sa sœur avec ses enfants.")),
+                                     "hébergée chez sa sœur avec ses enfants."),
+               follow_up(20, "Visite de la coordination : elle va mieux, ses enfants sont "
+                             "rescolarisés ; un dernier entretien est prévu au CSRéf.")),
+    ),
+    Scenario(
+        "BGN", "Sido", "gbv", 3, state="referral_sent", reporter="Relais communautaire de Sido",
+        channel="community_relay", urgency="high", facts_days_earlier=1, violence=True,
+        description="Une adolescente a été agressée en revenant du puits ; sa mère l'a "
+                    "accompagnée chez la matrone, qui a alerté le relais.",
+        parties=(party("Mariam Doumbia", "F", "child"),),
+        route=(refer(1, "Orientée, avec l'accord de sa mère, vers le CSRéf pour les soins et le "
+                        "certificat médical dans les 72 heures.", "Sa mère, Oumou Doumbia",
+                     service="health_centre"),),
+    ),
+    Scenario(
+        "BGN", "Kéléya", "gbv", 25, state="referral_accepted", reporter="Awa Traoré",
+        channel="phone", facts_days_earlier=2, violence=True,
+        description="Une femme signale que son mari la frappe et lui confisque l'argent de son "
+                    "petit commerce.",
+        parties=(party("Awa Traoré", "F", "adult"), party("Siaka Konaté", "M", "adult")),
+        route=(refer(1, "Orientée, avec son accord, vers la cellule psychosociale.",
+                     "La survivante"),
+               answer(3, "decline", "Pas de psychologue à la cellule ce mois-ci : orienter vers "
+                                    "le CSRéf, qui assure l'écoute."),
+               refer(4, "Orientée à nouveau, avec son accord, vers le CSRéf de Bougouni "
+                        "(la cellule psychosociale a refusé).", "La survivante",
+                     service="health_centre"),
+               answer(5, "accept")),
     ),
     # ---- Wassoulou-Ballé --------------------------------------------------------------------
     Scenario(
@@ -381,6 +415,20 @@ SCENARIOS = (
                  party("Famille Diarra", "M", "adult", "family", 6)),
     ),
     Scenario(
+        "KLD", "Mena", "gbv", 45, state="outcome_recorded", reporter="Bintou Mallé",
+        facts_days_earlier=3, violence=True,
+        description="Une veuve signale que la famille de son défunt mari l'a chassée de la "
+                    "maison et menace de lui retirer ses enfants.",
+        parties=(party("Bintou Mallé", "F", "adult"),
+                 party("Famille Mallé", "M", "elder", "family", 5)),
+        route=(refer(2, "Orientée, avec son accord écrit, vers la clinique juridique pour ses "
+                        "droits sur la maison et la garde des enfants.", "La survivante",
+                     how="written"),
+               answer(4, "accept"),
+               answer(30, "outcome", "Plainte déposée avec l'appui de la clinique juridique ; "
+                                     "elle a retrouvé la maison et garde ses enfants.")),
+    ),
+    Scenario(
         "KLD", "Kadiana", "succession", 22, state="pre_mediation_hearing",
         reporter="Notables de Kadiana", channel="community_relay",
         description="Une partie des notables refuse le candidat désigné par la famille régnante "
@@ -452,6 +500,17 @@ SCENARIOS = (
                            "le reste de la maison."),
                approve(26, "mayor", "D'accord."),
                approve(28, "chief", "L'imam a béni l'accord.")),
+    ),
+    Scenario(
+        "KTL", "Konséguéla", "gbv", 12, state="referral_declined", reporter="Salimata Coulibaly",
+        channel="phone", facts_days_earlier=2, violence=True,
+        description="Une jeune fille de 15 ans signale qu'on veut la marier de force au "
+                    "prochain marché.",
+        parties=(party("Salimata Coulibaly", "F", "child"),),
+        route=(refer(1, "Orientée, avec son accord, vers le développement social pour sa "
+                        "protection.", "La survivante"),
+               answer(3, "decline", "Le service n'a pas d'agent à Konséguéla ce mois-ci : "
+                                    "orienter vers la brigade des mineurs.")),
     ),
     Scenario(
         "KTL", "N'Tossoni", "land", 55, state="not_admissible", reporter="Yaya Sanogo",

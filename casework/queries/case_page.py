@@ -56,6 +56,11 @@ def _goes_on(workflow, case: Case) -> bool:
                for t in workflow.outgoing(case.status))
 
 
+def _needs_team(workflow, case: Case) -> bool:
+    """Whether a way out of the case's state waits for a team (a referral does not)."""
+    return any("team_assigned" in t.requires for t in workflow.outgoing(case.status))
+
+
 def actions_now(user, case: Case, intake: IntakeRecord | None = None) -> list[PageAction]:
     """What `user` may do on the case now, the one or two usual next steps first."""
     workflow, locale, ref = workflow_of(case), locale_code(), {"reference": case.reference}
@@ -64,9 +69,9 @@ def actions_now(user, case: Case, intake: IntakeRecord | None = None) -> list[Pa
              for p in case.proposals if access.signable_roles(user, p)]
     if intake is not None and intake.to_verify and access.can(user, "verify_report", case):
         found.append(PageAction(str(_l("Check the report")), "cases.verify", ref))
-    if access.can(user, "assign_team", case):
+    if access.can(user, "assign_team", case):  # leads while the next step needs a team
         found.append(PageAction(str(_l("Assign the team")), "cases.assign_team", ref,
-                                lead=not case.team))
+                                lead=not case.team and _needs_team(workflow, case)))
     goes_on = _goes_on(workflow, case)
     found += [PageAction(t.label(locale), "cases.transition", {**ref, "trigger": t.trigger},
                          lead=not (goes_on and workflow.state(t.dest).final))
@@ -113,6 +118,7 @@ def context(user, case: Case) -> dict:
     workflow = workflow_of(case)
     locale = locale_code()
     intake = db.session.scalar(select(IntakeRecord).where(IntakeRecord.case_id == case.id))
+    visited = {entry.state for entry in case.state_entries}
     return {
         "case": case,
         "workflow": workflow,
@@ -134,13 +140,15 @@ def context(user, case: Case) -> dict:
         "locale": locale,
         "diagram": drawing(workflow, locale),
         "diagram_description": describe(workflow, locale),
-        "visited_states": {entry.state for entry in case.state_entries},
+        "visited_states": visited,
         # A KoboToolbox submission or an SMS: where the case came from (casework/intake).
         "intake": intake,
         "page_actions": actions_now(user, case, intake),
-        # Where it was referred and what the service answered (read only once referred).
+        # Where it was referred and what the service answered (read only once it has been
+        # referred: a state tagged `referred` entered, whatever came after).
         "referrals": (referrals.of_case(case)
-                      if "referred" in workflow.state(case.status).tags else []),
+                      if any("referred" in state.tags for name, state in workflow.states.items()
+                             if name in visited) else []),
     }
 
 

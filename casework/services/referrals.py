@@ -16,7 +16,9 @@ from ..models import Case, Referral, Service
 from ..models.referral import ACCEPTED, DECLINED, OUTCOME_RECORDED, SENT
 from ..queries.referrals import offered_services
 from ..vocabulary import CONSENT_WAYS, CONSENTS, REFERRAL_TARGETS
+from ..workflow_registry import workflow_of
 from . import events, notifications
+from .progress import cancel_pending, move, run_automatic
 from .validation import require_choice, require_text
 
 # The word of the fixed list a kind of service stands for (exports and the API still read
@@ -90,8 +92,23 @@ def _done(actor, referral: Referral, kind: str, **data) -> None:
     db.session.flush()
     event = events.record(kind, actor=actor, case=referral.case, referral_id=referral.id,
                           service_id=referral.service_id, **data)
+    _move_case(actor, referral)
     db.session.flush()
     notifications.tell_referral_answered(referral, event.id)
+
+
+def _move_case(actor, referral: Referral) -> None:
+    """The case follows the service's answer when its workflow says so (a transition with
+    `on_referral: <answer>` out of its state), in the same transaction, with its event. A
+    workflow where the referral ends the case (mediation: `referred` is final) moves nothing."""
+    case = referral.case
+    firing = workflow_of(case).on_referral(case, case.status, referral.status)
+    if firing is None:
+        return
+    new_state = firing.run()
+    cancel_pending(actor, case)
+    move(actor, case, firing.transition.trigger, new_state, referral_id=referral.id)
+    run_automatic(actor, case)
 
 
 def accept(actor, referral: Referral, *, version: int | None = None) -> None:

@@ -44,7 +44,14 @@ def test_a_referred_confidential_case_hides_its_note_and_texts(api, people, make
 def test_the_workflows_as_json(api, people):
     response = api(people.mayor).get("/api/v1/workflows")
     assert response.status_code == 200
-    mediation, newer = response.get_json()  # every version: cases keep theirs
+    gbv, mediation, newer = response.get_json()  # every version: cases keep theirs
+    assert (gbv["name"], gbv["version"], gbv["initial"]) == ("gbv_referral", 1, "reported")
+    answers = {t["trigger"]: t["on_referral"] for t in gbv["transitions"]}
+    assert answers == {"refer": None, "service_accepts": "accepted",
+                       "service_declines": "declined",
+                       "service_records_outcome": "outcome_recorded", "follow_up": None,
+                       "close": None, "close_without_outcome": None}
+    assert not any(s["allows"] for s in gbv["states"])  # never mediated
     assert (mediation["name"], mediation["version"], mediation["initial"]) == \
         ("mediation", 1, "reported")
     assert (newer["name"], newer["version"]) == ("mediation", 2)

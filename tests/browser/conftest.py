@@ -28,12 +28,13 @@ INSTALL_HINT = ("Chromium is not installed: `sudo apt-get install -y chromium` (
 
 
 # The browser tests share one demo programme on one live server. These files add conflicts
-# to Bougouni's lists (a case in every state, corrections, a merge, a day of offline work):
+# to Bougouni's lists (a case in every state, corrections, a GBV referral, a merge, a day of
+# offline work):
 # they run after the ones that read those lists as the demo leaves them (the journeys, the
 # keyboard's walk through the list, the weight of the pages a phone keeps for offline work).
 # test_workflow_upgrade.py adds two cases on mediation v1 to Bougouni and upgrades one.
-ADD_TO_THE_DEMO = ("test_case_page.py", "test_corrections.py", "test_merge.py",
-                   "test_offline.py", "test_workflow_upgrade.py")
+ADD_TO_THE_DEMO = ("test_case_page.py", "test_corrections.py", "test_gbv_referral.py",
+                   "test_merge.py", "test_offline.py", "test_workflow_upgrade.py")
 
 
 def pytest_collection_modifyitems(config, items):

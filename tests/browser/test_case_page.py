@@ -31,6 +31,21 @@ NEXT = {
     ("mediation", "referred"): (PATHS["referred"], "mediateur.bougouni", None),
     ("mediation", "pre_mediation_hearing"): (PATHS["pre_mediation_hearing"],
                                              "mediateur.bougouni", "Démarrer la médiation"),
+    # Gender-based violence ("gbv" first: reported as such), referred to Bougouni's first
+    # service; while the service has to answer, nobody acts on the case page.
+    ("gbv_referral", "reported"): (["gbv"], "mediateur.bougouni", "Orienter vers un service"),
+    ("gbv_referral", "referral_sent"): (["gbv", *PATHS["referral_sent"]],
+                                        "mediateur.bougouni", None),
+    ("gbv_referral", "referral_declined"): (["gbv", *PATHS["referral_declined"]],
+                                            "mediateur.bougouni", "Orienter vers un service"),
+    ("gbv_referral", "referral_accepted"): (["gbv", *PATHS["referral_accepted"]],
+                                            "mediateur.bougouni", None),
+    ("gbv_referral", "outcome_recorded"): (["gbv", *PATHS["outcome_recorded"]],
+                                           "coordination", "Enregistrer le suivi"),
+    ("gbv_referral", "referral_followed_up"): (["gbv", *PATHS["referral_followed_up"]],
+                                               "coordination", "Clôturer le dossier"),
+    ("gbv_referral", "closed"): (["gbv", *PATHS["referral_followed_up"], "close"],
+                                 "coordination", None),
 }
 # Moments inside a state that ask someone else: a proposal waiting for the mayor's sign-off;
 # the team set, the mediation to start; a step logged, the agreement to propose.
@@ -61,9 +76,11 @@ def _case_at(app, moves) -> str:
         people = Commune_People(commune=commune, mediator=user("mediateur.bougouni"),
                                 mayor=user("maire.bougouni"), chief=user("chef.bougouni"),
                                 coordinator=user("coordination"))
+        gbv = key[:1] == ("gbv",)
         case = cases.report_case(people.mediator, commune, case_input(
-            village=f"Kola {len(made) + 1}", description=f"Conflit de mesure {len(made) + 1}."))
-        for move in moves:
+            village=f"Kola {len(made) + 1}", description=f"Conflit de mesure {len(made) + 1}.",
+            conflict_type="gbv" if gbv else "land"))
+        for move in moves[1:] if gbv else moves:
             advance(people, case, move)
         db.session.commit()
         made[key] = case.reference

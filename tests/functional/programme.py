@@ -9,7 +9,8 @@ Commune A (`people`; its mediator is a woman, `male` is a second mediator who is
                     -> followed_up; closed 15/05
   a2 farmer_herder  (team: `male`) reported 05/03, mediation 06/03, step 10/03, proposed
                     20/03, mayor approved 22/03 -> in_mediation, waits for the chief
-  a3 gbv            reported 20/03, referred 21/03 (confidential)
+  a3 gbv            reported 20/03, referred 21/03 (confidential; gbv_referral, so still
+                    open, waiting for the service's answer: 14 days' limit, past on 05/04)
   a4 land           reported 25/06 -> reported
   a5 family         reported 01/04, mediation 02/04, step 03/04, proposed 05/04, both
                     approve 06/04 -> resolved; visit 06/05 finds it broken -> in_mediation

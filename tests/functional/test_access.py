@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from casework.extensions import db
 from casework.models import Event
+from casework.workflow_registry import workflow_of
 from tests import filesamples, team_table
-from tests.factories import advance
+from tests.factories import advance, case_input, report_on_version
 
 from .pages import text
 
@@ -187,15 +188,36 @@ def test_gbv_case_can_only_be_referred(app, people, make_case, login):
     assert "/actions/refer" in page
     assert "/actions/start_mediation" not in page and "/actions/declare_not_admissible" not in page
     assert "jamais médié" in page
-    for trigger in ("start_mediation", "declare_not_admissible"):
+    assert case.workflow == "gbv_referral"
+    for trigger in ("start_mediation", "declare_not_admissible", "hold_hearing"):
         response = client.post(f"/cases/{case.reference}/actions/{trigger}",
                                data={"note": "x"})
-        assert response.status_code == 409
+        assert response.status_code == 404  # no such action in gbv_referral
     response = client.post(f"/cases/{case.reference}/actions/refer",
                            data={"referral_target": "psychosocial"})
     assert response.status_code == 302
     db.session.refresh(case)
-    assert case.status == "referred" and case.referral_target == "psychosocial"
+    assert case.status == "referral_sent" and case.referral_target == "psychosocial"
+    assert not case.steps and "steps" not in workflow_of(case).state(case.status).allows
+
+
+def test_a_gbv_case_reported_on_mediation_v2_is_still_never_mediated(app, people, login):
+    """Running cases keep their version: one reported on mediation v2 (before gbv_referral
+    served gender-based violence) is still refused every mediation step, and referred."""
+    case = report_on_version(2, people, case_input(conflict_type="gbv"), workflow="mediation")
+    advance(people, case, "assign")
+    db.session.commit()
+    assert (case.workflow, case.workflow_version) == ("mediation", 2)
+    client = login(people.mediator, app.test_client())
+    assert "jamais médié" in text(client.get(f"/cases/{case.reference}"))
+    for trigger in ("start_mediation", "hold_hearing", "declare_not_admissible"):
+        response = client.post(f"/cases/{case.reference}/actions/{trigger}",
+                               data={"note": "x"})
+        assert response.status_code == 409
+    assert client.post(f"/cases/{case.reference}/actions/refer",
+                       data={"referral_target": "psychosocial"}).status_code == 302
+    db.session.refresh(case)
+    assert case.status == "referred"
 
 
 def test_an_administrator_does_no_case_work_even_with_a_role_row(app, people, make_case, login,
@@ -288,9 +310,10 @@ OTHER_MEDIATOR = {
     "resolved": {"team": 403, "steps": 403, "follow_ups": 403, "attach": 403},
     "followed_up": {"team": 403, "steps": 403, "follow_ups": 403, "attach": 403},
     "closed": {"team": 403, "steps": 403, "follow_ups": 403, "attach": 403},
-    "gbv-no-team": {"team": 403, "refer": 200, "start_mediation": 403, "steps": 403,
+    # gbv_referral has no mediation at all: its page is not found for anyone.
+    "gbv-no-team": {"team": 403, "refer": 200, "start_mediation": 404, "steps": 403,
                     "follow_ups": 403, "attach": 403},
-    "gbv-with-team": {"team": 403, "refer": 403, "start_mediation": 403, "steps": 403,
+    "gbv-with-team": {"team": 403, "refer": 403, "start_mediation": 404, "steps": 403,
                       "follow_ups": 403, "attach": 403},
 }
 

@@ -40,10 +40,11 @@ def by_commune(d):
 def test_every_figure_unfiltered(figures, people, elsewhere):
     d = figures()
     a, b = by_commune(d)[people.commune.code], by_commune(d)[elsewhere.commune.code]
-    assert a.open_by_state == {"reported": 1, "in_mediation": 2}
+    assert a.open_by_state == {"reported": 1, "in_mediation": 2, "referral_sent": 1}
     assert b.open_by_state == {"resolved": 1}
-    assert d.open_total == 4
-    assert (a.past_sla, b.past_sla) == (1, 0)  # a2: in mediation since 06/03, limit 60 days
+    assert d.open_total == 5
+    # a2: in mediation since 06/03, limit 60 days; a3: referred on 21/03, limit 14 days
+    assert (a.past_sla, b.past_sla) == (2, 0)
     assert d.flows == {"resolved": 3, "referred": 1, "closed": 1, "not_admissible": 1}
     assert (d.reported, d.reported_resolved) == (7, 3)
     assert d.resolution_rate == pytest.approx(3 / 7)
@@ -65,7 +66,7 @@ def test_every_figure_unfiltered(figures, people, elsewhere):
     assert (b.mediated, b.resolved, b.target_met) == (1, 1, False)
     assert d.communes_meeting_target == 1
     assert d.months == {"2026-01": {"closed": 1}, "2026-02": {"resolved": 1},
-                        "2026-03": {"in_mediation": 1, "referred": 1},
+                        "2026-03": {"in_mediation": 1, "referral_sent": 1},
                         "2026-04": {"in_mediation": 1}, "2026-05": {"not_admissible": 1},
                         "2026-06": {"reported": 1}}
 
@@ -73,9 +74,10 @@ def test_every_figure_unfiltered(figures, people, elsewhere):
 def test_period_counts_reports_and_what_happened_in_it(figures, people):
     d = figures(date_from=date(2026, 3, 1), date_to=date(2026, 4, 30))
     assert (d.reported, d.reported_resolved) == (3, 1)  # a2, a3, a5; a5 has an agreement
-    # Open at the end of April, whenever reported: a1 (resolved), a2, a5, b1; a2 is in
-    # mediation since 06/03, 55 days, within its 60; b1's 30-day visit was due on 31/03.
-    assert d.open_total == 4 and d.past_sla == 0 and d.follow_ups_overdue == 1
+    # Open at the end of April, whenever reported: a1 (resolved), a2, a3, a5, b1; a2 is in
+    # mediation since 06/03, 55 days, within its 60; a3 waits for the service since 21/03,
+    # past its 14 days; b1's 30-day visit was due on 31/03.
+    assert d.open_total == 5 and d.past_sla == 1 and d.follow_ups_overdue == 1
     assert d.pending_proposals == 1  # a2's, proposed on 20/03
     assert d.flows == {"resolved": 2, "referred": 1, "closed": 0, "not_admissible": 0}
     assert d.median_days_to_resolution == pytest.approx(12)  # b1 (19) and a5 (5)

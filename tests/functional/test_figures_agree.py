@@ -18,9 +18,11 @@ FIGURE = re.compile(r"<dt>(.*?)</dt><dd>(.*?)</dd>", re.S)
 
 # Month: (open at its end, of them past their time limit, visits overdue, proposals waiting)
 AT_THE_END = {
-    3: (3, 0, 1, 1),  # a1 (resolved then), a2, b1; b1's 30-day visit, due 31/03, not made
-    5: (3, 1, 2, 1),  # a1 closed on 15/05; a2 (86 days), a5 back in mediation, b1
-    6: (4, 1, 2, 1),  # the month of NOW: a4 reported on 25/06
+    # a3 (gender-based violence, gbv_referral) waits for the service from 21/03: open, and
+    # past its 14 days from 05/04.
+    3: (4, 0, 1, 1),  # a1 (resolved then), a2, a3, b1; b1's 30-day visit, due 31/03, not made
+    5: (4, 2, 2, 1),  # a1 closed on 15/05; a2 (86 days), a3, a5 back in mediation, b1
+    6: (5, 2, 2, 1),  # the month of NOW: a4 reported on 25/06
 }
 
 

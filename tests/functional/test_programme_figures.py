@@ -48,8 +48,9 @@ EXPECTED = {
     "cases_reported": {"a": {"cases": 3}},  # a2, a3, a5; a1 and b1 earlier, a4 and b2 later
     "cases_taken_on": {"a": {"cases": 2}},  # a2, a5
     "agreements_signed": {"a": {"cases": 1}, "b": {"cases": 1}},  # a5 06/04, b1 01/03
-    # a1 (closed in May), a2, a5; a3 referred in March; b1; b2 reported in May
-    "open_at_end": {"a": {"cases": 3}, "b": {"cases": 1}},
+    # a1 (closed in May), a2, a3 (referred in March, followed in gbv_referral), a5; b1; b2
+    # reported in May
+    "open_at_end": {"a": {"cases": 4}, "b": {"cases": 1}},
     "follow_ups": {"a": {"checked": 1}},  # a1 visited 03/03; a5's broken visit is in May
     "conflicts_by_type": {"a": {"farmer_herder": 1, "gbv": 1, "family": 1}},
     "parties_by_sex_age": {"a": {"M_adult": 3, "F_youth": 3}},
@@ -126,8 +127,9 @@ def test_a_period_cuts_case_a1_in_the_middle(world):
     assert rows(world, "cases_reported", **january)["a"] == {"cases": 1}
     assert rows(world, "cases_taken_on", **january)["a"] == {"cases": 1}
     assert rows(world, "open_at_end", **january)["a"] == {"cases": 1}
-    # In May: a1 closed (no longer open), a4 still to come; a2, a5 open; b1 open, b2 ended.
-    assert rows(world, "open_at_end", **may) == {"a": {"cases": 2}, "b": {"cases": 1}}
+    # In May: a1 closed (no longer open), a4 still to come; a2, a3, a5 open; b1 open, b2
+    # ended.
+    assert rows(world, "open_at_end", **may) == {"a": {"cases": 3}, "b": {"cases": 1}}
     assert rows(world, "follow_ups", **may) == {"a": {"checked": 2, "broken": 1}}
 
 

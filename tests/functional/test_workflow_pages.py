@@ -33,6 +33,22 @@ def test_every_signed_in_person_can_read_the_workflow(client, login, people, rol
     assert "Se fait d'elle-même" in page
 
 
+def test_the_gbv_referral_page_says_which_answer_of_the_service_moves_the_case(client, login,
+                                                                           people):
+    login(people.mediator)
+    response = client.get("/workflows/gbv_referral/v1")
+    assert response.status_code == 200
+    page, html = text(response), response.get_data(as_text=True)
+    workflow = engine().get("gbv_referral", 1)
+    assert html.count('class="wf-state') == len(workflow.states)
+    for transition in workflow.transitions:
+        assert transition.label("fr") in page
+    for answer in ("Acceptée par le service", "Refusée par le service", "Résultat enregistré"):
+        assert f"Se fait quand le service répond à l'orientation : {answer}." in page
+    assert "Fait par : ." not in page  # no one fires an answer by hand
+    assert "Fait par : Coordination." in page
+
+
 def test_the_workflow_page_needs_a_sign_in(client):
     assert client.get("/workflows/mediation/v1").status_code == 302
 

@@ -139,8 +139,9 @@ def test_the_form_cannot_run_an_upgrade_twice(make_case, admin):
 
 def test_a_state_left_out_of_the_mapping_stays_behind(make_case, tmp_path):
     """A version whose mapping leaves a state out: those cases are named and stay."""
-    (tmp_path / "mediation.v1.yaml").write_text(
-        (DEFINITIONS / "mediation.v1.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    for kept in ("mediation.v1.yaml", "gbv_referral.v1.yaml"):  # gbv_referral serves gbv
+        (tmp_path / kept).write_text((DEFINITIONS / kept).read_text(encoding="utf-8"),
+                                     encoding="utf-8")
     v2 = yaml.safe_load((DEFINITIONS / "mediation.v2.yaml").read_text(encoding="utf-8"))
     del v2["upgrade_from"]["states"]["referred"]
     (tmp_path / "mediation.v2.yaml").write_text(yaml.safe_dump(v2, allow_unicode=True),

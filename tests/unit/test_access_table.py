@@ -51,7 +51,11 @@ class Workflow:
     states = {"reported": SimpleNamespace(final=False, allows=frozenset()),
               "in_mediation": SimpleNamespace(final=False, allows=frozenset({"steps"})),
               "resolved": SimpleNamespace(final=False, allows=frozenset({"follow_ups"})),
-              "closed": SimpleNamespace(final=True, allows=frozenset())}
+              "closed": SimpleNamespace(final=True, allows=frozenset()),
+              # gbv_referral's states: open, none allows a mediation step or a visit.
+              **{name: SimpleNamespace(final=False, allows=frozenset())
+                 for name in ("referral_sent", "referral_declined", "referral_accepted",
+                              "outcome_recorded", "referral_followed_up")}}
 
     def state(self, name):
         return self.states[name]
@@ -75,6 +79,13 @@ CASES = {
     "closed": case("closed", agreement=True),
     # A duplicate merged into another case: no longer a case of its own, nobody acts on it.
     "merged": case("in_mediation", merged_into_id=99),
+    # Gender-based violence on gbv_referral, its team set by the coordination (team_mediator
+    # reported it and is on it): in each state the service's answers and the coordination
+    # move it to, then closed.
+    **{f"gbv_{state}": case(state, confidential=True)
+       for state in ("referral_sent", "referral_declined", "referral_accepted",
+                     "outcome_recorded", "referral_followed_up")},
+    "gbv_closed": case("closed", confidential=True),
 }
 
 # (case, action) -> who may. Every action the table declares has its rows (fire, sign_off and
@@ -127,6 +138,23 @@ TABLE = {
                "move_commune": set(), "log_step": set(), "attach": set(),
                "credit_partner": set()},
 }
+# A referred gender-based violence case stays open until the coordination closes it: the same
+# rules in every state of gbv_referral but the last; never a step nor a visit, the names to
+# its team and coordination only (a focal point reads them on the referral: REFERRAL_TABLE).
+GBV_OPEN = {
+    "view": IN_THE_COMMUNE, "see_identities": TEAM_OR_COORDINATOR,
+    "see_attachments": TEAM_OR_COORDINATOR, "assign_team": {"coordinator"},
+    "log_step": set(), "record_follow_up": set(), "verify_report": set(),
+    "attach": TEAM_OR_COORDINATOR, "be_told_follow_up_due": {"team_mediator"},
+    "be_told_past_time_limit": TEAM_OR_COORDINATOR, "correct": TEAM_OR_COORDINATOR,
+    "lift_confidentiality": {"coordinator"}, "move_commune": {"coordinator"},
+    "merge": {"coordinator"}, "credit_partner": {"coordinator"}}
+TABLE.update({f"gbv_{state}": GBV_OPEN
+              for state in ("referral_sent", "referral_declined", "referral_accepted",
+                            "outcome_recorded", "referral_followed_up")})
+TABLE["gbv_closed"] = {
+    **GBV_OPEN, "assign_team": set(), "attach": set(), "correct": {"coordinator"},
+    "lift_confidentiality": set(), "move_commune": set()}
 ROWS = [(c, action, who) for c, actions in TABLE.items() for action in actions
         for who in PEOPLE]
 

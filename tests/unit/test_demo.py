@@ -11,7 +11,7 @@ from sqlalchemy import select
 from casework import access
 from casework.clock import local_today, utcnow
 from casework.demo import COMMUNES, PASSWORD, SCENARIOS, DemoAlreadyLoaded, load_demo
-from casework.demo.people import DEMO_TOTP_SECRET
+from casework.demo.people import DEMO_TOTP_SECRET, MORE_SERVICES
 from casework.extensions import db
 from casework.models import (
     Case,
@@ -26,6 +26,7 @@ from casework.models import (
 )
 from casework.queries import worklist
 from casework.queries.milestones import milestones, open_milestones
+from casework.queries.referrals import of_case
 from casework.services import accounts
 from casework.vocabulary import CONFLICT_TYPES, GBV
 from casework.workflow_registry import engine
@@ -75,7 +76,19 @@ def test_every_state_of_the_workflow_holds_a_case(demo):
     states = set(engine().latest("mediation").states)
     assert states == {"reported", "pre_mediation_hearing", "in_mediation", "resolved",
                       "followed_up", "closed", "referred", "not_admissible"}
-    assert {c.status for c in demo_cases()} == states
+    assert {c.status for c in demo_cases() if c.workflow == "mediation"} == states
+
+
+def test_the_gbv_referrals_stand_in_every_state_the_services_and_coordination_move(demo):
+    """Sent, declined (waiting to be referred elsewhere), accepted after a first refusal,
+    outcome recorded, followed up: every state of gbv_referral but its first and its last."""
+    gbv = [c for c in demo_cases() if c.conflict_type == GBV]
+    assert {c.workflow for c in gbv} == {"gbv_referral"}
+    states = set(engine().latest("gbv_referral").states)
+    assert {c.status for c in gbv} == states - {"reported", "closed"}
+    elsewhere = next(c for c in gbv if c.status == "referral_accepted")
+    answers = [(r.service.kind, r.status) for r in reversed(of_case(elsewhere))]
+    assert answers == [("psychosocial", "declined"), ("health_centre", "accepted")]
 
 
 def test_every_commune_has_cases_and_several_conflict_types_appear(demo):
@@ -88,11 +101,13 @@ def test_each_status_is_the_replay_of_its_transition_events_and_proposals_hold(d
     assert database_problems(db.session) == []
 
 
-def test_the_gbv_case_is_confidential_referred_and_hidden_from_the_mayor(demo):
+def test_the_gbv_cases_are_confidential_referred_and_hidden_from_the_mayor(demo):
     gbv = [c for c in demo_cases() if c.conflict_type == GBV]
     assert gbv
     for case in gbv:
-        assert case.confidential and case.status == "referred"
+        workflow = engine().get(case.workflow, case.workflow_version)
+        assert case.confidential and any("referred" in workflow.state(e.state).tags
+                                         for e in case.state_entries)
         assert not case.steps and not case.proposals  # never mediated
         mayor = next(u for u in db.session.scalars(select(User)) if u.username.startswith("maire.")
                      and access.roles_in(u, case.commune_id))
@@ -103,9 +118,12 @@ def test_the_gbv_case_is_confidential_referred_and_hidden_from_the_mayor(demo):
 def test_the_referrals_stand_in_their_states_and_show_to_their_focal_points(demo):
     """Bougouni's survivor referred with her consent, taken care of; Kadiolo's accepted by the
     gendarmerie; Sikasso's left unanswered by the COFO, late on the coordination's list."""
-    referrals = {r.case.commune.code: r for r in db.session.scalars(select(Referral))}
-    assert {code: r.status for code, r in referrals.items()} == {
-        "BGN": "outcome_recorded", "KDL": "accepted", "SKS": "sent"}
+    referrals = {r.case.commune.code: r for r in db.session.scalars(select(Referral))
+                 if r.case.conflict_type != GBV}
+    assert {code: r.status for code, r in referrals.items()} == {"KDL": "accepted", "SKS": "sent"}
+    referrals["BGN"] = next(r for r in db.session.scalars(select(Referral))
+                            if r.case.village == "Manankoro")
+    assert referrals["BGN"].status == "outcome_recorded"
     assert referrals["BGN"].consent and not referrals["SKS"].consent
     focal = user("service.cofo.sikasso")
     assert access.can(focal, "answer_referral", referral=referrals["SKS"])
@@ -118,7 +136,7 @@ def test_every_demo_account_signs_in_with_the_demo_password(demo):
     users = list(db.session.scalars(select(User).order_by(User.username)))
     # A mediator, a mayor, a chief and a service's focal point per commune, and the
     # coordinator, admin and donor.
-    assert len(users) == 4 * len(COMMUNES) + 3
+    assert len(users) == 4 * len(COMMUNES) + len(MORE_SERVICES) + 3
     for account in users:
         assert account.is_demo and not account.must_change_password, account.username
         assert accounts.authenticate(account.username, PASSWORD) is account
@@ -220,10 +238,11 @@ def test_a_case_was_reopened_by_a_broken_agreement(demo):
 
 
 def test_some_cases_are_past_their_time_limit_and_some_visits_are_due_soon(demo):
-    workflow = engine().latest("mediation")
+    def limit(c):
+        return engine().get(c.workflow, c.workflow_version).state(c.status).sla_days
+
     late = {c.status for c in demo_cases()
-            if workflow.state(c.status).sla_days is not None
-            and c.days_in_state() > workflow.state(c.status).sla_days}
+            if limit(c) is not None and c.days_in_state() > limit(c)}
     assert {"reported", "in_mediation"} <= late
     today = local_today()
     due = [m.due for c in demo_cases() if c.status == "resolved" for m in milestones(c)

@@ -120,3 +120,16 @@ def definitions(draw_):
 def test_any_valid_definition_is_drawn_without_an_arrow_through_a_state(definition):
     engine = Engine(roles=ROLES, conditions=CONDITIONS, forms=FORMS, activities=ACTIVITIES)
     check(engine.parse(yaml.safe_dump(definition), "random.v1.yaml"))
+
+
+def test_the_gbv_referral_workflow_is_drawn_with_the_services_answers():
+    engine = new_engine()
+    engine.load_directory("workflows/definitions")
+    diagram = check(engine.latest("gbv_referral"))
+    y = {box.state: box.y for box in diagram.boxes}
+    assert (y["reported"] < y["referral_sent"] < y["referral_accepted"] < y["outcome_recorded"]
+            < y["referral_followed_up"] < y["closed"])
+    # Declined, the case is referred elsewhere: back up to "awaiting the service".
+    assert {(a.trigger, a.source) for a in diagram.arrows if a.backwards} == {
+        ("refer", "referral_declined")}
+    assert diagram.box("reported").initial and diagram.box("closed").final

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from casework.vocabulary import CONFLICT_TYPES
-from casework.workflow_registry import EXCLUSIVE, NEVER_ENTER, facts_of
+from casework.workflow_registry import EXCLUSIVE, NEVER_ENTER, REFERRAL_ANSWERS, facts_of
 from workflows import Engine, TransitionNotAllowed, UpgradeDef, WorkflowDefinitionError
 
 pytestmark = pytest.mark.no_db
@@ -39,7 +39,7 @@ def new_engine():
     stand-in conditions."""
     return Engine(roles=ROLES, conditions=CONDITIONS, forms=FORMS, activities=ACTIVITIES,
                   tags=TAGS, kinds=[facts_of(t) for t in CONFLICT_TYPES], exclusive=EXCLUSIVE,
-                  never_enter=NEVER_ENTER)
+                  never_enter=NEVER_ENTER, referral_answers=REFERRAL_ANSWERS)
 
 
 @pytest.fixture(scope="module")
@@ -306,7 +306,7 @@ def counted():
     engine = Engine(roles=ROLES, conditions={name: counting(name) for name in CONDITIONS},
                     forms=FORMS, activities=ACTIVITIES, tags=TAGS,
                     kinds=[facts_of(t) for t in CONFLICT_TYPES], exclusive=EXCLUSIVE,
-                    never_enter=NEVER_ENTER)
+                    never_enter=NEVER_ENTER, referral_answers=REFERRAL_ANSWERS)
     engine.load_directory(DEFINITIONS)
     return engine.latest("mediation"), calls
 
@@ -351,9 +351,11 @@ def test_a_state_name_carries_the_same_tags_in_every_workflow(tmp_path):
 def test_the_latest_version_serves_every_new_case_and_keeps_the_older_one():
     engine = new_engine()
     engine.load_directory(DEFINITIONS)
-    assert [w.key for w in engine.workflows()] == [("mediation", 1), ("mediation", 2)]
+    assert [w.key for w in engine.workflows()] == [("gbv_referral", 1), ("mediation", 1),
+                                                   ("mediation", 2)]
     for conflict_type in CONFLICT_TYPES:
-        assert engine.serving(facts_of(conflict_type)).key == ("mediation", 2)
+        assert engine.serving(facts_of(conflict_type)).key == (
+            ("gbv_referral", 1) if conflict_type == "gbv" else ("mediation", 2))
     v2 = engine.get("mediation", 2)
     assert v2.upgrade.from_version == 1 and set(v2.upgrade.states) == set(
         engine.get("mediation", 1).states)
@@ -383,3 +385,61 @@ def test_the_engine_never_lets_such_a_case_be_mediated_even_past_the_loader(medi
         workflow.upgrade_target(violence, "reported")
     assert workflow.fire(Subject(), "reported", "talk", ["mediator"]) == "in_mediation"
     assert workflow.upgrade_target(Subject(), "reported") == "in_mediation"
+
+
+# -- on_referral: the service's answer moves the case -----------------------------------------
+
+@pytest.fixture(scope="module")
+def gbv_referral():
+    engine = new_engine()
+    engine.load_directory(DEFINITIONS)
+    return engine.get("gbv_referral", 1)
+
+
+@pytest.mark.parametrize("state, answer, expected", [
+    ("referral_sent", "accepted", "referral_accepted"),
+    ("referral_sent", "declined", "referral_declined"),
+    ("referral_accepted", "outcome_recorded", "outcome_recorded"),
+    # An answer the state does not wait for moves nothing.
+    ("referral_sent", "outcome_recorded", None),
+    ("referral_accepted", "declined", None),
+    ("reported", "accepted", None),
+    ("closed", "accepted", None),
+])
+def test_a_referral_answer_fires_the_transition_its_state_names(gbv_referral, state, answer,
+                                                                expected):
+    subject = Subject(gender_based_violence=True)
+    firing = gbv_referral.on_referral(subject, state, answer)
+    assert (firing.run() if firing else None) == expected
+
+
+def test_no_one_fires_a_referral_answer_by_hand(gbv_referral):
+    subject = Subject(gender_based_violence=True)
+    for roles in (ROLES, ["coordinator"], ["mediator"]):
+        offered = {t.trigger for t in gbv_referral.offered(subject, "referral_sent", roles)}
+        assert not offered & {"service_accepts", "service_declines"}
+        with pytest.raises(TransitionNotAllowed, match="role not allowed"):
+            gbv_referral.fire(subject, "referral_sent", "service_accepts", roles)
+
+
+def test_in_mediation_a_referral_answer_moves_nothing(mediation):
+    for answer in REFERRAL_ANSWERS:
+        assert mediation.on_referral(Subject(), "referred", answer) is None
+
+
+def test_a_declined_referral_can_be_sent_elsewhere_and_the_case_is_never_mediated(gbv_referral):
+    subject = Subject(gender_based_violence=True, team_assigned=True, step_logged=True)
+    assert gbv_referral.fire(subject, "referral_declined", "refer",
+                             ["mediator"]) == "referral_sent"
+    assert not any(state.allows for state in gbv_referral.states.values())
+    assert gbv_referral.serves_case(facts_of("gbv"))
+    assert not gbv_referral.serves_case(facts_of("land"))
+
+
+def test_an_engine_without_referral_answers_refuses_on_referral(tmp_path):
+    engine = Engine(roles=ROLES, conditions=CONDITIONS, forms=FORMS, activities=ACTIVITIES)
+    path = tmp_path / "gbv_referral.v1.yaml"
+    path.write_text((DEFINITIONS / "gbv_referral.v1.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    with pytest.raises(WorkflowDefinitionError, match="unknown referral answer 'accepted'"):
+        engine.load_directory(tmp_path)

@@ -101,6 +101,18 @@ RULES = [
         transitions=go("mediate", "open", "talking", "    by: [mediator]\n", mark=True)
         + go("settle", "talking", "done", "    by: [mediator]\n"))},
      "lets a case where 'gender_based_violence' holds enter state 'talking'"),
+    ("a referral answer that does not exist", {"tiny.v1.yaml": tiny(transitions=go(
+        "heard", "open", "done", f"    on_referral: thanked  {MARK}\n"))},
+     "unknown referral answer 'thanked' in on_referral; known: accepted, declined, "
+     "outcome_recorded"),
+    ("a referral answer fired by a person too", {"tiny.v1.yaml": tiny(transitions=go(
+        "taken", "open", "done", f"    by: [mediator]\n    on_referral: accepted  {MARK}\n"))},
+     "a transition fired on_referral has no by, signoffs, form or automatic"),
+    ("one referral answer moving a state two ways", {"tiny.v1.yaml": tiny(
+        states="  other: {fr: O, en: O, final: true}\n",
+        transitions=go("taken", "open", "done", "    on_referral: accepted\n")
+        + go("taken_too", "open", "other", f"    on_referral: accepted  {MARK}\n"))},
+     "'taken' already moves a case in state 'open' when the service answers 'accepted'"),
     ("a key given twice", {"tiny.v1.yaml": tiny(
         states=f"  open: {{fr: Encore, en: Again}}  {MARK}\n")},
      "the key 'open' is given twice"),
