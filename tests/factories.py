@@ -198,6 +198,8 @@ PATHS = {
     "referred": ["refer"],
     "not_admissible": ["reject_admission"],
     "pre_mediation_hearing": ["assign", "hearing"],  # mediation v2 on
+    # A land case (land v1) with no agreement, sent to its commune's COFO (in the directory).
+    "at_cofo": ["assign", "start", "step", "refer_to_cofo"],
 }
 STATES = ("reported", "in_mediation", "resolved", "followed_up", "closed", "referred",
           "not_admissible")
@@ -241,6 +243,10 @@ def advance(people: Commune_People, case, move: str) -> None:
         transitions.fire(m, case, "refer", TransitionInput(
             referral_target="cofo", service_id=offered[0].id if offered else None,
             note="Hors du ressort de la médiation.", consent="refused"))
+    elif move == "refer_to_cofo":
+        transitions.fire(m, case, "refer_to_cofo", TransitionInput(
+            note="Pas d'accord sur la limite du champ.", consent="given",
+            consent_by="Les deux familles", consent_how="oral", consent_on=local_today()))
     elif move == "reject_admission":
         transitions.fire(m, case, "declare_not_admissible",
                          TransitionInput(note="Affaire pénale."))

@@ -13,7 +13,15 @@ from ..extensions import db
 from ..files.content import TYPE_LABELS
 from ..i18n import locale_code, short_date
 from ..models import Attachment, Case, CasePartner, Event, IntakeRecord, Partner
-from ..vocabulary import CONFLICT_TYPES, FOLLOW_UP_OUTCOMES, ROLES, STEP_KINDS, label
+from ..transition_forms import TRANSITION_FORMS
+from ..vocabulary import (
+    COFO_OUTCOMES,
+    CONFLICT_TYPES,
+    FOLLOW_UP_OUTCOMES,
+    ROLES,
+    STEP_KINDS,
+    label,
+)
 from ..workflow_diagrams import describe, drawing
 from ..workflow_registry import condition_hint, workflow_of
 from . import referrals
@@ -138,10 +146,21 @@ def context(user, case: Case) -> dict:
         # A KoboToolbox submission or an SMS: where the case came from (casework/intake).
         "intake": intake,
         "page_actions": actions_now(user, case, intake),
-        # Where it was referred and what the service answered (read only once referred).
-        "referrals": (referrals.of_case(case)
-                      if "referred" in workflow.state(case.status).tags else []),
+        # Where it was referred and what the service answered (read only once referred),
+        # and the COFO's conciliation record of a land case sent to it.
+        "referrals": referrals.of_case(case) if _was_referred(workflow, case) else [],
+        "cofo_records": case.cofo_conciliations if _was_referred(workflow, case) else [],
     }
+
+
+def _was_referred(workflow, case: Case) -> bool:
+    """Whether the case is in a state counted as referred, or ever entered a state that a
+    referral's form sends it to (the COFO): only then are its referrals read."""
+    if "referred" in workflow.state(case.status).tags:
+        return True
+    sent_to = {t.dest for t in workflow.transitions
+               if TRANSITION_FORMS[t.form].sends_referral}
+    return bool(sent_to & {entry.state for entry in case.state_entries})
 
 
 REFERRAL_EVENTS = {"referral.sent": _l("sent the referral to the service"),
@@ -235,6 +254,9 @@ def describe_event(event: Event, workflow, locale: str) -> str:
                       version=data.get("to_version")))
     if kind in REFERRAL_EVENTS:
         return str(REFERRAL_EVENTS[kind])
+    if kind == "cofo.conciliation_recorded":
+        return str(_l("entered the COFO's record: %(outcome)s",
+                      outcome=label(COFO_OUTCOMES, data.get("outcome"))))
     if kind == "case.transition":
         def state_label(name):
             return workflow.state(name).label(locale) if name in workflow.states else name
