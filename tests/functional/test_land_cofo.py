@@ -19,7 +19,7 @@ from casework.services.transitions import TransitionInput
 from tests import filesamples as samples
 from tests.dates import typed
 from tests.factories import advance
-from tests.referral_factories import cofo_record, land_commissions  # noqa: F401 (fixture)
+from tests.referral_factories import cofo_record
 
 from .pages import hidden_fields, submit, text
 
