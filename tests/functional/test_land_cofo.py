@@ -277,3 +277,4 @@ def test_a_declined_cofo_referral_leaves_the_record_to_the_mediator(people, make
         conciliation_date=date.fromisoformat(typed(0))))
     assert case.status == "conciliated_by_cofo"
     assert referral.status == "declined"  # its answer stands
+
