@@ -30,9 +30,10 @@ INSTALL_HINT = ("Chromium is not installed: `sudo apt-get install -y chromium` (
 # The browser tests share one demo programme on one live server. These files add conflicts
 # to Bougouni's lists (a case in every state, corrections, a merge, a day of offline work):
 # they run after the ones that read those lists as the demo leaves them (the journeys, the
-# keyboard's walk through the list, the weight of the pages a phone keeps for offline work).
+# keyboard's walk through the list, the weight of the pages a phone keeps for offline work);
+# test_case_page.py and test_land_cofo.py add land conflicts to Sikasso's.
 ADD_TO_THE_DEMO = ("test_case_page.py", "test_corrections.py", "test_merge.py",
-                   "test_offline.py")
+                   "test_offline.py", "test_land_cofo.py")
 
 
 def pytest_collection_modifyitems(config, items):
