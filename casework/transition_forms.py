@@ -19,11 +19,12 @@ MAX_TEXT = 10_000
 class FormField:
     name: str
     label: object  # a lazy string
-    # "text": a paragraph; "lines": one entry per line (blank lines dropped); "choice": one of
-    # `choices`; "date": a day; "service": the id of a service of the case's commune (the
-    # directory: its choices are the case's, services/referrals.py checks it); "file": a file
-    # of the case (a PDF), checked and stored as one (services/attachments.py), never kept on
-    # the event; the pages take it, the API (JSON) does not.
+    # "text": a paragraph; "line": a short text on one line (a number); "lines": one entry
+    # per line (blank lines dropped); "choice": one of `choices`; "date": a day; "service":
+    # the id of a service of the case's commune (the directory: its choices are the case's,
+    # services/referrals.py checks it); "file": a file of the case (a PDF), checked and
+    # stored as one (services/attachments.py), never kept on the event; the pages take it,
+    # the API (JSON) does not.
     kind: str = "text"
     required: bool = False
     choices: Mapping | None = None
@@ -94,7 +95,7 @@ TRANSITION_FORMS: dict[str | None, TransitionForm] = {
         FormField("cofo_outcome", _l("Outcome of the conciliation"), kind="choice",
                   required=True, choices=COFO_OUTCOMES),
         FormField("pv_number", _l("Number of the COFO's record (PV): required when the "
-                                  "conciliation is reached"), max_length=60),
+                                  "conciliation is reached"), kind="line", max_length=60),
         FormField("note", _l("Observations (optional)")),
         FormField("pv_file", _l("The PV (PDF, optional, 10 MB at most)"), kind="file"),
     )),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import DateField, SelectField, TextAreaField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..services.transitions import TransitionInput
@@ -60,6 +60,9 @@ def _field(f: FormField):
         return DateField(f.label, validators=[needed])
     if f.kind == "file":
         return FileField(f.label, render_kw={"accept": ACCEPT})
+    if f.kind == "line":
+        return StringField(f.label, validators=[needed, Length(max=f.max_length)],
+                           render_kw={"maxlength": f.max_length})
     if f.kind == "choice":
         return SelectField(f.label, choices=choices(f.choices, _l("Choose...")),
                            validators=[needed])
