@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from casework.errors import Conflict, InvalidInput, NotPermitted
 from casework.extensions import db
-from casework.models import Attachment, CofoConciliation, Event, Referral
+from casework.models import Attachment, CofoConciliation, Event, Referral, ServiceFocalPoint
 from casework.services import transitions
 from casework.services.transitions import TransitionInput
 from tests import filesamples as samples
@@ -278,3 +278,17 @@ def test_a_declined_cofo_referral_leaves_the_record_to_the_mediator(people, make
     assert case.status == "conciliated_by_cofo"
     assert referral.status == "declined"  # its answer stands
 
+
+
+def test_a_focal_point_taken_off_the_cofo_no_longer_enters_its_record(people, make_case,
+                                                                       land_commissions):
+    case = make_case("at_cofo")
+    service, focal = land_commissions["cofo"]
+    point = db.session.scalar(select(ServiceFocalPoint).where(
+        ServiceFocalPoint.user_id == focal.id))
+    db.session.delete(point)
+    db.session.commit()
+    db.session.expire_all()  # a new request reads the focal point's services again
+    with pytest.raises(NotPermitted):
+        transitions.fire(focal, case, "record_cofo_conciliation", cofo_record())
+    assert case.status == "at_cofo" and not case.cofo_conciliations
