@@ -203,14 +203,16 @@ def transition(reference, trigger):
     workflow = workflow_of(case)
     if not workflow.has_trigger(trigger):
         abort(404)
-    opening(access.can(current_user, "fire", case, trigger=trigger),
-            _l("This action is not available to you on this case now."))
+    def allowed() -> bool:
+        return access.can(current_user, "fire", case, trigger=trigger)
+
+    opening(allowed(), _l("This action is not available to you on this case now."))
     definition = workflow.transition(trigger)
     form = PAGE_FORMS[definition.form](version=case.version)
     if form.names_service:
         form.set_service_choices(offered_services(case))
     outcome = handle_form(form, lambda: transitions.fire(current_user, case, trigger,
-                                                        with_files(form, case),
+                                                        with_files(form, case, allowed),
                                                         version=form.version.data), case=case)
     if outcome.done:
         message = (_l("The agreement is proposed: it waits for its sign-offs.")

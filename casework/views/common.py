@@ -124,11 +124,14 @@ def partner_choices(field, current: int | None = None) -> None:
         (p.id, f"{p.code} · {p.name}") for p in partners() if p.active or p.id == current)])
 
 
-def with_files(form, case: Case):
+def with_files(form, case: Case, allowed: Callable[[], bool]):
     """A transition form's input, with the file its file field carries (the COFO's PV)
     read and checked as any file of a case (services/attachments.py), with no transaction
-    open (unit_of_work.checked_first); its error shown next to the field."""
+    open (unit_of_work.checked_first); its error shown next to the field. No work on a file
+    for someone who may not fire the transition now (`allowed`): the service refuses them."""
     data = form.to_input()
+    if not form.file_fields or not allowed():
+        return data
     for name in form.file_fields:
         upload = form[name].data
         if not upload or not getattr(upload, "filename", None):

@@ -100,12 +100,16 @@ def transition(referral_id: int, trigger: str):
     workflow = workflow_of(case)
     if not workflow.has_trigger(trigger):
         abort(404)
-    opening(any(t.trigger == trigger for t in access.focal_transitions(current_user, referral)),
-            _l("This action is not available to you on this referral now."))
+    def allowed() -> bool:
+        return any(t.trigger == trigger
+                   for t in access.focal_transitions(current_user, referral))
+
+    opening(allowed(), _l("This action is not available to you on this referral now."))
     definition = workflow.transition(trigger)
     form = PAGE_FORMS[definition.form](version=case.version)
     outcome = handle_form(form, lambda: transitions.fire(
-        current_user, case, trigger, with_files(form, case), version=form.version.data))
+        current_user, case, trigger, with_files(form, case, allowed),
+        version=form.version.data))
     if outcome.done:
         return _answered(referral, _l("Recorded; the team is told."))
     return render_template("referrals/transition.html", referral=referral,

@@ -292,3 +292,21 @@ def test_a_focal_point_taken_off_the_cofo_no_longer_enters_its_record(people, ma
     with pytest.raises(NotPermitted):
         transitions.fire(focal, case, "record_cofo_conciliation", cofo_record())
     assert case.status == "at_cofo" and not case.cofo_conciliations
+
+
+def test_someone_who_may_not_enter_the_record_gets_no_file_stored(client, login, people,
+                                                                   make_case, cast,
+                                                                   land_commissions):
+    case = make_case("at_cofo")
+    login(cast["other_mediator"])
+    url = f"/cases/{case.reference}/actions/record_cofo_conciliation"
+    assert client.get(url).status_code == 403
+    response = client.post(url, data={
+        "version": case.version, "conciliation_date": typed(0), "cofo_outcome": "reached",
+        "pv_number": "PV-2", "pv_file": (io.BytesIO(samples.pdf()), "pv.pdf",
+                                         "application/pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert case.status == "at_cofo"
+    assert db.session.scalar(select(Attachment).where(Attachment.case_id == case.id)) is None
