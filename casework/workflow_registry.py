@@ -14,7 +14,7 @@ ACTIVITIES = ("steps", "follow_ups")
 # name tags, never states, so that a new workflow is counted as data alone.
 STATE_TAGS = {
     "in_mediation": "the team mediates: a case that entered it was taken on",
-    "resolved": "an agreement was signed: a case that entered it is resolved",
+    "resolved": "an agreement was signed (or the COFO conciliated the parties): resolved",
     "referred": "handed to another service",
     "closed": "closed by the coordination after its follow-up",
     "not_admissible": "found not admissible",
