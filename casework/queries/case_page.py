@@ -76,8 +76,11 @@ def actions_now(user, case: Case, intake: IntakeRecord | None = None) -> list[Pa
         found.append(PageAction(str(_l("Assign the team")), "cases.assign_team", ref,
                                 lead=not case.team))
     goes_on = _goes_on(workflow, case)
+    # While the case can go on here, the rarer ways out are outlined: those that end it, and
+    # those that send it to a service (the COFO, with no agreement).
     found += [PageAction(t.label(locale), "cases.transition", {**ref, "trigger": t.trigger},
-                         lead=not (goes_on and workflow.state(t.dest).final))
+                         lead=not (goes_on and (workflow.state(t.dest).final or
+                                                TRANSITION_FORMS[t.form].sends_referral)))
               for t in access.offered_transitions(user, case)]
     if access.can(user, "log_step", case):
         found.append(PageAction(str(_l("Log a mediation step")), "cases.log_step", ref))
