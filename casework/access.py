@@ -39,7 +39,7 @@ from .models import (
     User,
 )
 from .models.referral import ACCEPTED, DECLINED, SENT
-from .workflow_registry import engine, signing_roles, workflow_of
+from .workflow_registry import SERVICE_FOCAL_POINT, engine, signing_roles, workflow_of
 
 COORDINATOR = "coordinator"
 MEDIATOR = "mediator"
@@ -57,8 +57,9 @@ LOCAL_AUTHORITIES = ("commune_authority", "traditional_leader")
 DASHBOARD_ROLES = (COORDINATOR, *LOCAL_AUTHORITIES)
 # A service's focal point (a row of `service_focal_points`, not a membership: they hold no
 # role in a commune, so no rule of the case work lets them see a case, a list or the
-# figures): the referrals addressed to their service, and only what a referral shares.
-SERVICE_FOCAL_POINT = "service_focal_point"
+# figures): the referrals addressed to their service, and only what a referral shares; and
+# the transitions whose `by:` names `service_focal_point`, on a case whose open referral is
+# addressed to their service (`case_roles`: the COFO enters its conciliation record).
 
 
 # -- what a user holds ---------------------------------------------------------------------
@@ -308,11 +309,37 @@ def case_roles(user: User, case: Case) -> set[str]:
 
     A mediator of the commune acts as mediator on a case whose team they are on, or on a case
     that has no team yet (to assign one, or refer the case before mediation starts).
+    A focal point of the service the case's open referral is addressed to acts as
+    `service_focal_point` (the only role they hold on a case: they still see none).
     """
     roles = roles_in(user, case.commune_id)
     if MEDIATOR in roles and case.team and not is_team_member(user, case):
         roles.discard(MEDIATOR)
+    if focal_services(user):
+        referral = open_referral(case)
+        if referral is not None and _focal_point_of(user, referral):
+            roles.add(SERVICE_FOCAL_POINT)
     return roles
+
+
+def open_referral(case: Case) -> Referral | None:
+    """The case's latest referral still waiting for its service (sent or accepted), if any."""
+    if getattr(case, "id", None) is None:
+        return None
+    return db.session.scalar(
+        select(Referral).where(Referral.case_id == case.id,
+                               Referral.status.in_((SENT, ACCEPTED)))
+        .order_by(Referral.id.desc()).limit(1))
+
+
+def focal_transitions(user: User, referral: Referral) -> list:
+    """The transitions the focal point `user` may fire now on the case `referral` sent, from
+    the referral's page: those whose `by:` names `service_focal_point`, while `referral` is
+    the case's open referral and addressed to their service."""
+    case = referral.case
+    if not _focal_point_of(user, referral) or open_referral(case) is not referral:
+        return []
+    return [t for t in offered_transitions(user, case) if SERVICE_FOCAL_POINT in t.by]
 
 
 def team_candidates(case: Case):

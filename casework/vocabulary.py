@@ -91,6 +91,10 @@ SERVICE_KINDS = {
     "other": _l("Other"),
 }
 
+# What the land commission (COFO) made of a land case referred to it (models/cofo.py).
+COFO_OUTCOMES = {"reached": _l("Conciliation reached"),
+                 "failed": _l("Conciliation failed (the parties may go to the tribunal)")}
+
 # The consent to share the parties' names with the service referred to.
 CONSENTS = {"given": _l("Given"), "refused": _l("Not given: no names shared")}
 CONSENT_WAYS = {"oral": _l("Oral"), "written": _l("Written")}

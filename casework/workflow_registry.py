@@ -14,7 +14,7 @@ ACTIVITIES = ("steps", "follow_ups")
 # name tags, never states, so that a new workflow is counted as data alone.
 STATE_TAGS = {
     "in_mediation": "the team mediates: a case that entered it was taken on",
-    "resolved": "an agreement was signed: a case that entered it is resolved",
+    "resolved": "an agreement was signed (or the COFO conciliated the parties): resolved",
     "referred": "handed to another service",
     "closed": "closed by the coordination after its follow-up",
     "not_admissible": "found not admissible",
@@ -62,6 +62,20 @@ def agreement_holds(case, workflow: Workflow) -> bool:
     return bool(_visits_of_current_agreement(case)) and not agreement_broken(case, workflow)
 
 
+def _cofo_outcome(case):
+    """The outcome of the COFO's latest conciliation of the case (models/cofo.py), if any."""
+    records = case.cofo_conciliations
+    return records[-1].outcome if records else None
+
+
+def cofo_conciliation_reached(case, _workflow: Workflow) -> bool:
+    return _cofo_outcome(case) == "reached"
+
+
+def cofo_conciliation_failed(case, _workflow: Workflow) -> bool:
+    return _cofo_outcome(case) == "failed"
+
+
 def gender_based_violence(case, _workflow: Workflow) -> bool:
     return case.conflict_type == GBV
 
@@ -72,6 +86,8 @@ CONDITIONS = {
     "follow_ups_done": follow_ups_done,
     "agreement_holds": agreement_holds,
     "agreement_broken": agreement_broken,
+    "cofo_conciliation_reached": cofo_conciliation_reached,
+    "cofo_conciliation_failed": cofo_conciliation_failed,
     "gender_based_violence": gender_based_violence,
 }
 
@@ -83,6 +99,8 @@ CONDITION_HINTS = {
     "follow_ups_done": _l("the planned follow-up visits must be recorded"),
     "agreement_holds": _l("the follow-up visits must find the agreement respected"),
     "agreement_broken": _l("a follow-up visit finds the agreement broken"),
+    "cofo_conciliation_reached": _l("the COFO's record must say the conciliation is reached"),
+    "cofo_conciliation_failed": _l("the COFO's record must say the conciliation failed"),
     "not:gender_based_violence": _l("a case of gender-based violence is never mediated: "
                                     "it can only be referred"),
 }
@@ -94,7 +112,12 @@ def condition_hint(name: str):
 
 # Conditions that never hold together: automatic transitions from one state are told apart
 # by them (the engine refuses two that could fire at once).
-EXCLUSIVE = (("agreement_holds", "agreement_broken"),)
+EXCLUSIVE = (("agreement_holds", "agreement_broken"),
+             ("cofo_conciliation_reached", "cofo_conciliation_failed"))
+# Who a `by:` may name: the roles of the case work, and a focal point of the service the
+# case's open referral is addressed to (access.case_roles).
+SERVICE_FOCAL_POINT = "service_focal_point"
+WORKFLOW_ROLES = (*CASE_ROLES, SERVICE_FOCAL_POINT)
 # An invariant of every workflow, checked by the engine at load and at every fire: a case of
 # gender-based violence never enters a state where mediation steps are logged.
 NEVER_ENTER = {"gender_based_violence": "steps"}
@@ -110,7 +133,7 @@ def facts_of(conflict_type: str) -> dict:
 
 def new_engine() -> Engine:
     """An engine that knows what the application registers, with no definition loaded yet."""
-    return Engine(roles=CASE_ROLES, conditions=CONDITIONS, forms=FORM_NAMES,
+    return Engine(roles=WORKFLOW_ROLES, conditions=CONDITIONS, forms=FORM_NAMES,
                   activities=ACTIVITIES, tags=STATE_TAGS,
                   kinds=[facts_of(t) for t in CONFLICT_TYPES],
                   exclusive=EXCLUSIVE, never_enter=NEVER_ENTER,

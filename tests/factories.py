@@ -208,6 +208,11 @@ PATHS = {
     "outcome_recorded": ["refer", "service_accepts", "service_records_outcome"],
     "referral_followed_up": ["refer", "service_accepts", "service_records_outcome",
                              "follow_up"],
+    # A land case (land v1) with no agreement, sent to its commune's COFO (in the directory).
+    "at_cofo": ["assign", "start", "step", "refer_to_cofo"],
+    # Back from the COFO: conciliated (to be closed), or not (the tribunal's, final).
+    "conciliated_by_cofo": ["assign", "start", "step", "refer_to_cofo", "cofo_reached"],
+    "referred_to_tribunal": ["assign", "start", "step", "refer_to_cofo", "cofo_failed"],
 }
 SERVICE_ANSWERS = ("service_accepts", "service_declines", "service_records_outcome")
 STATES = ("reported", "in_mediation", "resolved", "followed_up", "closed", "referred",
@@ -256,6 +261,15 @@ def advance(people: Commune_People, case, move: str) -> None:
         _service_answers(case, move)
     elif move == "follow_up":
         transitions.fire(coord, case, "follow_up", TransitionInput(note="Suivi fait."))
+    elif move == "refer_to_cofo":
+        transitions.fire(m, case, "refer_to_cofo", TransitionInput(
+            note="Pas d'accord sur la limite du champ.", consent="given",
+            consent_by="Les deux familles", consent_how="oral", consent_on=local_today()))
+    elif move in ("cofo_reached", "cofo_failed"):  # the record, as the COFO gave it the team
+        reached = move == "cofo_reached"
+        transitions.fire(m, case, "record_cofo_conciliation", TransitionInput(
+            conciliation_date=local_today(), cofo_outcome="reached" if reached else "failed",
+            pv_number="PV-1/2026" if reached else "", note="Les parties ont été entendues."))
     elif move == "reject_admission":
         transitions.fire(m, case, "declare_not_admissible",
                          TransitionInput(note="Affaire pénale."))

@@ -40,3 +40,30 @@ def referred(people, make_case, service, *, consent=True, **values) -> Referral:
         consent_how="oral", consent_on=date.fromisoformat(typed(0))))
     db.session.commit()
     return db.session.scalar(select(Referral).where(Referral.case_id == case.id))
+
+
+@pytest.fixture
+def land_commissions(people, elsewhere, make_user):
+    """The COFO of `people`'s commune and the one of `elsewhere`, a health centre of
+    `people`'s commune, each with its focal point: who may enter a COFO's record."""
+    found = {}
+    for name, commune, kind in (("cofo", people.commune, "cofo"),
+                                ("cofo_elsewhere", elsewhere.commune, "cofo"),
+                                ("health_centre", people.commune, "health_centre")):
+        service = Service(name=f"{kind} {name}", kind=kind, commune_id=commune.id,
+                          contact="", active=True)
+        db.session.add(service)
+        db.session.flush()
+        focal = make_user(username=f"focal.{name}{service.id}")
+        db.session.add(ServiceFocalPoint(service_id=service.id, user_id=focal.id))
+        found[name] = (service, focal)
+    db.session.commit()
+    return found
+
+
+def cofo_record(**values) -> TransitionInput:
+    """A COFO's conciliation record, reached, dated today."""
+    defaults = dict(conciliation_date=date.fromisoformat(typed(0)), cofo_outcome="reached",
+                    pv_number="PV-12/2026", note="Les limites sont bornées.")
+    defaults.update(values)
+    return TransitionInput(**defaults)

@@ -159,6 +159,12 @@ def _play(move: Move, case, people: Staff) -> None:
         transitions.fire(actor, case, "refer", TransitionInput(
             service_id=service.id, consent_on=today if "consent_by" in data else None,
             **data))
+    elif move.action == "refer_to_cofo":
+        transitions.fire(actor, case, "refer_to_cofo", TransitionInput(
+            consent_on=today if "consent_by" in data else None, **data))
+    elif move.action == "cofo_record":
+        transitions.fire(actor, case, "record_cofo_conciliation", TransitionInput(
+            conciliation_date=today, **data))
     elif move.action in ("accept", "decline", "outcome"):
         referral = of_case(case)[0]  # the latest
         focal = next((f for s, f in people.more.values() if s.id == referral.service_id),

@@ -78,6 +78,17 @@ def follow_up(day, note):
     return Move(day, "follow_up", "coordinator", {"note": note})
 
 
+def refer_to_cofo(day, note, consent_by=None, how="oral", by="mediator"):
+    """A land case with no agreement, to the commune's land commission (COFO)."""
+    return Move(day, "refer_to_cofo", by, refer(day, note, consent_by, how).data)
+
+
+def cofo_record(day, outcome, pv_number="", note="", by="focal"):
+    """The COFO's conciliation record, entered by its focal point (or the mediator)."""
+    return Move(day, "cofo_record", by, {"cofo_outcome": outcome, "pv_number": pv_number,
+                                         "note": note})
+
+
 def answer(day, action, text=""):
     """The service's focal point accepts, declines (`text`: why) or records the outcome."""
     return Move(day, action, "focal", {"text": text})
@@ -539,7 +550,7 @@ SCENARIOS = (
                     next_step="Séance commune avec les deux familles.")),
     ),
     Scenario(
-        "SKS", "Kafouziéla", "land", 140, state="referred", reporter="Mamadou Coulibaly",
+        "SKS", "Kafouziéla", "land", 140, state="at_cofo", reporter="Mamadou Coulibaly",
         description="Deux membres de la famille détentrice coutumière ont vendu la même parcelle "
                     "à deux acheteurs différents.",
         parties=(party("Mamadou Coulibaly", "M", "adult"),
@@ -550,8 +561,26 @@ SCENARIOS = (
                     "Écoute de la famille vendeuse.", (2, 5, 0, 1)),
                step(12, "joint_session", "Mairie de Sikasso",
                     "Séance avec les deux acheteurs et leurs papiers.", (2, 4, 0, 1)),
-               refer(15, "Les deux acheteurs détiennent des actes : la commission foncière "
-                         "doit vérifier les ventes.")),
+               refer_to_cofo(15, "Les deux acheteurs détiennent des actes : la commission "
+                                 "foncière doit vérifier les ventes.")),
+    ),
+    Scenario(
+        "SKS", "Bougoula", "land", 75, state="conciliated_by_cofo", reporter="Adama Traoré",
+        description="Un exploitant a mis en culture une jachère que la famille du chef de "
+                    "terre dit lui appartenir ; les bornes posées par le père ont disparu.",
+        parties=(party("Adama Traoré", "M", "adult"),
+                 party("Famille Sanogo", "M", "elder", "family", 9)),
+        route=(assign(1), start(2),
+               step(5, "field_visit", "Jachère de Bougoula",
+                    "Visite de la jachère avec les deux parties et les voisins de champ.",
+                    (1, 5, 0, 2)),
+               step(11, "joint_session", "Vestibule du chef de village de Bougoula",
+                    "Aucune des parties ne cède : chacune tient ses témoins.", (2, 6, 0, 1)),
+               refer_to_cofo(14, "Pas d'accord sur les limites : la commission foncière doit "
+                                 "entendre les témoins et borner la jachère.",
+                             consent_by="Les deux parties"),
+               cofo_record(52, "reached", "PV-COFO-SKS-07", "Les limites sont bornées en "
+                                                             "présence des voisins de champ.")),
     ),
     Scenario(
         "SKS", "Natien", "family", 9, reporter="Djénéba Ballo",

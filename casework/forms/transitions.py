@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, TextAreaField
+from flask_wtf.file import FileField
+from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..services.transitions import TransitionInput
 from ..transition_forms import TRANSITION_FORMS, FormField, TransitionForm
+from .attachments import ACCEPT
 from .casework import CaseForm
 from .fields import choices, optional_id
 
@@ -37,8 +39,16 @@ class TransitionPageForm(CaseForm):
             self.skipped = frozenset({*named, "consent", "consent_by", "consent_how",
                                       "consent_on"})
 
+    @property
+    def file_fields(self) -> list[str]:
+        """Fields that take a file (the page sends the form as multipart)."""
+        return [f.name for f in self.registered.fields if f.kind == "file"]
+
     def to_input(self) -> TransitionInput:
-        return TransitionInput(**{f.name: self[f.name].data for f in self.registered.fields})
+        """What the fields carry; a file field's upload is checked by the view
+        (attachments.check_upload) and given to the input then."""
+        return TransitionInput(**{f.name: self[f.name].data for f in self.registered.fields
+                                  if f.kind != "file"})
 
 
 def _field(f: FormField):
@@ -48,6 +58,11 @@ def _field(f: FormField):
                            validators=[needed])
     if f.kind == "date":
         return DateField(f.label, validators=[needed])
+    if f.kind == "file":
+        return FileField(f.label, render_kw={"accept": ACCEPT})
+    if f.kind == "line":
+        return StringField(f.label, validators=[needed, Length(max=f.max_length)],
+                           render_kw={"maxlength": f.max_length})
     if f.kind == "choice":
         return SelectField(f.label, choices=choices(f.choices, _l("Choose...")),
                            validators=[needed])

@@ -3,6 +3,7 @@ from .action_plan import ActionPlan, PlannedActivity, action_plan_cases
 from .api_token import ApiToken
 from .attachment import Attachment
 from .case import Case, CaseSearch, CaseStateEntry, TeamMember
+from .cofo import CofoConciliation
 from .commune import Commune
 from .event import AppendOnlyError, Event
 from .file_chunk import FileChunk
@@ -41,7 +42,8 @@ __all__ = [
     "ActionPlan", "ActivityFile", "ActivityPartner", "ApiToken", "AppendOnlyError",
     "Appreciation", "Attachment", "AuthorityPresent", "Case", "CaseMonth", "CasePartner",
     "CaseSearch", "CaseState", "CaseTotal",
-    "CaseStateEntry", "Commune", "Event", "FFOM_LISTS", "FileChunk", "FfomAnalysis", "FollowUp",
+    "CaseStateEntry", "CofoConciliation", "Commune", "Event", "FFOM_LISTS", "FileChunk",
+    "FfomAnalysis", "FollowUp",
     "FormerReference", "ImportJob", "ImportOutcome", "IntakeRecord", "KeptForm", "Mechanism",
     "MechanismActivity", "MechanismMember", "MediationStep", "Membership", "Notification",
     "NotificationPreference", "OfflineSubmission", "PARTICIPANTS", "ParticipationMonth",

@@ -90,6 +90,9 @@ class Case(db.Model):
     proposals = relationship("Proposal", back_populates="case", order_by="Proposal.id")
     follow_ups = relationship("FollowUp", back_populates="case",
                               order_by="(FollowUp.visit_date, FollowUp.id)")
+    # The COFO's conciliations of a land case (models/cofo.py), the latest last.
+    cofo_conciliations = relationship("CofoConciliation", back_populates="case",
+                                      order_by="CofoConciliation.id")
     state_entries = relationship("CaseStateEntry", back_populates="case",
                                  cascade="all, delete-orphan")
     search = relationship("CaseSearch", uselist=False, cascade="all, delete-orphan")

@@ -13,7 +13,15 @@ from ..extensions import db
 from ..files.content import TYPE_LABELS
 from ..i18n import locale_code, short_date
 from ..models import Attachment, Case, CasePartner, Event, IntakeRecord, Partner
-from ..vocabulary import CONFLICT_TYPES, FOLLOW_UP_OUTCOMES, ROLES, STEP_KINDS, label
+from ..transition_forms import TRANSITION_FORMS
+from ..vocabulary import (
+    COFO_OUTCOMES,
+    CONFLICT_TYPES,
+    FOLLOW_UP_OUTCOMES,
+    ROLES,
+    STEP_KINDS,
+    label,
+)
 from ..workflow_diagrams import describe, drawing
 from ..workflow_registry import condition_hint, workflow_of
 from . import referrals
@@ -73,8 +81,11 @@ def actions_now(user, case: Case, intake: IntakeRecord | None = None) -> list[Pa
         found.append(PageAction(str(_l("Assign the team")), "cases.assign_team", ref,
                                 lead=not case.team and _needs_team(workflow, case)))
     goes_on = _goes_on(workflow, case)
+    # While the case can go on here, the rarer ways out are outlined: those that end it, and
+    # those that send it to a service (the COFO, with no agreement).
     found += [PageAction(t.label(locale), "cases.transition", {**ref, "trigger": t.trigger},
-                         lead=not (goes_on and workflow.state(t.dest).final))
+                         lead=not (goes_on and (workflow.state(t.dest).final or
+                                                TRANSITION_FORMS[t.form].sends_referral)))
               for t in access.offered_transitions(user, case)]
     if access.can(user, "log_step", case):
         found.append(PageAction(str(_l("Log a mediation step")), "cases.log_step", ref))
@@ -118,7 +129,8 @@ def context(user, case: Case) -> dict:
     workflow = workflow_of(case)
     locale = locale_code()
     intake = db.session.scalar(select(IntakeRecord).where(IntakeRecord.case_id == case.id))
-    visited = {entry.state for entry in case.state_entries}
+    visited = {entry.state for entry in case.state_entries} | {case.status}
+    referred = _was_referred(workflow, visited)
     return {
         "case": case,
         "workflow": workflow,
@@ -144,12 +156,23 @@ def context(user, case: Case) -> dict:
         # A KoboToolbox submission or an SMS: where the case came from (casework/intake).
         "intake": intake,
         "page_actions": actions_now(user, case, intake),
-        # Where it was referred and what the service answered (read only once it has been
-        # referred: a state tagged `referred` entered, whatever came after).
-        "referrals": (referrals.of_case(case)
-                      if any("referred" in state.tags for name, state in workflow.states.items()
-                             if name in visited) else []),
+        # Where it was referred and what the service answered (read only once referred),
+        # and the COFO's conciliation record of a land case sent to it.
+        "referrals": referrals.of_case(case) if referred else [],
+        "cofo_records": case.cofo_conciliations if referred else [],
     }
+
+
+def _was_referred(workflow, visited: set[str]) -> bool:
+    """Whether the case ever entered a state counted as referred (the present one among
+    them), or one that a referral's form sends it to (the COFO): only then are its referrals
+    read."""
+    if any("referred" in workflow.states[name].tags
+           for name in visited if name in workflow.states):
+        return True
+    sent_to = {t.dest for t in workflow.transitions
+               if TRANSITION_FORMS[t.form].sends_referral}
+    return bool(sent_to & visited)
 
 
 REFERRAL_EVENTS = {"referral.sent": _l("sent the referral to the service"),
@@ -243,6 +266,9 @@ def describe_event(event: Event, workflow, locale: str) -> str:
                       version=data.get("to_version")))
     if kind in REFERRAL_EVENTS:
         return str(REFERRAL_EVENTS[kind])
+    if kind == "cofo.conciliation_recorded":
+        return str(_l("entered the COFO's record: %(outcome)s",
+                      outcome=label(COFO_OUTCOMES, data.get("outcome"))))
     if kind == "case.transition":
         def state_label(name):
             return workflow.state(name).label(locale) if name in workflow.states else name

@@ -81,6 +81,12 @@ def require_attach(actor, case: Case) -> None:
 def add_attachment(actor, case: Case, upload: CheckedFile) -> Attachment:
     """Store one checked file on the case; the row and the file stand or fall together."""
     require_attach(actor, case)
+    return store_checked(actor, case, upload)
+
+
+def store_checked(actor, case: Case, upload: CheckedFile) -> Attachment:
+    """Store one checked file on the case for `actor`, whose right to was asked by the
+    caller (attaching; entering the COFO's record with its PV, services/cofo.py)."""
     attachment = store_upload(Attachment(case=case), actor, upload)
     events.record("case.attachment_added", actor=actor, case=case, attachment_id=attachment.id,
                   content_type=attachment.content_type, size=attachment.size)

@@ -29,20 +29,34 @@ TARGET_OF_KIND = {"health_centre": "health", "psychosocial": "psychosocial", "co
 DEFAULT_ANSWER_DAYS = 7
 
 
-def check(case: Case, details: dict) -> Service | None:
-    """What the `referral` form carried, checked before the case moves; `details` is made
+# What a person reads when the commune has no service of the kind a form sends the case to.
+NO_SERVICE_OF_KIND = {
+    "cofo": _l("This commune has no land commission (COFO) in the directory: an "
+               "administrator adds it (Administration > Services) before the referral."),
+}
+
+
+def check(case: Case, details: dict, kind: str | None = None) -> Service | None:
+    """What a referral's form carried, checked before the case moves; `details` is made
     to say what the case will keep. The service, when the case's commune has one in the
-    directory; else, as before the directory, a word of the fixed list."""
+    directory (of `kind`, when the form names one: the commune's COFO); else, as before the
+    directory, a word of the fixed list."""
     offered = offered_services(case)
-    if not offered:
+    if kind is not None:
+        service = next((s for s in offered if s.kind == kind), None)
+        if service is None:
+            raise InvalidInput(NO_SERVICE_OF_KIND.get(kind, _l("Choose one of the values "
+                                                               "offered.")))
+    elif not offered:
         if details.get("service_id") is not None:
             raise InvalidInput(_l("Choose one of the values offered."), field="service_id")
         require_choice(details.get("referral_target"), REFERRAL_TARGETS, "referral_target")
         return None
-    service = next((s for s in offered if s.id == details.get("service_id")), None)
-    if service is None:
-        raise InvalidInput(_l("Choose the service the case is referred to."),
-                           field="service_id")
+    else:
+        service = next((s for s in offered if s.id == details.get("service_id")), None)
+        if service is None:
+            raise InvalidInput(_l("Choose the service the case is referred to."),
+                               field="service_id")
     details["note"] = require_text(details.get("note"), "note", max_length=10_000)
     consent = require_choice(details.get("consent"), CONSENTS, "consent")
     if consent == "given":
@@ -57,7 +71,8 @@ def check(case: Case, details: dict) -> Service | None:
                                field="consent_on")
     else:  # nothing of a consent that was not given
         details.update(consent_by="", consent_how="", consent_on=None)
-    details["referral_target"] = TARGET_OF_KIND.get(service.kind, "")
+    if "referral_target" in details:
+        details["referral_target"] = TARGET_OF_KIND.get(service.kind, "")
     return service
 
 
@@ -125,6 +140,15 @@ def decline(actor, referral: Referral, reason: str, *, version: int | None = Non
         DECLINED, utcnow(), actor.id)
     referral.decline_reason = reason
     _done(actor, referral, "referral.declined")
+
+
+def outcome_of_record(actor, referral: Referral, outcome: str) -> None:
+    """The referral's outcome, from a record its service made that a transition carried
+    (the COFO's conciliation record, services/cofo.py): its focal point's or the team's."""
+    referral.outcome = outcome
+    referral.status, referral.outcome_at, referral.outcome_by_id = (
+        OUTCOME_RECORDED, utcnow(), actor.id)
+    _done(actor, referral, "referral.outcome_recorded")
 
 
 def record_outcome(actor, referral: Referral, outcome: str, *,

@@ -12,9 +12,10 @@ from .. import access
 from ..errors import Conflict, InvalidInput, NotPermitted
 from ..extensions import db
 from ..models import Case, Proposal
-from ..transition_forms import TRANSITION_FORMS, FormField
+from ..transition_forms import COFO_RECORD, TRANSITION_FORMS, FormField
 from ..workflow_registry import workflow_of
-from . import events, referrals, verification
+from . import cofo, events, referrals, verification
+from .attachments import CheckedFile
 from .progress import cancel_pending, expect_version, move, run_automatic, touch
 from .validation import require_choice, require_text
 
@@ -32,6 +33,11 @@ class TransitionInput:
     consent_by: str | None = None
     consent_how: str | None = None
     consent_on: date | None = None
+    conciliation_date: date | None = None
+    cofo_outcome: str | None = None
+    pv_number: str | None = None
+    # A file field: checked by the page before (attachments.check_upload), never on the event.
+    pv_file: CheckedFile | None = None
 
 
 def _value(f: FormField, value):
@@ -55,7 +61,8 @@ def _value(f: FormField, value):
 
 def _details(form: str | None, data: TransitionInput) -> dict:
     """What the transition's form must carry, checked; stored on the event (and the case)."""
-    return {f.name: _value(f, getattr(data, f.name)) for f in TRANSITION_FORMS[form].fields}
+    return {f.name: _value(f, getattr(data, f.name)) for f in TRANSITION_FORMS[form].fields
+            if f.kind != "file"}
 
 
 def refusal(error: TransitionNotAllowed):
@@ -90,8 +97,12 @@ def fire(actor, case: Case, trigger: str, data: TransitionInput | None = None, *
         transition = firing.transition
         _refuse_unchecked_work(case, workflow, transition)
         details = _details(transition.form, data)
+        registered = TRANSITION_FORMS[transition.form]
         # A referral names its service of the directory (checked before anything moves).
-        service = referrals.check(case, details) if transition.form == "referral" else None
+        service = (referrals.check(case, details, registered.service_kind)
+                   if registered.sends_referral else None)
+        # The COFO's record answers the case's referral to the COFO.
+        answered = cofo.check(case, details) if transition.form == COFO_RECORD else None
         if transition.needs_signoffs:
             return _propose(actor, case, transition, details)
         new_state = firing.run()
@@ -103,6 +114,8 @@ def fire(actor, case: Case, trigger: str, data: TransitionInput | None = None, *
     move(actor, case, trigger, new_state, **details)
     if service is not None:
         referrals.send(actor, case, service, details, transition.answer_days)
+    if answered is not None:
+        cofo.keep(actor, case, answered, details, data.pv_file)
     run_automatic(actor, case)
     return None
 

@@ -26,11 +26,24 @@ from ..models import Commune, Proposal
 from ..queries import case_list, case_page, milestones
 from ..queries.filters import CaseFilters
 from ..queries.referrals import offered_services
-from ..services import audit, cases, followups, signoffs, steps, team, transitions, verification
+from ..services import (
+    attachments,
+    audit,
+    cases,
+    followups,
+    signoffs,
+    steps,
+    team,
+    transitions,
+    verification,
+)
 from ..workflow_registry import workflow_of
-from .common import case_or_404, handle_form, one_of, opening, to_case
+from .common import case_or_404, handle_form, one_of, opening, to_case, with_files
+from .uploads import allow_files
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
+# A transition's form may carry a file (the COFO's PV, services/cofo.py).
+allow_files(bp, {"cases.transition"}, attachments.MAX_REQUEST_BYTES, attachments.TOO_LARGE)
 
 
 @bp.before_request
@@ -190,14 +203,16 @@ def transition(reference, trigger):
     workflow = workflow_of(case)
     if not workflow.has_trigger(trigger):
         abort(404)
-    opening(access.can(current_user, "fire", case, trigger=trigger),
-            _l("This action is not available to you on this case now."))
+    def allowed() -> bool:
+        return access.can(current_user, "fire", case, trigger=trigger)
+
+    opening(allowed(), _l("This action is not available to you on this case now."))
     definition = workflow.transition(trigger)
     form = PAGE_FORMS[definition.form](version=case.version)
     if form.names_service:
         form.set_service_choices(offered_services(case))
     outcome = handle_form(form, lambda: transitions.fire(current_user, case, trigger,
-                                                        form.to_input(),
+                                                        with_files(form, case, allowed),
                                                         version=form.version.data), case=case)
     if outcome.done:
         message = (_l("The agreement is proposed: it waits for its sign-offs.")

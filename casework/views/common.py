@@ -15,10 +15,11 @@ from ..lookup import case_or_404, refuse_as_missing
 from ..models import Case
 from ..queries import case_page
 from ..queries.programme_report import partners
-from ..unit_of_work import flushed
+from ..services import attachments
+from ..unit_of_work import checked_first, flushed
 
 __all__ = ["Outcome", "case_or_404", "handle_form", "opening", "partner_choices", "perform",
-           "refuse_as_missing"]
+           "refuse_as_missing", "with_files"]
 
 @dataclass
 class Outcome:
@@ -121,3 +122,30 @@ def partner_choices(field, current: int | None = None) -> None:
     """The partners a select may credit: the active ones, and the one credited now."""
     field.choices = options([("", _l("No partner")), *(
         (p.id, f"{p.code} · {p.name}") for p in partners() if p.active or p.id == current)])
+
+
+def with_files(form, case: Case, allowed: Callable[[], bool]):
+    """A transition form's input, with the file its file field carries (the COFO's PV)
+    read and checked as any file of a case (services/attachments.py), with no transaction
+    open (unit_of_work.checked_first); its error shown next to the field. No work on a file
+    for someone who may not fire the transition now (`allowed`): the service refuses them."""
+    data = form.to_input()
+    if not form.file_fields or not allowed():
+        return data
+    for name in form.file_fields:
+        upload = form[name].data
+        if not upload or not getattr(upload, "filename", None):
+            continue
+        what = _FILE_DESCRIPTIONS.get(name, "")
+        try:
+            checked = checked_first(lambda u=upload, w=what: attachments.check_upload(
+                u.stream, u.filename, w), case)
+        except InvalidInput as error:
+            error.field = name
+            raise
+        setattr(data, name, checked)
+    return data
+
+
+# What a file given with a transition is, on the case's list of files.
+_FILE_DESCRIPTIONS = {"pv_file": "PV de la COFO"}

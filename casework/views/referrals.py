@@ -3,19 +3,24 @@ it shares, and the answers (accept, decline, outcome). Nothing of the case beyon
 referral shares, and no link to it: the rules are access.REFERRAL_ACTIONS."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from .. import access
 from ..errors import NotPermitted
 from ..forms.referrals import DeclineForm, OutcomeForm, ReferralForm
+from ..forms.transitions import PAGE_FORMS
 from ..lookup import referral_or_404
 from ..queries import referrals as queries
-from ..services import referrals
-from .common import handle_form
+from ..services import attachments, referrals, transitions
+from ..workflow_registry import workflow_of
+from .common import handle_form, opening, with_files
+from .uploads import allow_files
 
 bp = Blueprint("referrals", __name__, url_prefix="/referrals")
+# The COFO's record may carry its PV (services/cofo.py).
+allow_files(bp, {"referrals.transition"}, attachments.MAX_REQUEST_BYTES, attachments.TOO_LARGE)
 
 
 @bp.before_request
@@ -38,6 +43,7 @@ def _page(referral, status: int = 200, **forms):
     forms.setdefault("outcome_form", OutcomeForm(formdata=None, data=version))
     shared = queries.shared(current_user, referral)
     return render_template("referrals/show.html", referral=referral, shared=shared,
+                           actions=access.focal_transitions(current_user, referral),
                            **forms), status
 
 
@@ -82,3 +88,30 @@ def outcome(referral_id: int):
                    referrals.record_outcome(current_user, referral, form.outcome.data,
                                             version=form.version.data),
                    _l("The outcome is recorded; the team is told."))
+
+
+@bp.route("/<int:referral_id>/actions/<trigger>", methods=["GET", "POST"])
+def transition(referral_id: int, trigger: str):
+    """A transition of the referred case whose `by:` names the focal point (the COFO enters
+    its conciliation record): its form, on the referral's side; nothing of the case but
+    what the referral shares, and no history of it on a conflict."""
+    referral = referral_or_404(referral_id)
+    case = referral.case
+    workflow = workflow_of(case)
+    if not workflow.has_trigger(trigger):
+        abort(404)
+    def allowed() -> bool:
+        return any(t.trigger == trigger
+                   for t in access.focal_transitions(current_user, referral))
+
+    opening(allowed(), _l("This action is not available to you on this referral now."))
+    definition = workflow.transition(trigger)
+    form = PAGE_FORMS[definition.form](version=case.version)
+    outcome = handle_form(form, lambda: transitions.fire(
+        current_user, case, trigger, with_files(form, case, allowed),
+        version=form.version.data))
+    if outcome.done:
+        return _answered(referral, _l("Recorded; the team is told."))
+    return render_template("referrals/transition.html", referral=referral,
+                           shared=queries.shared(current_user, referral), form=form,
+                           transition=definition), outcome.status

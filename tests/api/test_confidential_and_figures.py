@@ -44,7 +44,7 @@ def test_a_referred_confidential_case_hides_its_note_and_texts(api, people, make
 def test_the_workflows_as_json(api, people):
     response = api(people.mayor).get("/api/v1/workflows")
     assert response.status_code == 200
-    gbv, mediation, newer = response.get_json()  # every version: cases keep theirs
+    gbv, land, mediation, newer = response.get_json()  # every version: cases keep theirs
     assert (gbv["name"], gbv["version"], gbv["initial"]) == ("gbv_referral", 1, "reported")
     answers = {t["trigger"]: t["on_referral"] for t in gbv["transitions"]}
     assert answers == {"refer": None, "service_accepts": "accepted",
@@ -52,6 +52,12 @@ def test_the_workflows_as_json(api, people):
                        "service_records_outcome": "outcome_recorded", "follow_up": None,
                        "close": None, "close_without_outcome": None}
     assert not any(s["allows"] for s in gbv["states"])  # never mediated
+    assert (land["name"], land["version"]) == ("land", 1)
+    record = next(t for t in land["transitions"] if t["trigger"] == "record_cofo_conciliation")
+    assert (record["by"], record["form"]) == (["mediator", "service_focal_point"], "cofo_record")
+    tags = {s["name"]: s["tags"] for s in land["states"]}
+    assert tags["referred_to_tribunal"] == ["final_outcome", "referred"]  # sorted
+    assert tags["conciliated_by_cofo"] == ["resolved"] and tags["at_cofo"] == []
     assert (mediation["name"], mediation["version"], mediation["initial"]) == \
         ("mediation", 1, "reported")
     assert (newer["name"], newer["version"]) == ("mediation", 2)

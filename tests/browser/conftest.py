@@ -31,10 +31,12 @@ INSTALL_HINT = ("Chromium is not installed: `sudo apt-get install -y chromium` (
 # to Bougouni's lists (a case in every state, corrections, a GBV referral, a merge, a day of
 # offline work):
 # they run after the ones that read those lists as the demo leaves them (the journeys, the
-# keyboard's walk through the list, the weight of the pages a phone keeps for offline work).
+# keyboard's walk through the list, the weight of the pages a phone keeps for offline work);
+# test_case_page.py and test_land_cofo.py add land conflicts to Sikasso's;
 # test_workflow_upgrade.py adds two cases on mediation v1 to Bougouni and upgrades one.
 ADD_TO_THE_DEMO = ("test_case_page.py", "test_corrections.py", "test_gbv_referral.py",
-                   "test_merge.py", "test_offline.py", "test_workflow_upgrade.py")
+                   "test_land_cofo.py", "test_merge.py", "test_offline.py",
+                   "test_workflow_upgrade.py")
 
 
 def pytest_collection_modifyitems(config, items):

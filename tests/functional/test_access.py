@@ -8,9 +8,12 @@ from sqlalchemy import func, select
 
 from casework.extensions import db
 from casework.models import Event
+from casework.services import transitions
 from casework.workflow_registry import workflow_of
 from tests import filesamples, team_table
+from tests.dates import typed
 from tests.factories import advance, case_input, report_on_version
+from tests.referral_factories import cofo_record
 
 from .pages import text
 
@@ -33,17 +36,34 @@ TABLE = [
     ("complete_follow_up", "resolved", set()),
     ("reopen", "resolved", set()),
     ("reopen", "followed_up", set()),
+    # A land case (land v1) with no agreement goes to its commune's COFO; its record is entered
+    # by the team's mediator (or the COFO's focal point: tests/functional/test_land_cofo.py).
+    ("refer_to_cofo", "in_mediation", {"team_mediator", "coordinator"}),
+    ("record_cofo_conciliation", "at_cofo", {"team_mediator"}),
+    ("close", "conciliated_by_cofo", {"coordinator"}),
 ]
 FORM_DATA = {"resolve": {"agreement_text": "Partage du champ."},
              "declare_not_admissible": {"note": "Hors compétence."},
-             "refer": {"referral_target": "justice"}, "close": {"note": ""}}
+             "refer": {"referral_target": "justice"}, "close": {"note": ""},
+             "refer_to_cofo": {"note": "Pas d'accord.", "consent": "refused"},
+             "record_cofo_conciliation": {"conciliation_date": typed(0),
+                                          "cofo_outcome": "reached", "pv_number": "PV-1"}}
+# Rows whose case needs the commune's COFO in the directory.
+AT_THE_COFO = {"refer_to_cofo", "record_cofo_conciliation", "conciliated_by_cofo"}
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("trigger, state, allowed", TABLE,
                          ids=[f"{t}@{s}" for t, s, _ in TABLE])
-def test_role_x_trigger(app, people, make_case, cast, login, role, trigger, state, allowed):
-    case = make_case(state)
+def test_role_x_trigger(app, people, make_case, cast, login, role, trigger, state, allowed,
+                       request):
+    if AT_THE_COFO & {trigger, state}:
+        request.getfixturevalue("land_commissions")
+    if state == "conciliated_by_cofo":
+        case = make_case("at_cofo")
+        transitions.fire(people.mediator, case, "record_cofo_conciliation", cofo_record())
+    else:
+        case = make_case(state)
     if state == "reported":
         advance(people, case, "assign")
     elif state == "in_mediation":

@@ -16,6 +16,8 @@ HEARING = "Tenir une audience préalable"
 SIGN, VISIT, CLOSE = "Signer l'accord", "Enregistrer une visite de suivi", "Clôturer le dossier"
 NOT_ADMISSIBLE, REFER = "Déclarer non recevable", "Orienter vers un service"
 WAYS_OUT = [NOT_ADMISSIBLE, REFER]
+# A land case (land v1), once a step is logged: to the COFO when no agreement comes.
+TO_COFO, RECORD = "Orienter vers la COFO (pas d'accord)", "Saisir le PV de la COFO"
 
 # (state, extra moves, who) -> (filled buttons, outlined buttons), in the page's order.
 LEADS = {
@@ -26,10 +28,11 @@ LEADS = {
     ("pre_mediation_hearing", (), "team_mediator"): ([START, STEP], [ASSIGN, *WAYS_OUT]),
     ("in_mediation", (), "team_mediator"): ([STEP], [ASSIGN, *WAYS_OUT]),
     ("in_mediation", (), "other_mediator"): ([], []),
-    ("in_mediation", ("step",), "team_mediator"): ([PROPOSE, STEP], [ASSIGN, *WAYS_OUT]),
+    ("in_mediation", ("step",), "team_mediator"): ([PROPOSE, STEP],
+                                                   [ASSIGN, *WAYS_OUT, TO_COFO]),
     ("proposed", (), "mayor"): ([SIGN], []),
     ("proposed", (), "chief"): ([SIGN], []),
-    ("proposed", (), "team_mediator"): ([STEP], [ASSIGN, *WAYS_OUT]),
+    ("proposed", (), "team_mediator"): ([STEP], [ASSIGN, *WAYS_OUT, TO_COFO]),
     ("resolved", (), "team_mediator"): ([VISIT], [ASSIGN]),
     ("resolved", ("visit_30",), "team_mediator"): ([VISIT], [ASSIGN]),
     ("followed_up", (), "coordinator"): ([CLOSE], [ASSIGN, VISIT]),
@@ -37,7 +40,13 @@ LEADS = {
     ("closed", (), "coordinator"): ([], []),
     ("referred", (), "team_mediator"): ([], []),
     ("not_admissible", (), "coordinator"): ([], []),
+    ("at_cofo", (), "team_mediator"): ([RECORD], [ASSIGN]),
+    ("at_cofo", (), "coordinator"): ([], [ASSIGN]),
+    ("conciliated_by_cofo", (), "coordinator"): ([CLOSE], [ASSIGN]),
+    ("referred_to_tribunal", (), "team_mediator"): ([], []),
 }
+# States reached through the commune's COFO, which must be in the directory.
+AT_THE_COFO = {"at_cofo", "conciliated_by_cofo", "referred_to_tribunal"}
 # Who may open the case and does nothing on it there: no button at all.
 BYSTANDERS = [(state, who) for state in ("reported", "in_mediation", "resolved", "followed_up")
               for who in ("mayor", "chief")] + [
@@ -60,7 +69,10 @@ def _open(client, login, user, case) -> str:
 
 
 @pytest.mark.parametrize("state, moves, who", sorted(LEADS))
-def test_what_leads_in_each_state(client, login, cast, people, make_case, state, moves, who):
+def test_what_leads_in_each_state(client, login, cast, people, make_case, state, moves, who,
+                                  request):
+    if state in AT_THE_COFO:
+        request.getfixturevalue("land_commissions")
     case = make_case(state)
     for move in moves:
         advance(people, case, move)

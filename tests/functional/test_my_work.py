@@ -314,7 +314,7 @@ def test_cases_on_a_workflow_version_not_loaded_wait_for_the_administrator(app, 
     case.workflow_version = 99
     db.session.commit()
     shown = section(page_of(app, login, world, "admin"), "workflow_version_missing")
-    assert "mediation v99" in shown and 'href="/admin/workflows"' in shown
+    assert f"{case.workflow} v99" in shown and 'href="/admin/workflows"' in shown
 
 
 def test_the_rejection_comment_shows_to_the_team(app, login, world):

@@ -76,4 +76,23 @@ def test_the_case_page_marks_where_the_case_stands(client, login, people, make_c
     for label in visited:
         assert "visited" in _classes_of(html, label).split()
     assert _classes_of(html, "Clôturé").split() == ["wf-state", "final"]
-    assert f'href="/workflows/mediation/v{case.workflow_version}"' in html
+    assert f'href="/workflows/{case.workflow}/v{case.workflow_version}"' in html
+
+
+def test_the_land_workflow_is_drawn_with_the_cofo_and_a_land_case_stands_on_it(
+        client, login, people, make_case, land_commissions):
+    login(people.mediator)
+    response = client.get("/workflows/land/v1")
+    assert response.status_code == 200
+    page, html = text(response), response.get_data(as_text=True)
+    workflow = engine().get("land", 1)
+    assert html.count('class="wf-state') == len(workflow.states)
+    assert html.count('<g class="wf-badge">') == sum(len(t.sources) for t in workflow.transitions)
+    for transition in workflow.transitions:
+        assert transition.label("fr") in page
+    case = make_case("at_cofo")
+    html = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "current" in _classes_of(html, "À la COFO").split()
+    assert "visited" in _classes_of(html, "En médiation").split()
+    assert _classes_of(html, "Renvoyé au tribunal").split() == ["wf-state", "final"]
+    assert 'href="/workflows/land/v1"' in html

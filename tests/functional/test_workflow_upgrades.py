@@ -1,6 +1,7 @@
 """Moving running cases from mediation v1 to v2: the dry run, the real run (one transaction and
 one event per case, idempotent), what cannot move, and a transition racing the upgrade."""
 import re
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,13 @@ from tests.factories import advance
 from tests.invariants import trail_problems
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "workflows" / "definitions"
+
+
+@pytest.fixture
+def make_case(make_case):
+    """Mediation cases, reported as a land-boundary conflict: a land case follows the land
+    workflow (land.v1.yaml), which mediation's upgrades do not move."""
+    return partial(make_case, conflict_type="boundary")
 
 
 @pytest.fixture
@@ -139,7 +147,8 @@ def test_the_form_cannot_run_an_upgrade_twice(make_case, admin):
 
 def test_a_state_left_out_of_the_mapping_stays_behind(make_case, tmp_path):
     """A version whose mapping leaves a state out: those cases are named and stay."""
-    for kept in ("mediation.v1.yaml", "gbv_referral.v1.yaml"):  # gbv_referral serves gbv
+    # gbv_referral serves gbv, land serves land
+    for kept in ("mediation.v1.yaml", "gbv_referral.v1.yaml", "land.v1.yaml"):
         (tmp_path / kept).write_text((DEFINITIONS / kept).read_text(encoding="utf-8"),
                                      encoding="utf-8")
     v2 = yaml.safe_load((DEFINITIONS / "mediation.v2.yaml").read_text(encoding="utf-8"))

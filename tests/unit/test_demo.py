@@ -15,6 +15,7 @@ from casework.demo.people import DEMO_TOTP_SECRET, MORE_SERVICES
 from casework.extensions import db
 from casework.models import (
     Case,
+    CofoConciliation,
     Commune,
     Event,
     FollowUp,
@@ -29,7 +30,7 @@ from casework.queries.milestones import milestones, open_milestones
 from casework.queries.referrals import of_case
 from casework.services import accounts
 from casework.vocabulary import CONFLICT_TYPES, GBV
-from casework.workflow_registry import engine
+from casework.workflow_registry import engine, workflow_of
 from tests.invariants import database_problems
 
 CODES = {c.code for c in COMMUNES}
@@ -76,7 +77,10 @@ def test_every_state_of_the_workflow_holds_a_case(demo):
     states = set(engine().latest("mediation").states)
     assert states == {"reported", "pre_mediation_hearing", "in_mediation", "resolved",
                       "followed_up", "closed", "referred", "not_admissible"}
-    assert {c.status for c in demo_cases() if c.workflow == "mediation"} == states
+    # And the land workflow's road to the COFO: one case waits for its record, one is back
+    # with its PV (the passing state and the tribunal's end hold none).
+    assert {c.status for c in demo_cases() if c.workflow in ("mediation", "land")} == (
+        states | {"at_cofo", "conciliated_by_cofo"})
 
 
 def test_the_gbv_referrals_stand_in_every_state_the_services_and_coordination_move(demo):
@@ -117,14 +121,20 @@ def test_the_gbv_cases_are_confidential_referred_and_hidden_from_the_mayor(demo)
 
 def test_the_referrals_stand_in_their_states_and_show_to_their_focal_points(demo):
     """Bougouni's survivor referred with her consent, taken care of; Kadiolo's accepted by the
-    gendarmerie; Sikasso's left unanswered by the COFO, late on the coordination's list."""
+    gendarmerie; Sikasso's land case left unanswered by the COFO, late on the coordination's
+    list, and another one back from the COFO with its PV."""
     referrals = {r.case.commune.code: r for r in db.session.scalars(select(Referral))
-                 if r.case.conflict_type != GBV}
+                 if r.case.conflict_type != GBV and r.case.village != "Bougoula"}
     assert {code: r.status for code, r in referrals.items()} == {"KDL": "accepted", "SKS": "sent"}
     referrals["BGN"] = next(r for r in db.session.scalars(select(Referral))
                             if r.case.village == "Manankoro")
     assert referrals["BGN"].status == "outcome_recorded"
     assert referrals["BGN"].consent and not referrals["SKS"].consent
+    back = db.session.scalar(select(CofoConciliation))
+    assert (back.case.village, back.case.status, back.outcome, back.pv_number) == (
+        "Bougoula", "conciliated_by_cofo", "reached", "PV-COFO-SKS-07")
+    assert back.recorded_by.username == "service.cofo.sikasso"
+    assert (back.referral.status, back.referral.consent) == ("outcome_recorded", True)
     focal = user("service.cofo.sikasso")
     assert access.can(focal, "answer_referral", referral=referrals["SKS"])
     assert not access.can(focal, "view_referral", referral=referrals["BGN"])
@@ -238,12 +248,10 @@ def test_a_case_was_reopened_by_a_broken_agreement(demo):
 
 
 def test_some_cases_are_past_their_time_limit_and_some_visits_are_due_soon(demo):
-    def limit(c):
-        return engine().get(c.workflow, c.workflow_version).state(c.status).sla_days
-
     late = {c.status for c in demo_cases()
-            if limit(c) is not None and c.days_in_state() > limit(c)}
-    assert {"reported", "in_mediation"} <= late
+            if workflow_of(c).state(c.status).sla_days is not None
+            and c.days_in_state() > workflow_of(c).state(c.status).sla_days}
+    assert {"reported", "in_mediation", "at_cofo"} <= late
     today = local_today()
     due = [m.due for c in demo_cases() if c.status == "resolved" for m in milestones(c)
            if m.visit is None]

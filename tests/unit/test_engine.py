@@ -12,8 +12,9 @@ from workflows import Engine, TransitionNotAllowed, UpgradeDef, WorkflowDefiniti
 pytestmark = pytest.mark.no_db
 
 DEFINITIONS = Path(__file__).resolve().parents[2] / "workflows" / "definitions"
-ROLES = ("mediator", "coordinator", "commune_authority", "traditional_leader")
-FORMS = ("agreement", "note", "reason", "referral")
+ROLES = ("mediator", "coordinator", "commune_authority", "traditional_leader",
+         "service_focal_point")
+FORMS = ("agreement", "note", "reason", "referral", "cofo_referral", "cofo_record")
 ACTIVITIES = ("steps", "follow_ups")
 TAGS = ("in_mediation", "resolved", "referred", "closed", "not_admissible", "final_outcome")
 
@@ -31,7 +32,7 @@ def flag(name):
 
 CONDITIONS = {name: flag(name) for name in (
     "team_assigned", "step_logged", "follow_ups_done", "agreement_holds", "agreement_broken",
-    "gender_based_violence")}
+    "gender_based_violence", "cofo_conciliation_reached", "cofo_conciliation_failed")}
 
 
 def new_engine():
@@ -351,11 +352,12 @@ def test_a_state_name_carries_the_same_tags_in_every_workflow(tmp_path):
 def test_the_latest_version_serves_every_new_case_and_keeps_the_older_one():
     engine = new_engine()
     engine.load_directory(DEFINITIONS)
-    assert [w.key for w in engine.workflows()] == [("gbv_referral", 1), ("mediation", 1),
-                                                   ("mediation", 2)]
+    assert [w.key for w in engine.workflows()] == [("gbv_referral", 1), ("land", 1),
+                                                   ("mediation", 1), ("mediation", 2)]
+    serving = {"gbv": ("gbv_referral", 1), "land": ("land", 1)}
     for conflict_type in CONFLICT_TYPES:
-        assert engine.serving(facts_of(conflict_type)).key == (
-            ("gbv_referral", 1) if conflict_type == "gbv" else ("mediation", 2))
+        assert engine.serving(facts_of(conflict_type)).key == serving.get(
+            conflict_type, ("mediation", 2))
     v2 = engine.get("mediation", 2)
     assert v2.upgrade.from_version == 1 and set(v2.upgrade.states) == set(
         engine.get("mediation", 1).states)
@@ -364,6 +366,36 @@ def test_the_latest_version_serves_every_new_case_and_keeps_the_older_one():
     assert v2.fire(subject, "pre_mediation_hearing", "start_mediation",
                    ["mediator"]) == "in_mediation"
     assert v2.fire(subject, "reported", "start_mediation", ["mediator"]) == "in_mediation"
+
+
+def test_a_land_case_is_mediated_exactly_as_in_mediation_v2_before_the_cofo():
+    """land v1 keeps every state and transition of mediation v2 as they are (a land case
+    that reaches an agreement goes as before); it only adds the COFO's road, and lets the
+    coordination close a case the COFO conciliated."""
+    engine = new_engine()
+    engine.load_directory(DEFINITIONS)
+    land, mediation = engine.get("land", 1), engine.get("mediation", 2)
+    assert land.initial == mediation.initial
+    for name, state in mediation.states.items():
+        assert land.states[name] == state, name
+    for t in mediation.transitions:
+        kept = land.transition(t.trigger)
+        if t.trigger == "close":
+            assert kept.sources == (*t.sources, "conciliated_by_cofo")
+            kept = type(kept)(**{**kept.__dict__, "sources": t.sources})
+        assert kept == t, t.trigger
+    added = set(land.states) - set(mediation.states)
+    assert added == {"at_cofo", "back_from_cofo", "conciliated_by_cofo", "referred_to_tribunal"}
+    assert land.state("referred_to_tribunal").final
+    assert land.state("referred_to_tribunal").tags == {"referred", "final_outcome"}
+    failed, reached = Subject(cofo_conciliation_failed=True), Subject(
+        cofo_conciliation_reached=True)
+    assert land.fire(Subject(), "at_cofo", "record_cofo_conciliation",
+                     ["service_focal_point"]) == "back_from_cofo"
+    assert land.fire_automatic(failed, "back_from_cofo")[1] == "referred_to_tribunal"
+    assert land.fire_automatic(reached, "back_from_cofo")[1] == "conciliated_by_cofo"
+    with pytest.raises(TransitionNotAllowed, match="role not allowed"):
+        land.fire(Subject(), "at_cofo", "record_cofo_conciliation", ["coordinator"])
 
 
 def test_the_engine_never_lets_such_a_case_be_mediated_even_past_the_loader(mediation):

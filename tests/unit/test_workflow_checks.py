@@ -149,7 +149,7 @@ def _definitions_without(tmp_path, version: int) -> Path:
 
 
 def test_check_workflows_refuses_a_version_removed_while_cases_use_it(app, make_case, tmp_path):
-    make_case("reported")  # on mediation v2
+    make_case("reported", conflict_type="family")  # on mediation v2
     runner = app.test_cli_runner()
     result = runner.invoke(args=["check-workflows", "--directory",
                                  str(_definitions_without(tmp_path, 2))])
