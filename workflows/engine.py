@@ -353,8 +353,12 @@ class Workflow:
         return firing.transition if firing else None
 
     def _automatic(self, token: _Token) -> Firing | None:
+        """The automatic transition whose conditions hold, if any. One the engine's
+        invariants forbid for this case is not fired: nobody asked for it (a case of
+        mediation corrected into gender-based violence is not reopened into mediation)."""
         for t in self.outgoing(token.state):
-            if t.automatic and not token.unmet(t):
+            if t.automatic and not token.unmet(t) \
+                    and self.forbidden_entry(token.subject, t.dest, token.holds) is None:
                 return Firing(self, token, t)
         return None
 

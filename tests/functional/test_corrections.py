@@ -14,8 +14,10 @@ from casework.extensions import db
 from casework.i18n import short_date
 from casework.models import Event, ParticipationMonth
 from casework.queries.milestones import NOTICE_DAYS
-from casework.services import followups, team
+from casework.services import corrections, followups, team
+from casework.services.cases import PartyInput
 from casework.services.followups import FollowUpInput
+from casework.vocabulary import GBV
 from tests.factories import approved_days_ago
 from tests.invariants import database_problems
 
@@ -282,6 +284,24 @@ def _broken_at_30_days(people, case):
         visit_date=local_today(), outcome="broken", milestone_days=30,
         notes="Le champ est de nouveau disputé."))
     db.session.commit()
+
+
+def test_a_case_corrected_into_gender_based_violence_is_not_reopened_into_mediation(
+        people, make_case):
+    """A visit finds the agreement broken on a case since corrected into gender-based
+    violence: the visit is kept, and the case is not sent back to mediation (never for such a
+    case), with no error for the person who records it."""
+    case = make_case("resolved", conflict_type="boundary")
+    corrections.correct_case(people.mediator, case, corrections.CaseCorrection(
+        village=case.village, conflict_type=GBV, description=case.description,
+        facts_date=case.facts_date, reason="C'est une affaire de violence basée sur le genre.",
+        parties=[PartyInput(name=p.name, sex=p.sex, age_group=p.age_group, kind=p.kind,
+                            people_count=p.people_count) for p in case.parties]))
+    db.session.commit()
+    _broken_at_30_days(people, case)
+    assert [v.outcome for v in case.follow_ups] == ["broken"]
+    assert case.status == "resolved" and case.confidential
+    assert database_problems(db.session) == []
 
 
 # (state reached, the finding corrected to) -> the answer, and what the page says.
