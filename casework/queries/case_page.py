@@ -56,10 +56,13 @@ class PageAction:
     lead: bool = True
 
 
-def _goes_on(workflow, case: Case) -> bool:
+def _goes_on(workflow, case: Case, *, without_referral: bool = False) -> bool:
     """Whether the case can still go on from here to a state that is not final (possibly
-    once a condition is met): then a transition to a final state is a rarer way out."""
+    once a condition is met), through a referral too unless `without_referral`: then a
+    transition to a final state (or, without a referral, one that sends the case to a
+    service) is a rarer way out."""
     return any(not t.automatic and not workflow.state(t.dest).final
+               and not (without_referral and TRANSITION_FORMS[t.form].sends_referral)
                and not any(u.startswith("not:") for u in workflow.unmet(t, case))
                for t in workflow.outgoing(case.status))
 
@@ -81,11 +84,13 @@ def actions_now(user, case: Case, intake: IntakeRecord | None = None) -> list[Pa
         found.append(PageAction(str(_l("Assign the team")), "cases.assign_team", ref,
                                 lead=not case.team and _needs_team(workflow, case)))
     goes_on = _goes_on(workflow, case)
-    # While the case can go on here, the rarer ways out are outlined: those that end it, and
-    # those that send it to a service (the COFO, with no agreement).
+    goes_on_here = _goes_on(workflow, case, without_referral=True)
+    # The rarer ways out are outlined: those that end the case while it can go on, and those
+    # that send it to a service (the COFO, with no agreement) while it can go on without one;
+    # a gender-based violence case, which only a referral takes on, leads to the referral.
     found += [PageAction(t.label(locale), "cases.transition", {**ref, "trigger": t.trigger},
-                         lead=not (goes_on and (workflow.state(t.dest).final or
-                                                TRANSITION_FORMS[t.form].sends_referral)))
+                         lead=not (goes_on and workflow.state(t.dest).final
+                                   or goes_on_here and TRANSITION_FORMS[t.form].sends_referral))
               for t in access.offered_transitions(user, case)]
     if access.can(user, "log_step", case):
         found.append(PageAction(str(_l("Log a mediation step")), "cases.log_step", ref))

@@ -29,13 +29,14 @@ def _v1_cases(app) -> tuple[str, str]:
                              "coordination")}
         who = Commune_People(commune, user["mediateur.bougouni"], user["maire.bougouni"],
                              user["chef.bougouni"], user["coordination"])
+        # Boundary disputes: mediation's cases (a land case takes the land workflow).
         ready = report_on_version(1, who, case_input(
-            village="Kologo", parties=[PartyInput(name="Famille Koné", sex="M",
-                                                  age_group="adult", kind="family")]))
+            village="Kologo", conflict_type="boundary",
+            parties=[PartyInput(name="Famille Koné", sex="M", age_group="adult", kind="family")]))
         advance(who, ready, "assign")
         waiting = report_on_version(1, who, case_input(
-            village="Sanso", parties=[PartyInput(name="Drissa Bagayoko", sex="M",
-                                                 age_group="elder")]))
+            village="Sanso", conflict_type="boundary",
+            parties=[PartyInput(name="Drissa Bagayoko", sex="M", age_group="elder")]))
         for move in PATHS["proposed"]:
             advance(who, waiting, move)
         db.session.commit()

@@ -142,7 +142,7 @@ def test_the_whole_road_from_report_to_close(app, people, make_case, directory, 
 def test_in_mediation_the_answers_move_nothing(people, make_case, directory):
     """mediation's `referred` is final: the referral's answers leave the case there."""
     service, focal = directory["here"]
-    case = make_case("reported")
+    case = make_case("reported", conflict_type="boundary")  # mediation, not land
     transitions.fire(people.mediator, case, "refer", TransitionInput(
         service_id=service.id, note="Bornage.", consent="refused"))
     referral = latest_referral(case)
