@@ -158,6 +158,7 @@ _CHUNK = 500
 # -- kept at every flush -------------------------------------------------------------------
 
 _PENDING = "palabre.summaries.before"
+_DELTAS = "palabre.summaries.differences"
 # What puts a case in another cell, or in none (checked.py: merged, to check, mediated).
 _CASE_KEYS = ("commune_id", "created_at", "conflict_type", "status", "merged_into_id")
 _PARTY_KEYS = ("case_id", "case", "sex", "age_group")
@@ -206,20 +207,67 @@ def _read_before(session, _context, _instances):
 
 @event.listens_for(Session, "after_flush")
 def _add_the_difference(session, _context):
+    """Keep the flush's difference with the transaction (the innermost savepoint): it is
+    written when the transaction commits."""
     pending = session.info.pop(_PENDING, None)
     if not pending:
         return
     refs, before = pending
+    after = cells(session.connection(), _ids(refs))
+    kept = _deltas(session).setdefault(
+        session.get_nested_transaction() or session.get_transaction(), {})
+    for name in KEPT_BY_FLUSH:
+        for key in set(before[name]) | set(after[name]):
+            if after[name][key] != before[name][key]:
+                kept.setdefault(name, Counter())[key] += after[name][key] - before[name][key]
+
+
+def _deltas(session) -> dict:
+    return session.info.setdefault(_DELTAS, {})
+
+
+@event.listens_for(Session, "before_commit")
+def _write_the_differences(session):
+    """At commit, after the last flush: a savepoint hands its differences to the transaction
+    around it; the transaction writes them all, table after table, each in the order of its
+    keys. Written last, in one order, the shared cells (a month's totals) are locked by one
+    writer after another for an instant, never in two orders by two writers (a deadlock, when
+    each flush wrote its own)."""
+    transaction = session.get_nested_transaction() or session.get_transaction()
+    if transaction is not None and transaction.parent is not None:
+        session.flush()
+        found = _deltas(session).pop(transaction, {})
+        around = _deltas(session).setdefault(transaction.parent, {})
+        for name, counted in found.items():
+            around.setdefault(name, Counter()).update(counted)
+        return
+    write_differences(session)
+
+
+def write_differences(session) -> None:
+    """Write now what the session's flushes found (its commit does it; a test reads the
+    summaries inside one transaction after calling it)."""
+    session.flush()
+    found: dict[str, Counter] = {}
+    for counted_by_name in session.info.pop(_DELTAS, {}).values():
+        for name, counted in counted_by_name.items():
+            found.setdefault(name, Counter()).update(counted)
     connection = session.connection()
-    after = cells(connection, _ids(refs))
     for name in KEPT_BY_FLUSH:
         _model, keys, (value,), _count = SUMMARIES[name]
-        # In the order of their keys: two writers lock the cells they share in one order.
-        rows = [{**dict(zip(keys, key, strict=True)), value: after[name][key] - before[name][key]}
-                for key in sorted(set(before[name]) | set(after[name]))
-                if after[name][key] != before[name][key]]
+        rows = [{**dict(zip(keys, key, strict=True)), value: delta}
+                for key, delta in sorted(found.get(name, {}).items()) if delta]
         if rows:
             _add(connection, name, rows)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_the_differences(session, previous_transaction):
+    """A savepoint rolled back takes its differences with it; the transaction, all of them."""
+    if previous_transaction.parent is None:
+        session.info.pop(_DELTAS, None)
+    else:
+        _deltas(session).pop(previous_transaction, None)
 
 
 @event.listens_for(Session, "after_rollback")
