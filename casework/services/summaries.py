@@ -8,9 +8,9 @@ in the same transaction as each change, and recounting them from the raw tables.
   changes (intake by form, SMS, KoboToolbox or offline, transitions automatic or not, reopen,
   corrections, moves, merges, withdrawals, workflow upgrades, a check of an SMS report) ends
   in a flush of the session: the one place they all pass through. Before each flush the
-  cells of the cases it touches are read from the database, after it they are read again,
-  and the difference is added to the tables with the same concurrency-safe upsert as the
-  participants. The cells are read by `cells`, the very query that `recount` runs over every
+  cells of the cases it touches are read from the database, after it they are read again;
+  the differences are kept with the transaction and added to the tables at its commit, with
+  the same concurrency-safe upsert as the participants, in one order (no deadlock). The cells are read by `cells`, the very query that `recount` runs over every
   case: a summary can only differ from the recount if a change bypassed the session.
 
 `differences` and `rebuild` serve `flask verify-figures` (and its `--repair`), the property
