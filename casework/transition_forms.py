@@ -49,6 +49,17 @@ class TransitionForm:
 NOTE_ON_CASE = {"note": "decision_note"}
 COFO_RECORD = "cofo_record"
 
+# What any referral asks of the survivor's or the parties' consent (services/referrals.py).
+CONSENT_FIELDS = (
+    FormField("consent", _l("Consent to share the parties' names with the service"),
+              kind="choice", choices=CONSENTS),
+    FormField("consent_by", _l("Consent given by (the survivor, the parties...)"),
+              max_length=160),
+    FormField("consent_how", _l("How the consent was given"), kind="choice",
+              choices=CONSENT_WAYS),
+    FormField("consent_on", _l("Date of the consent"), kind="date"),
+)
+
 TRANSITION_FORMS: dict[str | None, TransitionForm] = {
     # A transition with no `form:` asks for a confirmation only.
     None: TransitionForm(),
@@ -67,26 +78,12 @@ TRANSITION_FORMS: dict[str | None, TransitionForm] = {
         FormField("service_id", _l("Service"), kind="service"),
         FormField("referral_target", _l("Referred to (when the commune has no service in the "
                                         "directory)"), kind="choice", choices=REFERRAL_TARGETS),
-        FormField("note", _l("Reason for the referral")),
-        FormField("consent", _l("Consent to share the parties' names with the service"),
-                  kind="choice", choices=CONSENTS),
-        FormField("consent_by", _l("Consent given by (the survivor, the parties...)"),
-                  max_length=160),
-        FormField("consent_how", _l("How the consent was given"), kind="choice",
-                  choices=CONSENT_WAYS),
-        FormField("consent_on", _l("Date of the consent"), kind="date"),
+        FormField("note", _l("Reason for the referral")), *CONSENT_FIELDS,
     ), on_case={"referral_target": "referral_target", **NOTE_ON_CASE}),
     # A land case with no agreement, to the commune's land commission (COFO): the reason and
     # the consent, as any referral; the service is the commune's COFO.
     "cofo_referral": TransitionForm((
-        FormField("note", _l("Reason for the referral")),
-        FormField("consent", _l("Consent to share the parties' names with the service"),
-                  kind="choice", choices=CONSENTS),
-        FormField("consent_by", _l("Consent given by (the survivor, the parties...)"),
-                  max_length=160),
-        FormField("consent_how", _l("How the consent was given"), kind="choice",
-                  choices=CONSENT_WAYS),
-        FormField("consent_on", _l("Date of the consent"), kind="date"),
+        FormField("note", _l("Reason for the referral")), *CONSENT_FIELDS,
     ), service_kind="cofo"),
     # The COFO's conciliation record (services/cofo.py checks it and keeps it).
     COFO_RECORD: TransitionForm((
