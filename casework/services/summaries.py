@@ -10,8 +10,9 @@ in the same transaction as each change, and recounting them from the raw tables.
   in a flush of the session: the one place they all pass through. Before each flush the
   cells of the cases it touches are read from the database, after it they are read again;
   the differences are kept with the transaction and added to the tables at its commit, with
-  the same concurrency-safe upsert as the participants, in one order (no deadlock). The cells are read by `cells`, the very query that `recount` runs over every
-  case: a summary can only differ from the recount if a change bypassed the session.
+  the same concurrency-safe upsert as the participants, in one order (no deadlock). The
+  cells are read by `cells`, the very query that `recount` runs over every case: a summary
+  can only differ from the recount if a change bypassed the session.
 
 `differences` and `rebuild` serve `flask verify-figures` (and its `--repair`), the property
 test (tests/functional/test_summary_properties.py) and the migration that created the tables.
