@@ -6,6 +6,7 @@ server URL: a fresh database is created on it for the session and dropped afterw
 """
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 
@@ -82,26 +83,55 @@ def app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
-@pytest.fixture(autouse=True)
-def _transaction(request, app):
-    """Every test runs in one outer transaction, rolled back at its end; the app's commits
-    release savepoints inside it."""
-    if "no_db" in request.keywords:
-        yield
-        return
+@pytest.fixture(scope="module")
+def module_connection(app):
+    """For a module whose tests read the same costly data (the demo), built once by a
+    module-scoped fixture `on_connection(app, module_connection)`: one connection and outer
+    transaction held for the module, rolled back at its end; each test runs in a savepoint."""
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    yield connection
+    outer.rollback()
+    connection.close()
+
+
+@contextlib.contextmanager
+def on_connection(app, connection):
+    """An app context whose session works on `connection`: its commits release savepoints
+    inside the connection's transaction."""
     with app.app_context():
         engines = db.engines
         engine = engines[None]
-        connection = engine.connect()
-        outer = connection.begin()
         engines[None] = connection
         try:
             yield
         finally:
             db.session.remove()
-            outer.rollback()
-            connection.close()
             engines[None] = engine
+
+
+@pytest.fixture(autouse=True)
+def _transaction(request, app):
+    """Every test runs in one outer transaction (a savepoint of its module's, if the module
+    shares one), rolled back at its end."""
+    if "no_db" in request.keywords:
+        yield
+        return
+    if "module_connection" in request.fixturenames:
+        connection = request.getfixturevalue("module_connection")
+        transaction = connection.begin_nested()
+    else:
+        with app.app_context():
+            connection = db.engine.connect()
+        transaction = connection.begin()
+    try:
+        with on_connection(app, connection):
+            yield
+    finally:
+        transaction.rollback()
+        if "module_connection" not in request.fixturenames:
+            connection.close()
 
 
 @pytest.fixture
