@@ -13,6 +13,7 @@ LEAP_DAY := 2028-02-29T23:45:00+00:00
 NEXT_YEAR = $(shell date -u -d '+1 year' +%Y-%m-%dT%H:%M:%S+00:00)
 
 .PHONY: run test lint test-sqlite test-postgres test-leap-day test-next-year install \
+	test-sqlite-in-process test-sqlite-servers test-postgres-in-process test-postgres-servers \
 	translations messages check-workflows check-logframe bench screenshots clean
 
 $(BIN)/activate:
@@ -44,11 +45,14 @@ check-workflows: install
 check-logframe: install
 	$(FLASK) check-logframe
 
-# The four runs are independent (each its own databases and servers on free ports): they
-# run two at a time, each one's output printed whole when it ends.
+# The four runs are independent (each its own databases and servers on free ports). Each run
+# at the real date is cut in two, what runs in process and what drives servers and browsers,
+# and make runs the six pieces two at a time, the longest first, so that both cores stay busy
+# to the end; each piece's output is printed whole when it ends.
 test: lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target \
-		test-sqlite test-postgres test-leap-day test-next-year
+		test-postgres-in-process test-sqlite-in-process test-leap-day test-next-year \
+		test-postgres-servers test-sqlite-servers
 
 # bandit: any finding fails; a `# nosec Bxxx` only for a proven false positive, reason on the line.
 # lint-imports: the layers and the engine's independence, as .importlinter declares them.
@@ -57,16 +61,29 @@ lint: install
 	$(BIN)/bandit -q -r casework workflows
 	$(BIN)/lint-imports
 
-test-sqlite: install
-	$(BIN)/python -m pytest -q
+SERVERS := tests/concurrency tests/browser
+IN_PROCESS := $(foreach dir,$(SERVERS),--ignore=$(dir))
+PG := PALABRE_TEST_DATABASE=$(TEST_PG_URL)
 
-test-postgres: install
-	PALABRE_TEST_DATABASE=$(TEST_PG_URL) $(BIN)/python -m pytest -q
+test-sqlite: test-sqlite-in-process test-sqlite-servers
+test-postgres: test-postgres-in-process test-postgres-servers
+
+test-sqlite-in-process: install
+	$(BIN)/python -m pytest -q $(IN_PROCESS)
+
+test-sqlite-servers: install
+	$(BIN)/python -m pytest -q $(SERVERS)
+
+test-postgres-in-process: install
+	$(PG) $(BIN)/python -m pytest -q $(IN_PROCESS)
+
+test-postgres-servers: install
+	$(PG) $(BIN)/python -m pytest -q $(SERVERS)
 
 # The moved-clock runs are the in-process suite: they leave out tests/concurrency (crashes,
 # races, locks under load: nothing in them reads a date) and tests/browser (Chromium keeps the
 # real date, which PALABRE_CLOCK does not move), both held by the two runs at the real date.
-MOVED_CLOCK_RUN := $(BIN)/python -m pytest -q --ignore=tests/concurrency --ignore=tests/browser
+MOVED_CLOCK_RUN := $(BIN)/python -m pytest -q $(IN_PROCESS)
 
 test-leap-day: install
 	PALABRE_CLOCK=$(LEAP_DAY) $(MOVED_CLOCK_RUN)

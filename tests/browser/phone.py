@@ -171,7 +171,12 @@ class Phone:
         if username in _SESSIONS:
             self.context.add_cookies(_SESSIONS[username])
             self.page.goto("/")
-            return
+            if "/login" not in self.page.url:
+                return
+            # That session ended (its idle time passed in a long run): sign in again, with
+            # a code of a later 30-second step than the one it used.
+            del _SESSIONS[username]
+            self.context.clear_cookies()
         self.page.goto("/login")
         self.page.get_by_label("Nom d'utilisateur").fill(username)
         self.page.get_by_label("Mot de passe").fill(password)
