@@ -99,8 +99,10 @@ def _visits_due(day: date, end=None) -> list:
 
 def cases_with_visit_due(day: date):
     """On Case: `due_by(case, day)` is not empty."""
-    return and_(states_allowing("follow_ups"), Case.id.in_(select(Proposal.case_id).where(
-        _current_agreement(), or_(false(), *_visits_due(day)))))
+    # EXISTS on the case's own proposals: the clauses read the case's workflow, so an IN over
+    # every proposal was correlated anyway and read them all again for each case.
+    return and_(states_allowing("follow_ups"), exists().where(
+        Proposal.case_id == Case.id, _current_agreement(), or_(false(), *_visits_due(day))))
 
 
 def visits_due_count(conditions, day: date, end=None) -> int:

@@ -231,7 +231,10 @@ def _last_proposal_rejected():
     return exists().where(
         Proposal.case_id == Case.id, Proposal.status == "rejected",
         Proposal.from_state == Case.status,
-        ~exists().where(later.case_id == Case.id, later.id > Proposal.id))
+        # The proposal's own case, not `Case`: the innermost subquery is not correlated to the
+        # outer query and would read every case, hiding this rejection whenever any case had a
+        # newer proposal.
+        ~exists().where(later.case_id == Proposal.case_id, later.id > Proposal.id))
 
 
 def _rejected(case, _user):
@@ -367,7 +370,8 @@ def _latest_step_planned_by(day: date):
     later = aliased(MediationStep)
     return exists().where(
         MediationStep.case_id == Case.id, MediationStep.next_step_date <= day,
-        ~exists().where(later.case_id == Case.id, or_(
+        # The step's own case, not `Case` (see `_last_proposal_rejected`).
+        ~exists().where(later.case_id == MediationStep.case_id, or_(
             later.step_date > MediationStep.step_date,
             and_(later.step_date == MediationStep.step_date, later.id > MediationStep.id))))
 

@@ -384,3 +384,19 @@ def test_reporting_a_case_is_not_what_waits(world):
     transitions.fire(world.people.mediator, case, "start_mediation")
     db.session.commit()
     assert not waiting_counts(world.cast["other_mediator"]).get("unassigned")
+
+
+def test_a_wait_of_one_case_stays_when_another_case_moves_on(world):
+    """A rejected proposal and a planned step wait whatever other cases hold: a newer
+    proposal or a later step of another case does not hide them."""
+    rejected, planned = _rejected(world), _step_planned(world)
+    other = world.make_case("in_mediation")
+    steps.log_step(world.people.mediator, other, step_input(
+        step_date=local_today(), next_step="Rien", next_step_date=None))
+    world.make_case("proposed")  # a proposal newer than the rejected one
+    db.session.commit()
+    counts = waiting_counts(world.people.mediator)
+    assert (counts["proposal_rejected"], counts["step_planned"]) == (1, 1)
+    listed = {item.title for name in ("proposal_rejected", "step_planned")
+              for item in my_work(world.people.mediator).section(name).items}
+    assert listed == {rejected.reference, planned.reference}
