@@ -29,9 +29,12 @@ from .service import Service, ServiceFocalPoint
 from .signoff import Proposal, SignOff
 from .step import PARTICIPANTS, MediationStep
 from .summary import (
+    AgreementCheck,
     CaseMonth,
     CaseState,
     CaseTotal,
+    EntryMonth,
+    EntryState,
     ParticipationMonth,
     PartyMonth,
     PartyTotal,
@@ -42,6 +45,7 @@ __all__ = [
     "ActionPlan", "ActivityFile", "ActivityPartner", "ApiToken", "AppendOnlyError",
     "Appreciation", "Attachment", "AuthorityPresent", "Case", "CaseMonth", "CasePartner",
     "CaseSearch", "CaseState", "CaseTotal",
+    "AgreementCheck", "EntryMonth", "EntryState",
     "CaseStateEntry", "CofoConciliation", "Commune", "Event", "FFOM_LISTS", "FileChunk",
     "FfomAnalysis", "FollowUp",
     "FormerReference", "ImportJob", "ImportOutcome", "IntakeRecord", "KeptForm", "Mechanism",

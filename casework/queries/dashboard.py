@@ -153,22 +153,29 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
         for commune_id, status, count, late in figures.open_cases(at_end, end):
             rows[commune_id].open_by_state[status] = count
             rows[commune_id].past_sla += late
-    for commune_id, tag, count in figures.plan_progress(selected, filters):
+    progress = (figures.plan_progress(selected, filters) if months is None
+                else kept_figures.plan_progress(scope, months, figures.PROGRESS_TAGS))
+    for commune_id, tag, count in progress:
         setattr(rows[commune_id],
                 "mediated" if tag == "in_mediation" else "resolved", count)
-    flows = figures.flows(selected, filters)
+    flows = (figures.flows(selected, filters) if months is None
+             else kept_figures.flows(scope, months, figures.FLOW_TAGS))
+    # Over an open period (the summaries per commune over every month), what happened whenever.
+    whenever = months == (None, None)
     everywhere = not in_communes(Case.commune_id, scope)
     return Dashboard(
         filters=filters, states=open_states(), communes=list(rows.values()),
         flows=flows, reported=(sum(n for _commune, n in figures.reported_cases(reported))
                                if months is None else kept_figures.reported(scope, months)),
-        reported_resolved=figures.with_agreement(reported),
+        reported_resolved=(kept_figures.with_agreement(scope) if whenever
+                           else figures.with_agreement(reported)),
         median_days_to_resolution=figures.median_days_to_resolution(
             selected, filters, flows["resolved"]),
         follow_ups_overdue=figures.follow_ups_overdue(at_end, end),
         **figures.awaiting(at_end, end),
         referrals=figures.referrals(at_end, end),
-        **_relapse(figures.follow_ups(selected, filters)),
+        **_relapse(kept_figures.follow_ups(scope) if whenever
+                   else figures.follow_ups(selected, filters)),
         by_type=dict(figures.by_type(reported) if months is None
                      else kept_figures.by_type(scope, months)),
         participants=figures.summed(figures.participants(scope, selected, filters)),

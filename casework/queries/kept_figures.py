@@ -10,13 +10,24 @@ period not past (`end_of` None).
 """
 from __future__ import annotations
 
+from sqlalchemy import case as when
 from sqlalchemy import func, select
 
 from ..access import in_communes
 from ..extensions import db
-from ..models import CaseMonth, CaseState, CaseTotal, PartyMonth, PartyTotal
+from ..models import (
+    AgreementCheck,
+    CaseMonth,
+    CaseState,
+    CaseTotal,
+    EntryMonth,
+    EntryState,
+    PartyMonth,
+    PartyTotal,
+)
 from ..workflow_registry import open_states
 from .filters import CaseFilters
+from .states import tagged
 
 
 def usable(filters: CaseFilters) -> tuple[str | None, str | None] | None:
@@ -80,3 +91,57 @@ def open_cases(scope) -> list[tuple[int, str, int]]:
         select(CaseState.commune_id, CaseState.status, CaseState.cases)
         .where(*in_communes(CaseState.commune_id, scope), CaseState.status.in_(open_states()),
                CaseState.cases > 0))]
+
+
+# -- what happened: the entries into states, the agreements checked ------------------------
+
+def _entries(scope, months):
+    """(the entries to read, its conditions): per commune and state over every month when the
+    period is open at both ends, else per commune, month and state within it."""
+    first, last = months
+    if first is None and last is None:
+        return EntryState, in_communes(EntryState.commune_id, scope)
+    return EntryMonth, [*in_communes(EntryMonth.commune_id, scope),
+                        *([EntryMonth.month >= first] if first else []),
+                        *([EntryMonth.month <= last] if last else [])]
+
+
+def _by_tag(model, tags):
+    return [func.coalesce(func.sum(when((tagged(model.state, tag), model.entries), else_=0)), 0)
+            for tag in tags]
+
+
+def plan_progress(scope, months, tags) -> list[tuple[int, str, int]]:
+    """(commune, a tag of `tags`, entries into a state of it in the months), as
+    figures.plan_progress."""
+    model, where = _entries(scope, months)
+    return [(commune_id, tag, count) for commune_id, *counts in db.session.execute(
+                select(model.commune_id, *_by_tag(model, tags)).where(*where)
+                .group_by(model.commune_id))
+            for tag, count in zip(tags, counts, strict=True) if count]
+
+
+def flows(scope, months, tags) -> dict[str, int]:
+    """Entries into a state of each of `tags` in the months, as figures.flows."""
+    model, where = _entries(scope, months)
+    counts = db.session.execute(select(*_by_tag(model, tags)).where(*where)).one()
+    return dict(zip(tags, counts, strict=True))
+
+
+def with_agreement(scope) -> int:
+    """Entries into a resolved state of the cases reported whenever, as figures.with_agreement
+    over every report date (an entry's commune is its case's)."""
+    [count] = flows(scope, (None, None), ("resolved",)).values()
+    return count
+
+
+def follow_ups(scope) -> list[tuple[int, int, int]]:
+    """(commune, agreements checked by a visit whenever, of which found broken), as
+    figures.follow_ups over an open period."""
+    total = func.sum(AgreementCheck.agreements)
+    broken = func.sum(when((AgreementCheck.found == "broken", AgreementCheck.agreements),
+                           else_=0))
+    return [(commune_id, int(checked), int(found)) for commune_id, checked, found in
+            db.session.execute(select(AgreementCheck.commune_id, total, broken)
+                               .where(*in_communes(AgreementCheck.commune_id, scope))
+                               .group_by(AgreementCheck.commune_id).having(total > 0))]

@@ -23,18 +23,34 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
-from sqlalchemy import String, bindparam, delete, event, func, inspect, literal, select, union_all
+from sqlalchemy import (
+    String,
+    bindparam,
+    delete,
+    event,
+    func,
+    inspect,
+    literal,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy import case as when
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import (
     PARTICIPANTS,
+    AgreementCheck,
     Case,
     CaseMonth,
     CaseState,
     CaseStateEntry,
     CaseTotal,
+    EntryMonth,
+    EntryState,
+    FollowUp,
     IntakeRecord,
     MediationStep,
     ParticipationMonth,
@@ -98,7 +114,30 @@ def _cells_query(among: bool):
         select(literal("party_months", String), Case.commune_id, month, Party.sex,
                Party.age_group, func.count())
         .select_from(Party).join(Case, Case.id == Party.case_id).where(*where)
-        .group_by(Case.commune_id, month, Party.sex, Party.age_group))
+        .group_by(Case.commune_id, month, Party.sex, Party.age_group),
+        *_what_happened(where))
+
+
+def _what_happened(where) -> list:
+    """The cells of entry_months and agreement_checks over the cases `where` selects, their
+    keys padded to the union's width: the entries into each state by commune and month, and the
+    agreements checked by a visit by commune and what the visits found."""
+    none = null().cast(String)
+    per_agreement = (
+        select(Case.commune_id, when((func.max(when((FollowUp.outcome == "broken", 1),
+                                                    else_=0)) == 1, "broken"),
+                                     else_="kept").label("found"))
+        .select_from(FollowUp).join(Case, Case.id == FollowUp.case_id).where(*where)
+        .group_by(Case.commune_id, FollowUp.proposal_id).subquery())
+    entered = month_of(CaseStateEntry.entered_at)
+    return [
+        select(literal("entry_months", String), CaseStateEntry.commune_id, entered,
+               CaseStateEntry.state, none, func.count())
+        .select_from(CaseStateEntry).join(Case, Case.id == CaseStateEntry.case_id).where(*where)
+        .group_by(CaseStateEntry.commune_id, entered, CaseStateEntry.state),
+        select(literal("agreement_checks", String), per_agreement.c.commune_id,
+               per_agreement.c.found, none, none, func.count())
+        .group_by(per_agreement.c.commune_id, per_agreement.c.found)]
 
 
 def cells(connection, case_ids: Iterable[int] | None = None) -> dict[str, Counter]:
@@ -111,7 +150,7 @@ def cells(connection, case_ids: Iterable[int] | None = None) -> dict[str, Counte
         query = _cells_query(chunk is not None)
         for name, *key, count in connection.execute(
                 query, {} if chunk is None else {"summary_ids": chunk}):
-            found[name][tuple(key)] += count
+            found[name][tuple(key[:len(SUMMARIES[name][1])])] += count
     for name, (source, kept) in ROLLUPS.items():
         for key, count in found[source].items():
             found[name][tuple(key[n] for n in kept)] += count
@@ -145,14 +184,21 @@ SUMMARIES = {
     "case_states": (CaseState, ("commune_id", "status"), ("cases",), _counted("case_states")),
     "participation_months": (ParticipationMonth, ("commune_id", "month"), PARTICIPANTS,
                              _participation_cells),
+    "entry_months": (EntryMonth, ("commune_id", "month", "state"), ("entries",),
+                     _counted("entry_months")),
+    "entry_states": (EntryState, ("commune_id", "state"), ("entries",),
+                     _counted("entry_states")),
+    "agreement_checks": (AgreementCheck, ("commune_id", "found"), ("agreements",),
+                         _counted("agreement_checks")),
 }
 # Summaries rolled up from another: (that one, the positions of its key they keep).
 ROLLUPS = {"case_totals": ("case_months", (1, 2, 3)),
            "party_totals": ("party_months", (1, 2, 3)),
-           "case_states": ("case_months", (0, 3))}
+           "case_states": ("case_months", (0, 3)),
+           "entry_states": ("entry_months", (0, 2))}
 # The summaries kept by the flush of any change to a case (not the participants: the step
 # services add those).
-KEPT_BY_FLUSH = ("case_months", "party_months", *ROLLUPS)
+KEPT_BY_FLUSH = ("case_months", "party_months", "entry_months", "agreement_checks", *ROLLUPS)
 _CHUNK = 500
 
 
@@ -191,7 +237,7 @@ def _touched(session) -> list:
         elif isinstance(obj, Party):
             if _changed(obj, _PARTY_KEYS):
                 refs += _case_refs(obj)
-        elif isinstance(obj, IntakeRecord | CaseStateEntry):
+        elif isinstance(obj, IntakeRecord | CaseStateEntry | FollowUp):
             refs += _case_refs(obj)
     return refs
 

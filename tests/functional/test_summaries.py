@@ -96,9 +96,20 @@ def test_figures_from_the_summary_tables_equal_the_live_queries(programme, peopl
         assert shown.parties == {(sex, age): n for sex, age, n in figures.parties(reported)}
         assert shown.months == figures.months(reported, filters, everywhere=False)
         live = _live_open(filters, communes)
+        selected = figures.counted(filters.case_conditions(communes, reported_in_period=False))
+        progress = {(c, tag): n for c, tag, n in figures.plan_progress(selected, filters)}
+        checked = figures.follow_ups(selected, filters)
+        assert shown.flows == figures.flows(selected, filters)
+        assert shown.reported_resolved == figures.with_agreement(reported)
     assert {row.commune.id: (row.open_by_state, row.past_sla)
             for row in shown.communes if row.open_by_state} == live
+    assert {(row.commune.id, tag): getattr(row, field) for row in shown.communes
+            for tag, field in (("in_mediation", "mediated"), ("resolved", "resolved"))
+            if getattr(row, field)} == progress
+    assert (shown.followed_agreements, shown.broken_agreements) == (
+        sum(n for _c, n, _b in checked), sum(b for _c, _n, b in checked))
     assert shown.reported and shown.by_type and shown.parties or period
+    assert progress and shown.flows["resolved"] and (checked or where == "b") or period
 
 
 def test_a_case_moved_to_another_commune_moves_in_the_summarised_figures(
