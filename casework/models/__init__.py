@@ -38,6 +38,8 @@ from .summary import (
     ParticipationMonth,
     PartyMonth,
     PartyTotal,
+    TeamMonth,
+    TeamTotal,
 )
 from .user import Membership, RecoveryCode, User
 
@@ -45,7 +47,7 @@ __all__ = [
     "ActionPlan", "ActivityFile", "ActivityPartner", "ApiToken", "AppendOnlyError",
     "Appreciation", "Attachment", "AuthorityPresent", "Case", "CaseMonth", "CasePartner",
     "CaseSearch", "CaseState", "CaseTotal",
-    "AgreementCheck", "EntryMonth", "EntryState",
+    "AgreementCheck", "EntryMonth", "EntryState", "TeamMonth", "TeamTotal",
     "CaseStateEntry", "CofoConciliation", "Commune", "Event", "FFOM_LISTS", "FileChunk",
     "FfomAnalysis", "FollowUp",
     "FormerReference", "ImportJob", "ImportOutcome", "IntakeRecord", "KeptForm", "Mechanism",

@@ -141,3 +141,29 @@ class AgreementCheck(db.Model):
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     found: Mapped[str] = mapped_column(String(8))
     agreements: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TeamMonth(db.Model):
+    """Cases the figures count that have a reconciliation team, by commune and month reported,
+    by whether the team includes a woman (`found`: `woman`, else `men`)."""
+
+    __tablename__ = "team_months"
+    __table_args__ = (UniqueConstraint("commune_id", "month", "found"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    found: Mapped[str] = mapped_column(String(8))
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TeamTotal(db.Model):
+    """The same, every commune together."""
+
+    __tablename__ = "team_totals"
+    __table_args__ = (UniqueConstraint("month", "found"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    found: Mapped[str] = mapped_column(String(8))
+    cases: Mapped[int] = mapped_column(Integer, default=0)

@@ -179,7 +179,7 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
         by_type=dict(figures.by_type(reported) if months is None
                      else kept_figures.by_type(scope, months)),
         participants=figures.summed(figures.participants(scope, selected, filters)),
-        **figures.teams(reported),
+        **(figures.teams(reported) if months is None else kept_figures.teams(scope, months)),
         parties={(sex, age): n for sex, age, n in (
             figures.parties(reported) if months is None else kept_figures.parties(scope, months))},
         months=(figures.months(reported, filters, everywhere=everywhere) if months is None

@@ -24,6 +24,8 @@ from ..models import (
     EntryState,
     PartyMonth,
     PartyTotal,
+    TeamMonth,
+    TeamTotal,
 )
 from ..workflow_registry import open_states
 from .filters import CaseFilters
@@ -145,3 +147,14 @@ def follow_ups(scope) -> list[tuple[int, int, int]]:
             db.session.execute(select(AgreementCheck.commune_id, total, broken)
                                .where(*in_communes(AgreementCheck.commune_id, scope))
                                .group_by(AgreementCheck.commune_id).having(total > 0))]
+
+
+def teams(scope, months) -> dict[str, int]:
+    """Cases reported in the months with a reconciliation team, and those whose team includes
+    a woman, as figures.teams."""
+    model, where = _cells(TeamMonth, TeamTotal, scope, months)
+    with_team, with_woman = db.session.execute(
+        select(func.coalesce(func.sum(model.cases), 0),
+               func.coalesce(func.sum(when((model.found == "woman", model.cases), else_=0)), 0))
+        .where(*where)).one()
+    return {"cases_with_team": with_team, "teams_with_woman": with_woman}

@@ -57,6 +57,10 @@ from ..models import (
     Party,
     PartyMonth,
     PartyTotal,
+    TeamMember,
+    TeamMonth,
+    TeamTotal,
+    User,
 )
 from ..queries.checked import CHECKED, UNCOUNTED
 from ..queries.sql import month_of
@@ -137,7 +141,23 @@ def _what_happened(where) -> list:
         .group_by(CaseStateEntry.commune_id, entered, CaseStateEntry.state),
         select(literal("agreement_checks", String), per_agreement.c.commune_id,
                per_agreement.c.found, none, none, func.count())
-        .group_by(per_agreement.c.commune_id, per_agreement.c.found)]
+        .group_by(per_agreement.c.commune_id, per_agreement.c.found),
+        _teams(where)]
+
+
+def _teams(where):
+    """The cells of team_months over the cases `where` selects: the cases with a team, by
+    commune, month reported and whether a woman is in it."""
+    per_case = (
+        select(Case.commune_id, month_of(Case.created_at).label("month"),
+               when((func.max(when((User.sex == "F", 1), else_=0)) == 1, "woman"),
+                    else_="men").label("found"))
+        .select_from(TeamMember).join(Case, Case.id == TeamMember.case_id)
+        .join(User, User.id == TeamMember.user_id).where(*where)
+        .group_by(Case.id, Case.commune_id, month_of(Case.created_at)).subquery())
+    return (select(literal("team_months", String), per_case.c.commune_id, per_case.c.month,
+                   per_case.c.found, null().cast(String), func.count())
+            .group_by(per_case.c.commune_id, per_case.c.month, per_case.c.found))
 
 
 def cells(connection, case_ids: Iterable[int] | None = None) -> dict[str, Counter]:
@@ -190,15 +210,20 @@ SUMMARIES = {
                      _counted("entry_states")),
     "agreement_checks": (AgreementCheck, ("commune_id", "found"), ("agreements",),
                          _counted("agreement_checks")),
+    "team_months": (TeamMonth, ("commune_id", "month", "found"), ("cases",),
+                    _counted("team_months")),
+    "team_totals": (TeamTotal, ("month", "found"), ("cases",), _counted("team_totals")),
 }
 # Summaries rolled up from another: (that one, the positions of its key they keep).
 ROLLUPS = {"case_totals": ("case_months", (1, 2, 3)),
            "party_totals": ("party_months", (1, 2, 3)),
            "case_states": ("case_months", (0, 3)),
-           "entry_states": ("entry_months", (0, 2))}
+           "entry_states": ("entry_months", (0, 2)),
+           "team_totals": ("team_months", (1, 2))}
 # The summaries kept by the flush of any change to a case (not the participants: the step
 # services add those).
-KEPT_BY_FLUSH = ("case_months", "party_months", "entry_months", "agreement_checks", *ROLLUPS)
+KEPT_BY_FLUSH = ("case_months", "party_months", "entry_months", "agreement_checks",
+                 "team_months", *ROLLUPS)
 _CHUNK = 500
 
 
@@ -237,9 +262,17 @@ def _touched(session) -> list:
         elif isinstance(obj, Party):
             if _changed(obj, _PARTY_KEYS):
                 refs += _case_refs(obj)
-        elif isinstance(obj, IntakeRecord | CaseStateEntry | FollowUp):
+        elif isinstance(obj, IntakeRecord | CaseStateEntry | FollowUp | TeamMember):
             refs += _case_refs(obj)
+        elif isinstance(obj, User) and _changed(obj, ("sex",)) and obj.id is not None:
+            refs += _team_cases(session, obj.id)
     return refs
+
+
+def _team_cases(session, user_id: int) -> list[int]:
+    """The cases whose team a person is in: a correction of their sex moves those cells."""
+    return list(session.connection().scalars(
+        select(TeamMember.case_id).where(TeamMember.user_id == user_id)))
 
 
 def _ids(refs) -> set[int]:

@@ -1,5 +1,6 @@
 """summary tables of what happened to the cases: entries into each state by commune and month
-(and over every month), and the agreements checked by a follow-up visit by commune
+(and over every month), the agreements checked by a follow-up visit by commune, and the cases
+with a reconciliation team (one with a woman) by commune and month reported, and in total
 
 Filled from the cases already there by the very recount `flask verify-figures` runs.
 
@@ -53,10 +54,33 @@ def upgrade():
     sa.UniqueConstraint('commune_id', 'found', name=op.f('uq_agreement_checks_commune_id_found')),
     sqlite_autoincrement=True
     )
-    rebuild(op.get_bind(), ("entry_months", "entry_states", "agreement_checks"))
+    op.create_table('team_months',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('commune_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('found', sa.String(length=8), nullable=False),
+    sa.Column('cases', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_team_months_commune_id_communes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_team_months')),
+    sa.UniqueConstraint('commune_id', 'month', 'found', name=op.f('uq_team_months_commune_id_month_found')),
+    sqlite_autoincrement=True
+    )
+    op.create_table('team_totals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('found', sa.String(length=8), nullable=False),
+    sa.Column('cases', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_team_totals')),
+    sa.UniqueConstraint('month', 'found', name=op.f('uq_team_totals_month_found')),
+    sqlite_autoincrement=True
+    )
+    rebuild(op.get_bind(), ("entry_months", "entry_states", "agreement_checks", "team_months",
+                            "team_totals"))
 
 
 def downgrade():
+    op.drop_table('team_totals')
+    op.drop_table('team_months')
     op.drop_table('agreement_checks')
     op.drop_table('entry_states')
     op.drop_table('entry_months')

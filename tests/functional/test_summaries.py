@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from casework.access import in_communes
 from casework.clock import clock_at
 from casework.extensions import db
-from casework.models import Case, MediationStep, ParticipationMonth
+from casework.models import Case, MediationStep, ParticipationMonth, TeamMember, User
 from casework.queries import dashboard, figures, kept_figures
 from casework.queries.filters import CaseFilters
-from casework.services import commune_moves, summaries
+from casework.services import accounts, commune_moves, summaries
 
 from .programme import NOW, build_programme
 
@@ -101,6 +101,8 @@ def test_figures_from_the_summary_tables_equal_the_live_queries(programme, peopl
         checked = figures.follow_ups(selected, filters)
         assert shown.flows == figures.flows(selected, filters)
         assert shown.reported_resolved == figures.with_agreement(reported)
+        assert {"cases_with_team": shown.cases_with_team,
+                "teams_with_woman": shown.teams_with_woman} == figures.teams(reported)
     assert {row.commune.id: (row.open_by_state, row.past_sla)
             for row in shown.communes if row.open_by_state} == live
     assert {(row.commune.id, tag): getattr(row, field) for row in shown.communes
@@ -110,6 +112,7 @@ def test_figures_from_the_summary_tables_equal_the_live_queries(programme, peopl
         sum(n for _c, n, _b in checked), sum(b for _c, _n, b in checked))
     assert shown.reported and shown.by_type and shown.parties or period
     assert progress and shown.flows["resolved"] and (checked or where == "b") or period
+    assert shown.cases_with_team or period
 
 
 def test_a_case_moved_to_another_commune_moves_in_the_summarised_figures(
@@ -131,3 +134,20 @@ def test_a_case_moved_to_another_commune_moves_in_the_summarised_figures(
             before.open_by_state.get("in_mediation", 0) + 1
         assert summaries.differences(db.session.connection()) == []
         assert dashboard.build(communes, filters).reported == 7
+
+
+def test_a_persons_sex_corrected_moves_the_teams_they_are_in(programme, people, make_user):
+    """The cases whose team includes a woman follow a correction of a team member's sex."""
+    member = db.session.scalars(select(User).join(TeamMember, TeamMember.user_id == User.id)
+                                .where(User.sex == "M")).first()
+    communes, filters = {people.commune.id}, CaseFilters()
+    before = dashboard.build(communes, filters).teams_with_woman
+    accounts.update_profile(make_user(is_admin=True), member, full_name=member.full_name,
+                            sex="F", phone=member.phone, is_admin=member.is_admin,
+                            email=member.email)
+    summaries.write_differences(db.session)  # as the request's commit does
+    assert summaries.differences(db.session.connection()) == []
+    after = dashboard.build(communes, filters).teams_with_woman
+    assert after > before
+    assert after == figures.teams(figures.counted(filters.case_conditions(communes)))[
+        "teams_with_woman"]
