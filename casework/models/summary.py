@@ -167,3 +167,16 @@ class TeamTotal(db.Model):
     month: Mapped[str] = mapped_column(String(7))
     found: Mapped[str] = mapped_column(String(8))
     cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LimitMonth(db.Model):
+    """Cases the figures count in a state with a time limit, by commune and the month the limit
+    passes (or passed) if they stay: those of the months before this one are past it now."""
+
+    __tablename__ = "limit_months"
+    __table_args__ = (UniqueConstraint("commune_id", "month"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    cases: Mapped[int] = mapped_column(Integer, default=0)

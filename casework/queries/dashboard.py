@@ -147,7 +147,7 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
     if end is None and not filters.selects_cases:
         for commune_id, status, count in kept_figures.open_cases(scope):
             rows[commune_id].open_by_state[status] = count
-        for commune_id, late in figures.past_limit_now(at_end):
+        for commune_id, late in kept_figures.past_limit(scope, at_end):
             rows[commune_id].past_sla = late
     else:
         for commune_id, status, count, late in figures.open_cases(at_end, end):

@@ -10,10 +10,13 @@ period not past (`end_of` None).
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from sqlalchemy import case as when
 from sqlalchemy import func, select
 
 from ..access import in_communes
+from ..clock import utcnow
 from ..extensions import db
 from ..models import (
     AgreementCheck,
@@ -22,12 +25,14 @@ from ..models import (
     CaseTotal,
     EntryMonth,
     EntryState,
+    LimitMonth,
     PartyMonth,
     PartyTotal,
     TeamMonth,
     TeamTotal,
 )
 from ..workflow_registry import open_states
+from . import figures
 from .filters import CaseFilters
 from .states import tagged
 
@@ -158,3 +163,17 @@ def teams(scope, months) -> dict[str, int]:
                func.coalesce(func.sum(when((model.found == "woman", model.cases), else_=0)), 0))
         .where(*where)).one()
     return {"cases_with_team": with_team, "teams_with_woman": with_woman}
+
+
+def past_limit(scope, at_end) -> list[tuple[int, int]]:
+    """(commune, cases past their time limit now), as figures.past_limit_now: those whose limit
+    passed in a month before this one from the summary, those of this month counted live (the
+    hour decides). The months are UTC's, as the summary's (sql.month_after)."""
+    start = utcnow().replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    month = start.strftime("%Y-%m")
+    late = Counter({commune_id: n for commune_id, n in db.session.execute(
+        select(LimitMonth.commune_id, func.sum(LimitMonth.cases))
+        .where(*in_communes(LimitMonth.commune_id, scope), LimitMonth.month < month)
+        .group_by(LimitMonth.commune_id))})
+    late.update(dict(figures.past_limit_since(at_end, start)))
+    return [(commune_id, n) for commune_id, n in late.items() if n]

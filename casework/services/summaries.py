@@ -52,6 +52,7 @@ from ..models import (
     EntryState,
     FollowUp,
     IntakeRecord,
+    LimitMonth,
     MediationStep,
     ParticipationMonth,
     Party,
@@ -63,7 +64,8 @@ from ..models import (
     User,
 )
 from ..queries.checked import CHECKED, UNCOUNTED
-from ..queries.sql import month_of
+from ..queries.sql import month_after, month_of
+from ..queries.states import limit_days, time_limits
 
 
 def count_participants(commune_id: int, step: MediationStep, *, sign: int = 1) -> None:
@@ -96,12 +98,12 @@ def _upsert(dialect: str, name: str):
 # -- the cells: one query over some cases or all -------------------------------------------
 
 @cache
-def _cells_query(among: bool):
+def _cells_query(among: bool, limits: tuple = ()):
     """The cases the figures count (CHECKED) and their parties, by the cells of case_months
     and party_months, each row named after its summary; `among` the cases of the parameter
     `summary_ids` (else every case), the rule of checked.py then read for those cases alone
     (not for every report still to check, at each flush of an import of thousands). Built
-    once."""
+    once for the time limits of the loaded workflows (`limits`: states.time_limits())."""
     month = month_of(Case.created_at)
     if among:
         ids = bindparam("summary_ids", expanding=True)
@@ -119,10 +121,10 @@ def _cells_query(among: bool):
                Party.age_group, func.count())
         .select_from(Party).join(Case, Case.id == Party.case_id).where(*where)
         .group_by(Case.commune_id, month, Party.sex, Party.age_group),
-        *_what_happened(where))
+        *_what_happened(where, limits))
 
 
-def _what_happened(where) -> list:
+def _what_happened(where, limits) -> list:
     """The cells of entry_months and agreement_checks over the cases `where` selects, their
     keys padded to the union's width: the entries into each state by commune and month, and the
     agreements checked by a visit by commune and what the visits found."""
@@ -142,7 +144,18 @@ def _what_happened(where) -> list:
         select(literal("agreement_checks", String), per_agreement.c.commune_id,
                per_agreement.c.found, none, none, func.count())
         .group_by(per_agreement.c.commune_id, per_agreement.c.found),
-        _teams(where)]
+        _teams(where), _limits(where, limits)]
+
+
+def _limits(where, limits):
+    """The cells of limit_months over the cases `where` selects: those in a state with a time
+    limit, by commune and the month it passes."""
+    days = limit_days(limits)
+    month = month_after(Case.status_changed_at, days)
+    none = null().cast(String)
+    return (select(literal("limit_months", String), Case.commune_id, month, none, none,
+                   func.count())
+            .where(*where, days.is_not(None)).group_by(Case.commune_id, month))
 
 
 def _teams(where):
@@ -167,7 +180,7 @@ def cells(connection, case_ids: Iterable[int] | None = None) -> dict[str, Counte
     ids = None if case_ids is None else sorted(case_ids)
     chunks = [None] if ids is None else [ids[n:n + _CHUNK] for n in range(0, len(ids), _CHUNK)]
     for chunk in chunks:
-        query = _cells_query(chunk is not None)
+        query = _cells_query(chunk is not None, time_limits())
         for name, *key, count in connection.execute(
                 query, {} if chunk is None else {"summary_ids": chunk}):
             found[name][tuple(key[:len(SUMMARIES[name][1])])] += count
@@ -213,6 +226,7 @@ SUMMARIES = {
     "team_months": (TeamMonth, ("commune_id", "month", "found"), ("cases",),
                     _counted("team_months")),
     "team_totals": (TeamTotal, ("month", "found"), ("cases",), _counted("team_totals")),
+    "limit_months": (LimitMonth, ("commune_id", "month"), ("cases",), _counted("limit_months")),
 }
 # Summaries rolled up from another: (that one, the positions of its key they keep).
 ROLLUPS = {"case_totals": ("case_months", (1, 2, 3)),
@@ -223,7 +237,7 @@ ROLLUPS = {"case_totals": ("case_months", (1, 2, 3)),
 # The summaries kept by the flush of any change to a case (not the participants: the step
 # services add those).
 KEPT_BY_FLUSH = ("case_months", "party_months", "entry_months", "agreement_checks",
-                 "team_months", *ROLLUPS)
+                 "team_months", "limit_months", *ROLLUPS)
 _CHUNK = 500
 
 
@@ -232,7 +246,9 @@ _CHUNK = 500
 _PENDING = "palabre.summaries.before"
 _DELTAS = "palabre.summaries.differences"
 # What puts a case in another cell, or in none (checked.py: merged, to check, mediated).
-_CASE_KEYS = ("commune_id", "created_at", "conflict_type", "status", "merged_into_id")
+_CASE_KEYS = ("commune_id", "created_at", "conflict_type", "status", "merged_into_id",
+              # and its time limit (limit_months)
+              "status_changed_at", "workflow", "workflow_version")
 _PARTY_KEYS = ("case_id", "case", "sex", "age_group")
 
 

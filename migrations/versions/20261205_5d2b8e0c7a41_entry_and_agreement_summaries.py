@@ -1,6 +1,8 @@
 """summary tables of what happened to the cases: entries into each state by commune and month
 (and over every month), the agreements checked by a follow-up visit by commune, and the cases
-with a reconciliation team (one with a woman) by commune and month reported, and in total
+with a reconciliation team (one with a woman) by commune and month reported, and in total; the
+cases in a state with a time limit by commune and the month it passes, and the index that counts
+those of this month
 
 Filled from the cases already there by the very recount `flask verify-figures` runs.
 
@@ -74,11 +76,24 @@ def upgrade():
     sa.UniqueConstraint('month', 'found', name=op.f('uq_team_totals_month_found')),
     sqlite_autoincrement=True
     )
+    op.create_table('limit_months',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('commune_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.String(length=7), nullable=False),
+    sa.Column('cases', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['commune_id'], ['communes.id'], name=op.f('fk_limit_months_commune_id_communes')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_limit_months')),
+    sa.UniqueConstraint('commune_id', 'month', name=op.f('uq_limit_months_commune_id_month')),
+    sqlite_autoincrement=True
+    )
+    op.create_index('ix_cases_status_status_changed_at', 'cases', ['status', 'status_changed_at'], unique=False)
     rebuild(op.get_bind(), ("entry_months", "entry_states", "agreement_checks", "team_months",
-                            "team_totals"))
+                            "team_totals", "limit_months"))
 
 
 def downgrade():
+    op.drop_index('ix_cases_status_status_changed_at', table_name='cases')
+    op.drop_table('limit_months')
     op.drop_table('team_totals')
     op.drop_table('team_months')
     op.drop_table('agreement_checks')

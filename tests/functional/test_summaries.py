@@ -1,6 +1,6 @@
 """The dashboard's shortcuts (running totals, counts by index range) never give a figure that
 differs from the plain query over the live rows."""
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -151,3 +151,18 @@ def test_a_persons_sex_corrected_moves_the_teams_they_are_in(programme, people, 
     assert after > before
     assert after == figures.teams(figures.counted(filters.case_conditions(communes)))[
         "teams_with_woman"]
+
+
+@pytest.mark.parametrize("weeks", range(0, 40, 3))
+def test_cases_past_their_time_limit_from_the_summary_equal_the_live_count(
+        programme, people, elsewhere, weeks):
+    """Whatever the day: the limits passed in the months before from the summary, those of
+    this month counted live, add up to the live count."""
+    communes = {people.commune.id, elsewhere.commune.id}
+    at_end = figures.counted(CaseFilters().case_conditions(communes, reported_in_period=False))
+    with clock_at(NOW + timedelta(weeks=weeks, hours=weeks)):
+        for scope in (communes, {people.commune.id}):
+            assert sorted(kept_figures.past_limit(scope, at_end)) == sorted(
+                figures.past_limit_now(figures.counted(CaseFilters().case_conditions(
+                    scope, reported_in_period=False))))
+        assert figures.past_limit_now(at_end) or weeks < 6
