@@ -13,6 +13,11 @@ in the same transaction as each change, and recounting them from the raw tables.
   the same concurrency-safe upsert as the participants, in one order (no deadlock). The
   cells are read by `cells`, the very query that `recount` runs over every case: a summary
   can only differ from the recount if a change bypassed the session.
+- the same way, from the same flush: `entry_months` (the entries into each state, by the
+  entry's commune and month), `agreement_checks` (the agreements a visit checked, by what the
+  visits found), `team_months` (the cases with a team, with a woman in it) and `limit_months`
+  (the cases in a state with a time limit, by the month it passes: a change of `sla_days` in a
+  definition asks for `verify-figures --repair`), with their rollups.
 
 `differences` and `rebuild` serve `flask verify-figures` (and its `--repair`), the property
 test (tests/functional/test_summary_properties.py) and the migration that created the tables.
