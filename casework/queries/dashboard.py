@@ -167,8 +167,9 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
         filters=filters, states=open_states(), communes=list(rows.values()),
         flows=flows, reported=(sum(n for _commune, n in figures.reported_cases(reported))
                                if months is None else kept_figures.reported(scope, months)),
-        reported_resolved=(kept_figures.with_agreement(scope) if whenever
-                           else figures.with_agreement(reported)),
+        # Whenever reported, the cases that reached an agreement are the entries into a resolved
+        # state of every case: the flow of the open period.
+        reported_resolved=(flows["resolved"] if whenever else figures.with_agreement(reported)),
         median_days_to_resolution=figures.median_days_to_resolution(
             selected, filters, flows["resolved"]),
         follow_ups_overdue=figures.follow_ups_overdue(at_end, end),

@@ -1,7 +1,8 @@
 """The dashboard's figures read from the summary tables (models/summary.py), which the services
 keep in the same transaction as each change (services/summaries.py): for every commune, their
 totals over all communes (a few hundred rows a year); for some, the rows of those communes; for
-the cases open now, one row per commune and state.
+the cases open now, one row per commune and state; for the entries into states, the agreements
+checked and the time limits, rows per commune.
 
 They give the same numbers as the live queries of figures.py, which stay the reference (the
 tests compare both, and `flask verify-figures` recounts the tables), when the filters allow:
@@ -133,13 +134,6 @@ def flows(scope, months, tags) -> dict[str, int]:
     model, where = _entries(scope, months)
     counts = db.session.execute(select(*_by_tag(model, tags)).where(*where)).one()
     return dict(zip(tags, counts, strict=True))
-
-
-def with_agreement(scope) -> int:
-    """Entries into a resolved state of the cases reported whenever, as figures.with_agreement
-    over every report date (an entry's commune is its case's)."""
-    [count] = flows(scope, (None, None), ("resolved",)).values()
-    return count
 
 
 def follow_ups(scope) -> list[tuple[int, int, int]]:
