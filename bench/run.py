@@ -38,8 +38,8 @@ TARGETS = {
     "case list, one commune": (3, None),
     "case list, all communes": (3, None),
     "case page (30 steps)": (3, None),
-    "dashboard, all communes": (None, 300),
-    "dashboard, one commune": (None, 50),
+    "dashboard, all communes": (None, 50),
+    "dashboard, one commune": (None, 15),
     "search by party name, all communes": (None, 100),
     "CSV export, one commune": (5, None),
 }

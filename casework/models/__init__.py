@@ -29,12 +29,18 @@ from .service import Service, ServiceFocalPoint
 from .signoff import Proposal, SignOff
 from .step import PARTICIPANTS, MediationStep
 from .summary import (
+    AgreementCheck,
     CaseMonth,
     CaseState,
     CaseTotal,
+    EntryMonth,
+    EntryState,
+    LimitMonth,
     ParticipationMonth,
     PartyMonth,
     PartyTotal,
+    TeamMonth,
+    TeamTotal,
 )
 from .user import Membership, RecoveryCode, User
 
@@ -42,6 +48,8 @@ __all__ = [
     "ActionPlan", "ActivityFile", "ActivityPartner", "ApiToken", "AppendOnlyError",
     "Appreciation", "Attachment", "AuthorityPresent", "Case", "CaseMonth", "CasePartner",
     "CaseSearch", "CaseState", "CaseTotal",
+    "AgreementCheck", "EntryMonth", "EntryState", "TeamMonth", "TeamTotal",
+    "LimitMonth",
     "CaseStateEntry", "CofoConciliation", "Commune", "Event", "FFOM_LISTS", "FileChunk",
     "FfomAnalysis", "FollowUp",
     "FormerReference", "ImportJob", "ImportOutcome", "IntakeRecord", "KeptForm", "Mechanism",

@@ -37,6 +37,8 @@ class Case(db.Model):
               "status_changed_at", "workflow", "workflow_version"),
         # The cases merged into another: left out of every list and figure.
         Index("ix_cases_merged_into_id", "merged_into_id"),
+        # The cases whose state's time limit passed this month (queries/kept_figures.py).
+        Index("ix_cases_status_status_changed_at", "status", "status_changed_at"),
         NEVER_REUSE_IDS,
     )
 

@@ -98,3 +98,85 @@ class CaseState(db.Model):
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     status: Mapped[str] = mapped_column(String(64))
     cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# What happened to the cases, kept the same way: the states they reached and the agreements
+# their follow-up visits checked.
+
+class EntryMonth(db.Model):
+    """Entries into a state of the cases the figures count, by the entry's commune (the case's),
+    the month it was entered and the state: the plan's progress and the flows of a period."""
+
+    __tablename__ = "entry_months"
+    __table_args__ = (UniqueConstraint("commune_id", "month", "state"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    state: Mapped[str] = mapped_column(String(64))
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class EntryState(db.Model):
+    """The same per commune and state over every month: the figures of a dashboard without a
+    period."""
+
+    __tablename__ = "entry_states"
+    __table_args__ = (UniqueConstraint("commune_id", "state"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    state: Mapped[str] = mapped_column(String(64))
+    entries: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AgreementCheck(db.Model):
+    """Agreements of the cases the figures count checked by a follow-up visit, whenever, per
+    case's commune, by what the visits found: `broken` if one found it broken, else `kept`."""
+
+    __tablename__ = "agreement_checks"
+    __table_args__ = (UniqueConstraint("commune_id", "found"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    found: Mapped[str] = mapped_column(String(8))
+    agreements: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TeamMonth(db.Model):
+    """Cases the figures count that have a reconciliation team, by commune and month reported,
+    by whether the team includes a woman (`found`: `woman`, else `men`)."""
+
+    __tablename__ = "team_months"
+    __table_args__ = (UniqueConstraint("commune_id", "month", "found"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    found: Mapped[str] = mapped_column(String(8))
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class TeamTotal(db.Model):
+    """The same, every commune together."""
+
+    __tablename__ = "team_totals"
+    __table_args__ = (UniqueConstraint("month", "found"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7))
+    found: Mapped[str] = mapped_column(String(8))
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class LimitMonth(db.Model):
+    """Cases the figures count in a state with a time limit, by commune and the month the limit
+    passes (or passed) if they stay: those of the months before this one are past it now."""
+
+    __tablename__ = "limit_months"
+    __table_args__ = (UniqueConstraint("commune_id", "month"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    month: Mapped[str] = mapped_column(String(7))
+    cases: Mapped[int] = mapped_column(Integer, default=0)

@@ -144,35 +144,46 @@ def build(commune_ids, filters: CaseFilters) -> Dashboard:
     rows = {c.id: CommuneRow(c) for c in communes_in(scope)}
     # The summaries where they can answer (kept_figures.py), else the live queries.
     months = kept_figures.usable(filters)
+    everywhere = not in_communes(Case.commune_id, scope)
     if end is None and not filters.selects_cases:
         for commune_id, status, count in kept_figures.open_cases(scope):
             rows[commune_id].open_by_state[status] = count
-        for commune_id, late in figures.past_limit_now(at_end):
+        # Some communes' cases are read on the index of their commune, quicker than the whole
+        # month's limits of every commune that the summary leaves to the hour.
+        for commune_id, late in (kept_figures.past_limit(scope, at_end) if everywhere
+                                 else figures.past_limit_now(at_end)):
             rows[commune_id].past_sla = late
     else:
         for commune_id, status, count, late in figures.open_cases(at_end, end):
             rows[commune_id].open_by_state[status] = count
             rows[commune_id].past_sla += late
-    for commune_id, tag, count in figures.plan_progress(selected, filters):
+    progress = (figures.plan_progress(selected, filters) if months is None
+                else kept_figures.plan_progress(scope, months, figures.PROGRESS_TAGS))
+    for commune_id, tag, count in progress:
         setattr(rows[commune_id],
                 "mediated" if tag == "in_mediation" else "resolved", count)
-    flows = figures.flows(selected, filters)
-    everywhere = not in_communes(Case.commune_id, scope)
+    flows = (figures.flows(selected, filters) if months is None
+             else kept_figures.flows(scope, months, figures.FLOW_TAGS))
+    # Over an open period (the summaries per commune over every month), what happened whenever.
+    whenever = months == (None, None)
     return Dashboard(
         filters=filters, states=open_states(), communes=list(rows.values()),
         flows=flows, reported=(sum(n for _commune, n in figures.reported_cases(reported))
                                if months is None else kept_figures.reported(scope, months)),
-        reported_resolved=figures.with_agreement(reported),
+        # Whenever reported, the cases that reached an agreement are the entries into a resolved
+        # state of every case: the flow of the open period.
+        reported_resolved=(flows["resolved"] if whenever else figures.with_agreement(reported)),
         median_days_to_resolution=figures.median_days_to_resolution(
             selected, filters, flows["resolved"]),
         follow_ups_overdue=figures.follow_ups_overdue(at_end, end),
         **figures.awaiting(at_end, end),
         referrals=figures.referrals(at_end, end),
-        **_relapse(figures.follow_ups(selected, filters)),
+        **_relapse(kept_figures.follow_ups(scope) if whenever
+                   else figures.follow_ups(selected, filters)),
         by_type=dict(figures.by_type(reported) if months is None
                      else kept_figures.by_type(scope, months)),
         participants=figures.summed(figures.participants(scope, selected, filters)),
-        **figures.teams(reported),
+        **(figures.teams(reported) if months is None else kept_figures.teams(scope, months)),
         parties={(sex, age): n for sex, age, n in (
             figures.parties(reported) if months is None else kept_figures.parties(scope, months))},
         months=(figures.months(reported, filters, everywhere=everywhere) if months is None

@@ -42,7 +42,7 @@ from .checked import CHECKED, UNCOUNTED
 from .filters import CaseFilters
 from .milestones import visits_due_count
 from .sql import month_of
-from .states import past_limit, state_at, tagged
+from .states import past_limit, past_limit_from, state_at, tagged
 
 # Which cases (or activities) a figure counts, said beside it on every screen and report.
 COUNTS = {
@@ -118,6 +118,14 @@ def past_limit_now(at_end) -> list[tuple[int, int]]:
     the dashboard that reads the open cases from the summaries."""
     return [tuple(row) for row in db.session.execute(
         select(Case.commune_id, func.count()).where(*at_end, past_limit())
+        .group_by(Case.commune_id))]
+
+
+def past_limit_since(at_end, start) -> list[tuple[int, int]]:
+    """(commune, cases open now past their time limit, the limit having passed since the
+    instant `start`): the part of past_limit_now the summaries leave to the hour."""
+    return [tuple(row) for row in db.session.execute(
+        select(Case.commune_id, func.count()).where(*at_end, past_limit_from(start))
         .group_by(Case.commune_id))]
 
 

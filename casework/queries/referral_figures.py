@@ -113,8 +113,10 @@ class Group:
 class ReferralFigures:
     rows: list[ReferralRow]
     total: Tally
-    services: list[Group]
-    kinds: list[Group]
+    # None in the figures-only form (a donor's): a small count of one kind of service in one
+    # commune (a psychosocial unit) would say too much, as a type of conflict would.
+    services: list[Group] | None
+    kinds: list[Group] | None
     communes: list[Group]
     # (sex, age group) -> measure of PEOPLE_MEASURES -> parties of the referrals so counted.
     people: dict[tuple[str, str], Counter]
@@ -188,8 +190,9 @@ def _grouped(found: list[ReferralRow], key, name, **extra) -> list[Group]:
     return sorted(groups, key=lambda g: (-g.tally["sent"], g.name))
 
 
-def tally(found: list[ReferralRow]) -> ReferralFigures:
-    """Every count of the referrals `found`."""
+def tally(found: list[ReferralRow], *, by_service: bool = True) -> ReferralFigures:
+    """Every count of the referrals `found`; without `by_service`, none by service nor by kind
+    of service (those are left None, never counted)."""
     total = Tally()
     people: dict[tuple[str, str], Counter] = {
         (sex, age): Counter() for sex in SEXES for age in AGE_GROUPS}
@@ -203,8 +206,10 @@ def tally(found: list[ReferralRow]) -> ReferralFigures:
     return ReferralFigures(
         rows=found, total=total,
         services=_grouped(found, lambda r: r.service_id, lambda r: r.service,
-                          kind=lambda r: r.kind, commune=lambda r: r.commune),
-        kinds=_grouped(found, lambda r: r.kind, lambda r: str(label(SERVICE_KINDS, r.kind))),
+                          kind=lambda r: r.kind, commune=lambda r: r.commune)
+        if by_service else None,
+        kinds=_grouped(found, lambda r: r.kind, lambda r: str(label(SERVICE_KINDS, r.kind)))
+        if by_service else None,
         communes=_grouped(found, lambda r: r.commune_id, lambda r: r.commune),
         people=people)
 
@@ -220,5 +225,9 @@ def dashboard_conditions(commune_ids, filters: CaseFilters) -> list:
             CHECKED]
 
 
-def for_dashboard(commune_ids, filters: CaseFilters) -> ReferralFigures:
-    return build(dashboard_conditions(commune_ids, filters), filters)
+def for_dashboard(commune_ids, filters: CaseFilters, *, figures_only: bool = False
+                  ) -> ReferralFigures:
+    """The dashboard's referrals; in the figures-only form (a donor's), none by service nor by
+    kind of service."""
+    return tally(rows(dashboard_conditions(commune_ids, filters), filters),
+                 by_service=not figures_only)

@@ -21,3 +21,23 @@ def _month_sqlite(element, compiler, **kw):
 @compiles(month_of, "postgresql")
 def _month_postgresql(element, compiler, **kw):
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
+
+
+class month_after(FunctionElement):
+    """'2026-11' for a UTC timestamp plus a number of days (an SQL integer), the month of the
+    instant that many days later."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(month_after, "sqlite")
+def _month_after_sqlite(element, compiler, **kw):
+    column, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"substr(datetime({column}, '+' || ({days}) || ' days'), 1, 7)"
+
+
+@compiles(month_after, "postgresql")
+def _month_after_postgresql(element, compiler, **kw):
+    column, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"to_char({column} + make_interval(days => ({days})::int), 'YYYY-MM')"

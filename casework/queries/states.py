@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from sqlalchemy import and_, bindparam, false, or_, select, true
+from sqlalchemy import and_, bindparam, false, null, or_, select, true
 from sqlalchemy import case as when
 
 from ..clock import local, utcnow
@@ -61,6 +61,32 @@ def past_limit(state=None, since=None, end=None):
     """On Case: past its state's time limit (`sla_days`), now or at `end` (see
     in_state_longer_than)."""
     return in_state_longer_than(lambda s: s.sla_days, state, since, end)
+
+
+def time_limits() -> tuple[tuple[str, int, str, int], ...]:
+    """(workflow, version, state, days) for each state with a time limit, in the loaded
+    workflows."""
+    return tuple((w.name, w.version, name, definition.sla_days)
+                 for w in engine().workflows() for name, definition in w.states.items()
+                 if definition.sla_days)
+
+
+def limit_days(limits=None):
+    """On Case: the time limit in days of its state (its workflow version's `sla_days`), NULL
+    when the state has none; `limits`: time_limits(), given when the statement is kept."""
+    cases = [(and_(Case.workflow == workflow, Case.workflow_version == version,
+                   Case.status == name), days)
+             for workflow, version, name, days in (time_limits() if limits is None else limits)]
+    return when(*cases, else_=None) if cases else null()
+
+
+def past_limit_from(start):
+    """On Case: past its state's time limit now (past_limit), the limit having passed at or
+    after the instant `start`."""
+    now = utcnow()
+    return states_where(lambda s: s.sla_days, lambda w, n, s: and_(
+        Case.status_changed_at >= start - timedelta(days=s.sla_days),
+        Case.status_changed_at < now - timedelta(days=s.sla_days)))
 
 
 def state_at(end):

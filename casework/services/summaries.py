@@ -13,6 +13,11 @@ in the same transaction as each change, and recounting them from the raw tables.
   the same concurrency-safe upsert as the participants, in one order (no deadlock). The
   cells are read by `cells`, the very query that `recount` runs over every case: a summary
   can only differ from the recount if a change bypassed the session.
+- the same way, from the same flush: `entry_months` (the entries into each state, by the
+  entry's commune and month), `agreement_checks` (the agreements a visit checked, by what the
+  visits found), `team_months` (the cases with a team, with a woman in it) and `limit_months`
+  (the cases in a state with a time limit, by the month it passes: a change of `sla_days` in a
+  definition asks for `verify-figures --repair`), with their rollups.
 
 `differences` and `rebuild` serve `flask verify-figures` (and its `--repair`), the property
 test (tests/functional/test_summary_properties.py) and the migration that created the tables.
@@ -23,27 +28,49 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import cache
 
-from sqlalchemy import String, bindparam, delete, event, func, inspect, literal, select, union_all
+from sqlalchemy import (
+    String,
+    bindparam,
+    delete,
+    event,
+    func,
+    inspect,
+    literal,
+    null,
+    select,
+    union_all,
+)
+from sqlalchemy import case as when
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..extensions import db
 from ..models import (
     PARTICIPANTS,
+    AgreementCheck,
     Case,
     CaseMonth,
     CaseState,
     CaseStateEntry,
     CaseTotal,
+    EntryMonth,
+    EntryState,
+    FollowUp,
     IntakeRecord,
+    LimitMonth,
     MediationStep,
     ParticipationMonth,
     Party,
     PartyMonth,
     PartyTotal,
+    TeamMember,
+    TeamMonth,
+    TeamTotal,
+    User,
 )
 from ..queries.checked import CHECKED, UNCOUNTED
-from ..queries.sql import month_of
+from ..queries.sql import month_after, month_of
+from ..queries.states import limit_days, time_limits
 
 
 def count_participants(commune_id: int, step: MediationStep, *, sign: int = 1) -> None:
@@ -76,12 +103,12 @@ def _upsert(dialect: str, name: str):
 # -- the cells: one query over some cases or all -------------------------------------------
 
 @cache
-def _cells_query(among: bool):
+def _cells_query(among: bool, limits: tuple = ()):
     """The cases the figures count (CHECKED) and their parties, by the cells of case_months
     and party_months, each row named after its summary; `among` the cases of the parameter
     `summary_ids` (else every case), the rule of checked.py then read for those cases alone
     (not for every report still to check, at each flush of an import of thousands). Built
-    once."""
+    once for the time limits of the loaded workflows (`limits`: states.time_limits())."""
     month = month_of(Case.created_at)
     if among:
         ids = bindparam("summary_ids", expanding=True)
@@ -98,7 +125,57 @@ def _cells_query(among: bool):
         select(literal("party_months", String), Case.commune_id, month, Party.sex,
                Party.age_group, func.count())
         .select_from(Party).join(Case, Case.id == Party.case_id).where(*where)
-        .group_by(Case.commune_id, month, Party.sex, Party.age_group))
+        .group_by(Case.commune_id, month, Party.sex, Party.age_group),
+        *_what_happened(where, limits))
+
+
+def _what_happened(where, limits) -> list:
+    """The cells of entry_months and agreement_checks over the cases `where` selects, their
+    keys padded to the union's width: the entries into each state by commune and month, and the
+    agreements checked by a visit by commune and what the visits found."""
+    none = null().cast(String)
+    per_agreement = (
+        select(Case.commune_id, when((func.max(when((FollowUp.outcome == "broken", 1),
+                                                    else_=0)) == 1, "broken"),
+                                     else_="kept").label("found"))
+        .select_from(FollowUp).join(Case, Case.id == FollowUp.case_id).where(*where)
+        .group_by(Case.commune_id, FollowUp.proposal_id).subquery())
+    entered = month_of(CaseStateEntry.entered_at)
+    return [
+        select(literal("entry_months", String), CaseStateEntry.commune_id, entered,
+               CaseStateEntry.state, none, func.count())
+        .select_from(CaseStateEntry).join(Case, Case.id == CaseStateEntry.case_id).where(*where)
+        .group_by(CaseStateEntry.commune_id, entered, CaseStateEntry.state),
+        select(literal("agreement_checks", String), per_agreement.c.commune_id,
+               per_agreement.c.found, none, none, func.count())
+        .group_by(per_agreement.c.commune_id, per_agreement.c.found),
+        _teams(where), _limits(where, limits)]
+
+
+def _limits(where, limits):
+    """The cells of limit_months over the cases `where` selects: those in a state with a time
+    limit, by commune and the month it passes."""
+    days = limit_days(limits)
+    month = month_after(Case.status_changed_at, days)
+    none = null().cast(String)
+    return (select(literal("limit_months", String), Case.commune_id, month, none, none,
+                   func.count())
+            .where(*where, days.is_not(None)).group_by(Case.commune_id, month))
+
+
+def _teams(where):
+    """The cells of team_months over the cases `where` selects: the cases with a team, by
+    commune, month reported and whether a woman is in it."""
+    per_case = (
+        select(Case.commune_id, month_of(Case.created_at).label("month"),
+               when((func.max(when((User.sex == "F", 1), else_=0)) == 1, "woman"),
+                    else_="men").label("found"))
+        .select_from(TeamMember).join(Case, Case.id == TeamMember.case_id)
+        .join(User, User.id == TeamMember.user_id).where(*where)
+        .group_by(Case.id, Case.commune_id, month_of(Case.created_at)).subquery())
+    return (select(literal("team_months", String), per_case.c.commune_id, per_case.c.month,
+                   per_case.c.found, null().cast(String), func.count())
+            .group_by(per_case.c.commune_id, per_case.c.month, per_case.c.found))
 
 
 def cells(connection, case_ids: Iterable[int] | None = None) -> dict[str, Counter]:
@@ -108,10 +185,10 @@ def cells(connection, case_ids: Iterable[int] | None = None) -> dict[str, Counte
     ids = None if case_ids is None else sorted(case_ids)
     chunks = [None] if ids is None else [ids[n:n + _CHUNK] for n in range(0, len(ids), _CHUNK)]
     for chunk in chunks:
-        query = _cells_query(chunk is not None)
+        query = _cells_query(chunk is not None, time_limits())
         for name, *key, count in connection.execute(
                 query, {} if chunk is None else {"summary_ids": chunk}):
-            found[name][tuple(key)] += count
+            found[name][tuple(key[:len(SUMMARIES[name][1])])] += count
     for name, (source, kept) in ROLLUPS.items():
         for key, count in found[source].items():
             found[name][tuple(key[n] for n in kept)] += count
@@ -145,14 +222,27 @@ SUMMARIES = {
     "case_states": (CaseState, ("commune_id", "status"), ("cases",), _counted("case_states")),
     "participation_months": (ParticipationMonth, ("commune_id", "month"), PARTICIPANTS,
                              _participation_cells),
+    "entry_months": (EntryMonth, ("commune_id", "month", "state"), ("entries",),
+                     _counted("entry_months")),
+    "entry_states": (EntryState, ("commune_id", "state"), ("entries",),
+                     _counted("entry_states")),
+    "agreement_checks": (AgreementCheck, ("commune_id", "found"), ("agreements",),
+                         _counted("agreement_checks")),
+    "team_months": (TeamMonth, ("commune_id", "month", "found"), ("cases",),
+                    _counted("team_months")),
+    "team_totals": (TeamTotal, ("month", "found"), ("cases",), _counted("team_totals")),
+    "limit_months": (LimitMonth, ("commune_id", "month"), ("cases",), _counted("limit_months")),
 }
 # Summaries rolled up from another: (that one, the positions of its key they keep).
 ROLLUPS = {"case_totals": ("case_months", (1, 2, 3)),
            "party_totals": ("party_months", (1, 2, 3)),
-           "case_states": ("case_months", (0, 3))}
+           "case_states": ("case_months", (0, 3)),
+           "entry_states": ("entry_months", (0, 2)),
+           "team_totals": ("team_months", (1, 2))}
 # The summaries kept by the flush of any change to a case (not the participants: the step
 # services add those).
-KEPT_BY_FLUSH = ("case_months", "party_months", *ROLLUPS)
+KEPT_BY_FLUSH = ("case_months", "party_months", "entry_months", "agreement_checks",
+                 "team_months", "limit_months", *ROLLUPS)
 _CHUNK = 500
 
 
@@ -161,7 +251,9 @@ _CHUNK = 500
 _PENDING = "palabre.summaries.before"
 _DELTAS = "palabre.summaries.differences"
 # What puts a case in another cell, or in none (checked.py: merged, to check, mediated).
-_CASE_KEYS = ("commune_id", "created_at", "conflict_type", "status", "merged_into_id")
+_CASE_KEYS = ("commune_id", "created_at", "conflict_type", "status", "merged_into_id",
+              # and its time limit (limit_months)
+              "status_changed_at", "workflow", "workflow_version")
 _PARTY_KEYS = ("case_id", "case", "sex", "age_group")
 
 
@@ -191,9 +283,17 @@ def _touched(session) -> list:
         elif isinstance(obj, Party):
             if _changed(obj, _PARTY_KEYS):
                 refs += _case_refs(obj)
-        elif isinstance(obj, IntakeRecord | CaseStateEntry):
+        elif isinstance(obj, IntakeRecord | CaseStateEntry | FollowUp | TeamMember):
             refs += _case_refs(obj)
+        elif isinstance(obj, User) and _changed(obj, ("sex",)) and obj.id is not None:
+            refs += _team_cases(session, obj.id)
     return refs
+
+
+def _team_cases(session, user_id: int) -> list[int]:
+    """The cases whose team a person is in: a correction of their sex moves those cells."""
+    return list(session.connection().scalars(
+        select(TeamMember.case_id).where(TeamMember.user_id == user_id)))
 
 
 def _ids(refs) -> set[int]:

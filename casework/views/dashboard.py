@@ -100,8 +100,10 @@ def index():
 def _referrals(filters: CaseFilters) -> dict:
     """The referrals counted (queries/referral_figures.py); for a donor, the people referred
     with their small counts suppressed."""
-    rf = referral_figures.for_dashboard(access.dashboard_communes(current_user), filters)
-    cells = referral_cells.people_cells(rf) if access.figures_only(current_user) else None
+    figures_only = access.figures_only(current_user)
+    rf = referral_figures.for_dashboard(access.dashboard_communes(current_user), filters,
+                                        figures_only=figures_only)
+    cells = referral_cells.people_cells(rf) if figures_only else None
     return {"rf": rf, "rf_cells": cells}
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import openpyxl
 import pytest
+from flask import template_rendered
 
 from casework.clock import clock_at, day_start, local, local_today, utcnow
 from casework.extensions import db
@@ -204,6 +205,24 @@ def test_the_dashboard_shows_the_referrals_and_a_donor_their_people_suppressed(
     # No kind of service nor service: one psychosocial referral in a commune says too much.
     assert "Orientations par type de service" not in page and "Brigade de Kati" not in page
     assert "Sanogo" not in page
+
+
+@pytest.mark.parametrize("role", ["coordinator", "donor"])
+def test_a_donors_dashboard_never_counts_the_referrals_by_service(
+        app, client, login, people, make_user, world, role):
+    """The rule is the query's: a donor is handed no table by service nor by kind of service,
+    not a table the template hides."""
+    login(people.coordinator if role == "coordinator" else make_user((people.commune, "donor")))
+    shown = []
+    with template_rendered.connected_to(lambda _app, template, context, **_: shown.append(
+            context), app):
+        assert client.get("/dashboard").status_code == 200
+    [rf] = [context["rf"] for context in shown if "rf" in context]
+    assert rf.sent == 6 and rf.communes
+    if role == "donor":
+        assert rf.services is None and rf.kinds is None
+    else:
+        assert {g.name for g in rf.services} == {"Service here", "Brigade de Kati"} and rf.kinds
 
 
 # Who takes the per-referral export: whoever takes the case export (a role in a commune),
