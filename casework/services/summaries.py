@@ -53,6 +53,7 @@ from ..models import (
     CaseState,
     CaseStateEntry,
     CaseTotal,
+    Commune,
     EntryMonth,
     EntryState,
     FollowUp,
@@ -354,12 +355,27 @@ def write_differences(session) -> None:
         for name, counted in counted_by_name.items():
             found.setdefault(name, Counter()).update(counted)
     connection = session.connection()
+    writes = []
     for name in KEPT_BY_FLUSH:
         _model, keys, (value,), _count = SUMMARIES[name]
         rows = [{**dict(zip(keys, key, strict=True)), value: delta}
                 for key, delta in sorted(found.get(name, {}).items()) if delta]
         if rows:
-            _add(connection, name, rows)
+            writes.append((name, rows))
+    _share_the_communes(connection, {row["commune_id"] for _name, rows in writes for row in rows
+                                     if "commune_id" in row})
+    for name, rows in writes:
+        _add(connection, name, rows)
+
+
+def _share_the_communes(connection, ids: set[int]) -> None:
+    """On PostgreSQL, take at once, in order, the share of the communes' rows that a new
+    summary row's foreign key takes: taken row by row, in the middle of the writes, it waited
+    on an intake holding its commune to number a case, while holding a summary row that intake
+    was about to write (a deadlock)."""
+    if ids and connection.dialect.name == "postgresql":
+        connection.execute(select(Commune.id).where(Commune.id.in_(sorted(ids)))
+                           .order_by(Commune.id).with_for_update(key_share=True))
 
 
 @event.listens_for(Session, "after_soft_rollback")
