@@ -8,7 +8,14 @@ from markupsafe import Markup
 
 from . import access, vocabulary
 from .clock import utcnow
-from .i18n import file_size, locale_code, number, short_date, short_datetime
+from .i18n import (
+    file_size,
+    locale_code,
+    number,
+    participants_line,
+    short_date,
+    short_datetime,
+)
 from .queries.case_page import describe_event
 from .queries.waiting import menu_count
 from .queries.worklist import SOURCES
@@ -40,6 +47,7 @@ def init_app(app: Flask) -> None:
         menu_count=menu_count,
         waiting_sources=SOURCES,
         commune_options=commune_options,
+        participants=participants_line,
     )
     app.jinja_env.filters["labels"] = lambda codes, vocab: ", ".join(
         str(vocabulary.label(vocab, code)) for code in codes)
