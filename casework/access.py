@@ -162,7 +162,7 @@ def communes_in(ids) -> list:
         return []
     return list(db.session.execute(
         select(Commune.id, Commune.code, Commune.name, Commune.case_target)
-        .where(*in_communes(Commune.id, ids)).order_by(Commune.name)))
+        .where(Commune.id.in_(sorted(ids))).order_by(Commune.name)))
 
 
 def visible_communes(user: User) -> list:
