@@ -155,14 +155,23 @@ def commune_ids(user: User, roles: tuple[str, ...] | None = None) -> set[int]:
     return set(found)
 
 
+# Beyond this many, a list of communes is read whole and kept in Python rather than asked for
+# by an IN of as many parameters (a coordinator of the whole country covers 700).
+MANY_COMMUNES = 100
+
+
 def communes_in(ids) -> list:
     """These communes by name, as light rows (id, code, name, case_target) rather than
     entities: a coordinator may cover hundreds, and every page of theirs lists them."""
     if not ids:
         return []
-    return list(db.session.execute(
-        select(Commune.id, Commune.code, Commune.name, Commune.case_target)
-        .where(Commune.id.in_(sorted(ids))).order_by(Commune.name)))
+    query = select(Commune.id, Commune.code, Commune.name, Commune.case_target)
+    if len(ids) > MANY_COMMUNES:  # hundreds of parameters cost PostgreSQL more than the rows
+        ids = set(ids)
+        return [row for row in db.session.execute(query.order_by(Commune.name))
+                if row[0] in ids]
+    return list(db.session.execute(query.where(Commune.id.in_(sorted(ids)))
+                                   .order_by(Commune.name)))
 
 
 def visible_communes(user: User) -> list:
