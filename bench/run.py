@@ -40,7 +40,7 @@ TARGETS = {
     "case page (30 steps)": (3, None),
     "dashboard, all communes": (None, 50),
     "dashboard, one commune": (None, 15),
-    "search by party name, all communes": (None, 100),
+    "search by party name, all communes": (None, 50),
     "CSV export, one commune": (5, None),
 }
 

@@ -139,9 +139,25 @@ def commune_ids(user: User, roles: tuple[str, ...] | None = None) -> set[int]:
     if not _case_worker(user):
         return set()
     held = _roles_by_commune(user)
-    if roles is None:
-        return {commune for commune, here in held.items() if here - {DONOR}}
-    return {commune for commune, here in held.items() if not here.isdisjoint(roles)}
+    # Kept with the roles they were read from (a page asks often, and a coordinator of the
+    # whole country holds hundreds): new roles are a new index, so never a stale answer.
+    memo = getattr(user, "_palabre_commune_ids", None)
+    if memo is None or memo[0] is not held:
+        memo = user._palabre_commune_ids = (held, {})
+    key = None if roles is None else frozenset(roles)
+    found = memo[1].get(key)
+    if found is None:
+        if roles is None:
+            found = frozenset(c for c, here in held.items() if here - {DONOR})
+        else:
+            found = frozenset(c for c, here in held.items() if not here.isdisjoint(roles))
+        memo[1][key] = found
+    return set(found)
+
+
+# Beyond this many, a list of communes is read whole and kept in Python rather than asked for
+# by an IN of as many parameters (a coordinator of the whole country covers 700).
+MANY_COMMUNES = 100
 
 
 def communes_in(ids) -> list:
@@ -149,9 +165,13 @@ def communes_in(ids) -> list:
     entities: a coordinator may cover hundreds, and every page of theirs lists them."""
     if not ids:
         return []
-    return list(db.session.execute(
-        select(Commune.id, Commune.code, Commune.name, Commune.case_target)
-        .where(Commune.id.in_(sorted(ids))).order_by(Commune.name)))
+    query = select(Commune.id, Commune.code, Commune.name, Commune.case_target)
+    if len(ids) > MANY_COMMUNES:  # hundreds of parameters cost PostgreSQL more than the rows
+        ids = set(ids)
+        return [row for row in db.session.execute(query.order_by(Commune.name))
+                if row[0] in ids]
+    return list(db.session.execute(query.where(Commune.id.in_(sorted(ids)))
+                                   .order_by(Commune.name)))
 
 
 def visible_communes(user: User) -> list:
@@ -599,10 +619,15 @@ def may_change_appreciation(user: User, appreciation) -> bool:
 def move_targets(user: User, case: Case) -> list:
     """Communes a case may be moved to by `user`: the other communes they coordinate, when
     they may move it at all (a coordinator covering both communes)."""
-    if not can(user, "move_commune", case):
+    if not may_move(user, case):
         return []
-    ids = commune_ids(user, (COORDINATOR,)) - {case.commune_id}
-    return communes_in(ids)
+    return communes_in(commune_ids(user, (COORDINATOR,)) - {case.commune_id})
+
+
+def may_move(user: User, case: Case) -> bool:
+    """Whether `move_targets` names any commune, without reading their names."""
+    return (can(user, "move_commune", case)
+            and bool(commune_ids(user, (COORDINATOR,)) - {case.commune_id}))
 
 
 def may_move_to(user: User, case: Case, commune_id: int) -> bool:

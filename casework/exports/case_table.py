@@ -1,8 +1,8 @@
 """The case list as a table: what the screen lists, with the figures a donor report needs.
 
-Six queries whatever the number of cases: the cases, their parties, their steps' participants,
-their teams, their agreements and their follow-up visits. A confidential case goes out without
-its parties' names.
+Six queries whatever the number of cases, each reading plain values rather than entities: the
+cases, their parties, their steps' participants, their teams, their agreements and their
+follow-up visits. A confidential case goes out without its parties' names.
 """
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import (
     PARTICIPANTS,
     Case,
+    Commune,
     FollowUp,
     MediationStep,
     Party,
@@ -45,13 +46,26 @@ def headers(names: bool = True) -> list[str]:
             _("Agreement signed on"), _("Follow-up visits"), _("Last follow-up result")]
 
 
+# What a row reads of a case (and its commune's name): plain values, not entities.
+COLUMNS = (Case.id, Case.reference, Commune.name.label("commune"), Case.village,
+           Case.conflict_type, Case.status, Case.created_at, Case.status_changed_at,
+           Case.urgency, Case.violence, Case.confidential, Case.referral_target,
+           Case.facts_date, Case.channel, Case.injuries, Case.deaths)
+
+
+def _labels(vocabulary: dict) -> dict:
+    """A vocabulary's labels in the reader's language, translated once for every row."""
+    return {code: str(text) for code, text in vocabulary.items()}
+
+
 def case_table(cases_query, title: str, *, names: bool = True) -> Table:
     """`cases_query`: a select of Case rows (already filtered by access and filters).
 
     Without `names` (the file to share), no party's name, and no village of a confidential
     case; with them, for the programme's staff, a confidential case's names still stay out.
     """
-    cases = list(db.session.scalars(cases_query))
+    cases = db.session.execute(cases_query.with_only_columns(*COLUMNS)
+                               .join(Commune, Commune.id == Case.commune_id)).all()
     ids = cases_query.with_only_columns(Case.id).order_by(None).scalar_subquery()
     party_names = _party_names(ids)  # counted in either file, written in the staff's only
     steps = {row[0]: row[1:] for row in db.session.execute(
@@ -71,26 +85,28 @@ def case_table(cases_query, title: str, *, names: bool = True) -> Table:
             select(FollowUp.case_id, FollowUp.outcome).where(FollowUp.case_id.in_(ids))
             .order_by(FollowUp.case_id, FollowUp.visit_date, FollowUp.id)):
         visits.setdefault(case_id, []).append(outcome)
-    states = state_labels()
+    states, types, urgencies = state_labels(), _labels(CONFLICT_TYPES), _labels(URGENCIES)
+    targets, channels, outcomes = (_labels(REFERRAL_TARGETS), _labels(CHANNELS),
+                                   _labels(FOLLOW_UP_OUTCOMES))
+    yes, no, hidden = _("yes"), _("no"), _("(confidential)")
     rows = []
     for case in cases:
         parties = party_names.get(case.id, [])
         size, women = teams.get(case.id, (0, 0))
         step_count, *people = steps.get(case.id, (0, 0, 0, 0, 0))
         rows.append([
-            case.reference, case.commune.name,
-            _("(confidential)") if case.confidential and not names else case.village,
-            label(CONFLICT_TYPES, case.conflict_type), states.get(case.status, case.status),
+            case.reference, case.commune,
+            hidden if case.confidential and not names else case.village,
+            label(types, case.conflict_type), states.get(case.status, case.status),
             local(case.created_at).date(), local(case.status_changed_at).date(),
-            label(URGENCIES, case.urgency), _("yes") if case.violence else _("no"),
-            *([_("(confidential)") if case.confidential else "; ".join(parties)]
-              if names else []),
+            label(urgencies, case.urgency), yes if case.violence else no,
+            *([hidden if case.confidential else "; ".join(parties)] if names else []),
             len(parties), size, women, step_count, *people,
-            label(REFERRAL_TARGETS, case.referral_target),
-            case.facts_date, label(CHANNELS, case.channel), case.injuries, case.deaths,
+            label(targets, case.referral_target),
+            case.facts_date, label(channels, case.channel), case.injuries, case.deaths,
             local(signed[case.id]).date() if signed.get(case.id) else None,
             len(visits.get(case.id, [])),
-            label(FOLLOW_UP_OUTCOMES, visits[case.id][-1]) if case.id in visits else "",
+            label(outcomes, visits[case.id][-1]) if case.id in visits else "",
         ])
     return Table(title, headers(names), rows)
 

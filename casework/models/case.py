@@ -14,6 +14,7 @@ from sqlalchemy import (
     event,
     inspect,
 )
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from ..clock import utcnow
@@ -32,6 +33,11 @@ class Case(db.Model):
         Index("ix_cases_created_at_id", "created_at", "id"),
         # Cases in a state, newest first; the dashboard's count per month and state.
         Index("ix_cases_status_created_at_id", "status", "created_at", "id"),
+        # The list of every commune filtered by state and type: its page and its count read
+        # this index alone (the cases merged into another are not in it).
+        Index("ix_cases_listed_by_status_type", "status", "conflict_type", "created_at", "id",
+              sqlite_where=sql("merged_into_id IS NULL"),
+              postgresql_where=sql("merged_into_id IS NULL")),
         # The dashboard's counts by commune, state, type and month, read from the index alone.
         Index("ix_cases_figures", "commune_id", "status", "conflict_type", "created_at",
               "status_changed_at", "workflow", "workflow_version"),

@@ -12,12 +12,17 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from flask_babel import get_translations
 from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import load_only, raiseload
 
 from .. import access
+from ..clock import utcnow
 from ..extensions import db
+from ..i18n import locale_code
 from ..models import Case
-from ..workflow_registry import state_labels
+from ..vocabulary import CONFLICT_TYPES, label
+from ..workflow_registry import state_labels, workflow_of
 from .filters import CaseFilters
 from .worklist import SOURCES
 
@@ -212,6 +217,43 @@ def numbered(query, number: int, per_page: int) -> Page:
                 has_next=number * per_page < total, per_page=per_page, number=number)
 
 
+# What a line of the list shows (cases/list.html), and its place in the list: a case's
+# description, reporter and commune stay in the database.
+LISTED = (Case.reference, Case.village, Case.conflict_type, Case.confidential, Case.workflow,
+          Case.workflow_version, Case.status, Case.status_changed_at, Case.created_at)
+
+
 def search(user, filters: CaseFilters, cursor: Cursor, per_page: int) -> Page:
-    """A page of the cases `user` may see that the filters select."""
-    return read_page(matching(user, filters), cursor, per_page)
+    """A page of the cases `user` may see that the filters select, as the list shows them."""
+    query = matching(user, filters).options(load_only(*LISTED), raiseload(Case.commune))
+    return read_page(query, cursor, per_page)
+
+
+@dataclass(frozen=True)
+class Line:
+    """A case as a line of the list writes it."""
+    case: Case
+    state: str
+    conflict_type: str
+    days: str
+
+
+def lines(items) -> list[Line]:
+    """The page's cases with their labels, each translated once per page rather than once per
+    line: a page of fifty lines asked the translations hundreds of times."""
+    locale, now, translations = locale_code(), utcnow(), get_translations()
+    states, types, days = {}, {}, {}
+    found = []
+    for case in items:
+        key = (case.workflow, case.workflow_version, case.status)
+        if key not in states:
+            states[key] = workflow_of(case).state(case.status).label(locale)
+        if case.conflict_type not in types:
+            types[case.conflict_type] = str(label(CONFLICT_TYPES, case.conflict_type))
+        count = case.days_in_state(now)
+        if count not in days:
+            days[count] = translations.ngettext(
+                "%(num)d day in this state", "%(num)d days in this state", count) % {
+                    "num": count}
+        found.append(Line(case, states[key], types[case.conflict_type], days[count]))
+    return found

@@ -145,7 +145,7 @@ def context(user, case: Case) -> dict:
         "next_steps": next_steps(case),
         "sees_identities": access.sees_identities(user, case),
         "may_correct": access.can(user, "correct", case),
-        "may_move": bool(access.move_targets(user, case)),
+        "may_move": access.may_move(user, case),
         "may_merge": access.can(user, "merge", case),
         "partner": credited_partner(case),
         "milestones": milestones(case),

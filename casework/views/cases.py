@@ -64,7 +64,8 @@ def index():
     page = case_list.search(current_user, filters, cursor,
                             current_app.config["CASES_PER_PAGE"])
     g.palabre_lists_confidential = any(case.confidential for case in page.items)
-    return render_template("cases/list.html", page=page, filters=filters,
+    return render_template("cases/list.html", page=page, lines=case_list.lines(page.items),
+                           filters=filters,
                            communes=access.visible_communes(current_user),
                            states=case_list.state_choices())
 

@@ -82,3 +82,23 @@ def test_search_text_follows_a_change(make_case):
     db.session.commit()
     assert "dialakoro" in case.search_text and "sidibe" in case.search_text
     assert "kola" not in case.search_text.split()
+
+
+def test_the_search_finds_what_a_change_wrote_not_what_it_replaced(found, make_case):
+    """Through the trigram index as the list reads it: written, rewritten and removed."""
+    case = make_case(village="Kola", parties=[
+        PartyInput(name="Awa Coulibaly", sex="F", age_group="adult")])
+    assert found("coulibaly") == {case.reference}
+    case.village = "Dialakoro"
+    case.parties[0].name = "Moussa Sidibé"
+    db.session.commit()
+    assert found("dialakoro sidibe") == {case.reference}
+    assert case.reference not in found("kola") | found("coulibaly")
+
+
+@pytest.mark.parametrize("query", ["ké", "mil", "ke mil", "de mil"])
+def test_words_too_short_for_the_index_are_found_all_the_same(found, cases_to_find, query):
+    """The trigram index serves words of 3 letters or more; shorter ones are read in full."""
+    cases_to_find["village"].village = "Ké"
+    db.session.commit()
+    assert cases_to_find["village"].reference in found(query)

@@ -16,6 +16,7 @@ from casework import create_app
 from casework.extensions import db
 from casework.intake import sms
 from casework.models import User
+from casework.textsearch import include_object
 from config import ProductionConfig, TestConfig
 from tests.factories import OTHER_STRONG_KEY, STRONG_KEY
 from workflows import WorkflowDefinitionError
@@ -127,7 +128,8 @@ def test_production_refuses_to_start_while_demo_accounts_exist(tmp_path, monkeyp
 
 
 def test_the_migrations_match_the_models():
-    context = MigrationContext.configure(db.session.connection())
+    context = MigrationContext.configure(db.session.connection(),
+                                         opts={"include_object": include_object})
     assert compare_metadata(context, db.metadata) == []
 
 
