@@ -12,14 +12,13 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from flask_babel import get_translations
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import load_only, raiseload
 
 from .. import access
 from ..clock import utcnow
 from ..extensions import db
-from ..i18n import locale_code
+from ..i18n import locale_code, translations
 from ..models import Case
 from ..vocabulary import CONFLICT_TYPES, label
 from ..workflow_registry import state_labels, workflow_of
@@ -241,7 +240,7 @@ class Line:
 def lines(items) -> list[Line]:
     """The page's cases with their labels, each translated once per page rather than once per
     line: a page of fifty lines asked the translations hundreds of times."""
-    locale, now, translations = locale_code(), utcnow(), get_translations()
+    locale, now, catalogue = locale_code(), utcnow(), translations()
     states, types, days = {}, {}, {}
     found = []
     for case in items:
@@ -252,7 +251,7 @@ def lines(items) -> list[Line]:
             types[case.conflict_type] = str(label(CONFLICT_TYPES, case.conflict_type))
         count = case.days_in_state(now)
         if count not in days:
-            days[count] = translations.ngettext(
+            days[count] = catalogue.ungettext(
                 "%(num)d day in this state", "%(num)d days in this state", count) % {
                     "num": count}
         found.append(Line(case, states[key], types[case.conflict_type], days[count]))

@@ -81,12 +81,10 @@ def limit_days(limits=None):
 
 
 def past_limit_from(start):
-    """On Case: past its state's time limit now (past_limit), the limit having passed at or
-    after the instant `start`."""
-    now = utcnow()
-    return states_where(lambda s: s.sla_days, lambda w, n, s: and_(
-        Case.status_changed_at >= start - timedelta(days=s.sla_days),
-        Case.status_changed_at < now - timedelta(days=s.sla_days)))
+    """On Case: past its state's time limit now (THE rule, past_limit), the limit having
+    passed at or after the instant `start`."""
+    return and_(past_limit(), states_where(lambda s: s.sla_days, lambda w, n, s: (
+        Case.status_changed_at >= start - timedelta(days=s.sla_days))))
 
 
 def state_at(end):
