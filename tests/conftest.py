@@ -6,7 +6,6 @@ server URL: a fresh database is created on it for the session and dropped afterw
 """
 from __future__ import annotations
 
-import contextlib
 import contextvars
 import os
 
@@ -21,6 +20,7 @@ from casework.extensions import db
 from config import TestConfig
 
 from .databases import SERVER_VARIABLE, postgres_database
+from .kept import on_connection
 from .signing import signed_in_as
 
 pytest_plugins = ["tests.factories", "tests.mechanism_factories", "tests.referral_factories",
@@ -85,9 +85,8 @@ def app(database_url, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def module_connection(app):
-    """For a module whose tests read the same costly data (the demo), built once by a
-    module-scoped fixture `on_connection(app, module_connection)`: one connection and outer
-    transaction held for the module, rolled back at its end; each test runs in a savepoint."""
+    """One connection and outer transaction held for a test module, rolled back at its end;
+    each test runs in a savepoint of it (`_transaction`)."""
     with app.app_context():
         connection = db.engine.connect()
     outer = connection.begin()
@@ -96,42 +95,23 @@ def module_connection(app):
     connection.close()
 
 
-@contextlib.contextmanager
-def on_connection(app, connection):
-    """An app context whose session works on `connection`: its commits release savepoints
-    inside the connection's transaction."""
-    with app.app_context():
-        engines = db.engines
-        engine = engines[None]
-        engines[None] = connection
-        try:
-            yield
-        finally:
-            db.session.remove()
-            engines[None] = engine
-
-
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
-    """Every test runs in one outer transaction (a savepoint of its module's, if the module
-    shares one), rolled back at its end."""
+    """Every test runs in a savepoint of its module's connection, rolled back at its end: what
+    the module's `kept_` fixtures built (tests/kept.py) stays, and nothing else."""
     if "no_db" in request.keywords:
         yield
         return
-    if "module_connection" in request.fixturenames:
-        connection = request.getfixturevalue("module_connection")
-        transaction = connection.begin_nested()
-    else:
-        with app.app_context():
-            connection = db.engine.connect()
-        transaction = connection.begin()
+    connection = request.getfixturevalue("module_connection")
+    for name in request.fixturenames:  # module-scoped, so built already: never in the savepoint
+        if name.startswith("kept_"):
+            request.getfixturevalue(name)
+    transaction = connection.begin_nested()
     try:
         with on_connection(app, connection):
             yield
     finally:
         transaction.rollback()
-        if "module_connection" not in request.fixturenames:
-            connection.close()
 
 
 @pytest.fixture

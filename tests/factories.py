@@ -37,6 +37,8 @@ from casework.services.steps import StepInput
 from casework.services.transitions import TransitionInput
 from casework.workflow_registry import engine
 
+from .kept import build_on, reloaded
+
 _real_hash_password = accounts.hash_password
 
 PASSWORD = "correct horse battery"
@@ -52,17 +54,19 @@ _codes = ("".join(letters) for letters in itertools.product(string.ascii_upperca
 _names = itertools.count(1)
 
 
+def new_commune(code: str | None = None, name: str | None = None, **values) -> Commune:
+    code = code or f"T{next(_codes)}"
+    commune = Commune(code=code, name=name or f"Commune {code}",
+                      cercle=values.get("cercle", "Bougouni"),
+                      region=values.get("region", "Sikasso"))
+    db.session.add(commune)
+    db.session.commit()
+    return commune
+
+
 @pytest.fixture
 def make_commune():
-    def make(code: str | None = None, name: str | None = None, **values) -> Commune:
-        code = code or f"T{next(_codes)}"
-        commune = Commune(code=code, name=name or f"Commune {code}",
-                          cercle=values.get("cercle", "Bougouni"),
-                          region=values.get("region", "Sikasso"))
-        db.session.add(commune)
-        db.session.commit()
-        return commune
-    return make
+    return new_commune
 
 
 _hashed: dict[tuple[str, str], str] = {}
@@ -77,24 +81,26 @@ def _hash_once(password: str) -> str:
     return _hashed[key]
 
 
+def new_user(*roles: tuple[Commune, str], username: str | None = None, is_admin=False,
+             enrolled: bool | None = None, **values) -> User:
+    """`enrolled`: two-factor on with TOTP_SECRET; by default when the role requires it
+    (the user's recovery codes are then in `user.recovery_codes_given`)."""
+    username = username or f"user{next(_names)}"
+    with mock.patch.object(accounts, "hash_password", _hash_once):
+        user = accounts.create_user(
+            None, username=username, full_name=values.pop("full_name", username.title()),
+            password=values.pop("password", PASSWORD), is_admin=is_admin,
+            must_change_password=values.pop("must_change_password", False),
+            memberships=[(commune.id, role) for commune, role in roles], **values)
+    if enrolled if enrolled is not None else access.requires_two_factor(user):
+        user.recovery_codes_given = two_factor.enrol_with_known_secret(user, TOTP_SECRET)
+    db.session.commit()
+    return user
+
+
 @pytest.fixture
 def make_user():
-    def make(*roles: tuple[Commune, str], username: str | None = None, is_admin=False,
-             enrolled: bool | None = None, **values) -> User:
-        """`enrolled`: two-factor on with TOTP_SECRET; by default when the role requires it
-        (the user's recovery codes are then in `user.recovery_codes_given`)."""
-        username = username or f"user{next(_names)}"
-        with mock.patch.object(accounts, "hash_password", _hash_once):
-            user = accounts.create_user(
-                None, username=username, full_name=values.pop("full_name", username.title()),
-                password=values.pop("password", PASSWORD), is_admin=is_admin,
-                must_change_password=values.pop("must_change_password", False),
-                memberships=[(commune.id, role) for commune, role in roles], **values)
-        if enrolled if enrolled is not None else access.requires_two_factor(user):
-            user.recovery_codes_given = two_factor.enrol_with_known_secret(user, TOTP_SECRET)
-        db.session.commit()
-        return user
-    return make
+    return new_user
 
 
 @pytest.fixture
@@ -120,42 +126,72 @@ class Commune_People:
     others: dict = field(default_factory=dict)
 
 
-@pytest.fixture
-def make_people(make_commune, make_user):
+def new_people(**commune_values) -> Commune_People:
     """A commune with one person per case role (the coordinator covers only this commune)."""
-    def make(**commune_values) -> Commune_People:
-        commune = make_commune(**commune_values)
-        return Commune_People(
-            commune=commune,
-            mediator=make_user((commune, "mediator"), sex="F"),
-            mayor=make_user((commune, "commune_authority")),
-            chief=make_user((commune, "traditional_leader")),
-            coordinator=make_user((commune, "coordinator")),
-        )
-    return make
+    commune = new_commune(**commune_values)
+    return Commune_People(
+        commune=commune,
+        mediator=new_user((commune, "mediator"), sex="F"),
+        mayor=new_user((commune, "commune_authority")),
+        chief=new_user((commune, "traditional_leader")),
+        coordinator=new_user((commune, "coordinator")),
+    )
 
 
 @pytest.fixture
-def people(make_people):
-    return make_people()
+def make_people():
+    return new_people
+
+
+@dataclass
+class Town:
+    """`people`, `elsewhere` and the two others of `cast`: built once per test module."""
+    people: Commune_People
+    elsewhere: Commune_People
+    other_mediator: User
+    admin: User
+
+
+def new_town() -> Town:
+    people = new_people()
+    return Town(people=people, elsewhere=new_people(),
+                other_mediator=new_user((people.commune, "mediator")),
+                admin=new_user(is_admin=True))
+
+
+@pytest.fixture(scope="module")
+def kept_town(app, module_connection) -> Town:
+    return build_on(app, module_connection, new_town)
 
 
 @pytest.fixture
-def elsewhere(make_people):
+def town(kept_town) -> Town:
+    """The module's town (tests/kept.py), read again in this test's session."""
+    return reloaded(kept_town)
+
+
+@pytest.fixture
+def people(town):
+    return town.people
+
+
+@pytest.fixture
+def elsewhere(town):
     """The same roles in another commune: they must never see `people`'s cases."""
-    return make_people()
+    return town.elsewhere
 
 
 @pytest.fixture
-def cast(people, elsewhere, make_user):
+def cast(town):
     """Everyone a role table may ask about, by the part they play for `people`'s cases."""
+    people, elsewhere = town.people, town.elsewhere
     return {
         "team_mediator": people.mediator,
-        "other_mediator": make_user((people.commune, "mediator")),
+        "other_mediator": town.other_mediator,
         "mayor": people.mayor,
         "chief": people.chief,
         "coordinator": people.coordinator,
-        "admin": make_user(is_admin=True),
+        "admin": town.admin,
         "foreign_mediator": elsewhere.mediator,
         "foreign_coordinator": elsewhere.coordinator,
         "foreign_mayor": elsewhere.mayor,
@@ -292,19 +328,24 @@ def _service_answers(case, move: str) -> None:
         referrals.record_outcome(focal, referral, "Soins reçus.")
 
 
+def new_case(state: str = "reported", who: Commune_People | None = None,
+             on_version: int | None = None, **values):
+    """A case of `who`'s commune driven to `state` through the services; `on_version`
+    reports it on that version of its workflow instead of the latest (a case reported before a
+    new version was published)."""
+    case = report_on_version(on_version, who, case_input(**values))
+    for move in PATHS[state]:
+        advance(who, case, move)
+    db.session.commit()
+    return case
+
+
 @pytest.fixture
 def make_case(people):
-    """make_case(state, who=people, on_version=None, **intake): a case driven to `state`
-    through the services; `on_version` reports it on that version of its workflow instead of
-    the latest (a case reported before a new version was published)."""
+    """make_case(state, who=people, on_version=None, **intake): see new_case."""
     def make(state: str = "reported", who: Commune_People | None = None,
              on_version: int | None = None, **values):
-        who = who or people
-        case = report_on_version(on_version, who, case_input(**values))
-        for move in PATHS[state]:
-            advance(who, case, move)
-        db.session.commit()
-        return case
+        return new_case(state, who or people, on_version, **values)
     return make
 
 

@@ -78,28 +78,32 @@ class MechanismStage:
     file: ActivityFile | None = None
 
 
+def new_mechanism(who, *, with_file: bool = False) -> MechanismStage:
+    """A mechanism of `who`'s commune with a member, an FFOM analysis, a plan with one
+    activity, that activity carried out (and a file of it, `with_file`)."""
+    mediator = who.mediator
+    mechanism = mechanisms.set_up_mechanism(mediator, who.commune, name="Mécanisme",
+                                            set_up_on=local_today() - timedelta(days=400))
+    member = mechanisms.add_member(mediator, mechanism, member_input())
+    analysis = mechanisms.record_analysis(mediator, mechanism, analysis_input())
+    plan = action_plans.create_plan(who.coordinator, mechanism, plan_input())
+    item = action_plans.add_planned_activity(mediator, plan, planned_input())
+    activity = mechanism_activities.record_activity(
+        mediator, mechanism, activity_input(planned_id=item.id))
+    stage = MechanismStage(mechanism, member, analysis, plan, item, activity)
+    if with_file:
+        from casework.services.attachments import check_upload
+        from tests import filesamples
+        stage.file = mechanism_activities.add_file(
+            mediator, activity, check_upload(io.BytesIO(filesamples.pdf()), "liste.pdf", ""),
+            "attendance_sheet")
+    db.session.commit()
+    return stage
+
+
 @pytest.fixture
 def make_mechanism(people):
-    """make_mechanism(who=people, with_file=False): a mechanism with a member, an FFOM
-    analysis, a plan with one activity, that activity carried out."""
+    """make_mechanism(who=people, with_file=False): see new_mechanism."""
     def make(who=None, *, with_file: bool = False) -> MechanismStage:
-        who = who or people
-        mediator = who.mediator
-        mechanism = mechanisms.set_up_mechanism(mediator, who.commune, name="Mécanisme",
-                                                set_up_on=local_today() - timedelta(days=400))
-        member = mechanisms.add_member(mediator, mechanism, member_input())
-        analysis = mechanisms.record_analysis(mediator, mechanism, analysis_input())
-        plan = action_plans.create_plan(who.coordinator, mechanism, plan_input())
-        item = action_plans.add_planned_activity(mediator, plan, planned_input())
-        activity = mechanism_activities.record_activity(
-            mediator, mechanism, activity_input(planned_id=item.id))
-        stage = MechanismStage(mechanism, member, analysis, plan, item, activity)
-        if with_file:
-            from casework.services.attachments import check_upload
-            from tests import filesamples
-            stage.file = mechanism_activities.add_file(
-                mediator, activity, check_upload(io.BytesIO(filesamples.pdf()), "liste.pdf", ""),
-                "attendance_sheet")
-        db.session.commit()
-        return stage
+        return new_mechanism(who or people, with_file=with_file)
     return make

@@ -24,7 +24,8 @@ from casework.services import two_factor
 from casework.services.cases import PartyInput
 from tests import filesamples as samples
 from tests.dates import typed
-from tests.factories import PASSWORD, TOTP_SECRET, advance
+from tests.factories import PASSWORD, TOTP_SECRET, advance, new_case
+from tests.kept import build_on, reloaded
 
 from .pages import hidden_fields, submit, text
 from .test_lifecycle import intake
@@ -46,20 +47,16 @@ def commune_form(stage, **changes) -> dict:
 class Stage:
     """The people, their signed-in clients and cases each row acts on."""
 
-    def __init__(self, app, people, elsewhere, make_case, make_user, login, grant):
+    def __init__(self, app, town, cases, make_case, login, grant):
+        people = town.people
         self.app, self.people, self.make_case, self.grant = app, people, make_case, grant
-        self.mediation = make_case("in_mediation")
-        advance(people, self.mediation, "step")
-        self.reported = make_case("reported")
-        self.proposed = make_case("proposed")
-        self.foreign = make_case("reported", who=elsewhere, parties=[
-            PartyInput(name="Awa Diallo", sex="F", age_group="adult")])
-        db.session.commit()
+        self.mediation, self.reported = cases["mediation"], cases["reported"]
+        self.proposed, self.foreign = cases["proposed"], cases["foreign"]
         self.clients = {
             "mediator": login(people.mediator, app.test_client()),
             "coordinator": login(people.coordinator, app.test_client()),
             "mayor": login(people.mayor, app.test_client()),
-            "admin": login(make_user(is_admin=True), app.test_client()),
+            "admin": login(town.admin, app.test_client()),
             "anonymous": app.test_client(),
         }
 
@@ -650,9 +647,25 @@ UPLOADS = [
 ROWS = [*STORED, *SEARCHES, *REFUSED, *OVERLONG, *CONTROLS, *FORMULAS, *UPLOADS]
 
 
+def _cases(town) -> dict[str, Case]:
+    people = town.people
+    mediation = new_case("in_mediation", people)
+    advance(people, mediation, "step")
+    return {"mediation": mediation, "reported": new_case("reported", people),
+            "proposed": new_case("proposed", people),
+            "foreign": new_case("reported", town.elsewhere, parties=[
+                PartyInput(name="Awa Diallo", sex="F", age_group="adult")])}
+
+
+@pytest.fixture(scope="module")
+def kept_cases(app, module_connection, kept_town):
+    """The cases every row acts on, built once for the module (tests/kept.py)."""
+    return build_on(app, module_connection, lambda: _cases(reloaded(kept_town)))
+
+
 @pytest.fixture
-def stage(app, people, elsewhere, make_case, make_user, login, grant):
-    return Stage(app, people, elsewhere, make_case, make_user, login, grant)
+def stage(app, town, kept_cases, make_case, login, grant):
+    return Stage(app, town, reloaded(kept_cases), make_case, login, grant)
 
 
 def test_the_table_holds_the_classic_inputs():

@@ -11,10 +11,10 @@ import pytest
 
 from casework import access
 from casework.clock import local_today
-from casework.extensions import db
 from casework.services import cases, steps, team
 from casework.services.cases import PartyInput
-from tests.factories import case_input, step_input
+from tests.factories import case_input, new_case, step_input
+from tests.kept import build_on, reloaded
 
 from .pages import text
 
@@ -41,23 +41,32 @@ PAGES = [
 ]
 
 
-@pytest.fixture
-def confidential(people, make_case):
-    """A GBV case reported by the coordinator and given a team, and a case waiting for its
-    sign-offs flagged confidential by hand (no workflow takes a GBV case that far today, but
-    every page decides on the flag, so the oldest-proposals list is checked too)."""
+def _confidential(people) -> dict:
     gbv = cases.report_case(people.coordinator, people.commune, case_input(
         conflict_type="gbv", parties=[PartyInput(name=n, sex="F", age_group="adult")
                                       for n in GBV_NAMES]))
     team.assign_team(people.coordinator, gbv, [people.mediator.id])
-    proposed = make_case("proposed", parties=[PartyInput(name=n, sex="M", age_group="adult")
-                                              for n in PROPOSED_NAMES])
+    proposed = new_case("proposed", people, parties=[
+        PartyInput(name=n, sex="M", age_group="adult") for n in PROPOSED_NAMES])
     steps.log_step(people.mediator, proposed, step_input(
         place=PLACE, next_step=f"Revoir {PROPOSED_NAMES[0]}",
         next_step_date=local_today() + timedelta(days=3)))
     proposed.confidential = True
-    db.session.commit()
     return {"gbv": gbv, "proposed": proposed}
+
+
+@pytest.fixture(scope="module")
+def kept_confidential(app, module_connection, kept_town):
+    """A GBV case reported by the coordinator and given a team, and a case waiting for its
+    sign-offs flagged confidential by hand (no workflow takes a GBV case that far today, but
+    every page decides on the flag, so the oldest-proposals list is checked too); built once
+    for the module (tests/kept.py)."""
+    return build_on(app, module_connection, lambda: _confidential(reloaded(kept_town).people))
+
+
+@pytest.fixture
+def confidential(kept_confidential):
+    return reloaded(kept_confidential)
 
 
 def readable(response) -> str:

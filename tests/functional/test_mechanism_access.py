@@ -13,6 +13,8 @@ from casework import access
 from casework.clock import local_today
 from casework.extensions import db
 from casework.models import Event
+from tests.kept import build_on, reloaded
+from tests.mechanism_factories import new_mechanism
 
 from .pages import text
 
@@ -27,15 +29,10 @@ DAY = (local_today() - timedelta(days=1)).isoformat()
 
 
 @pytest.fixture
-def cast(people, elsewhere, make_user):
-    return {
-        "mediator": people.mediator,
-        "other_mediator": make_user((people.commune, "mediator")),
-        "mayor": people.mayor, "chief": people.chief, "coordinator": people.coordinator,
-        "admin": make_user(is_admin=True),
-        "foreign_mediator": elsewhere.mediator, "foreign_coordinator": elsewhere.coordinator,
-        "foreign_mayor": elsewhere.mayor,
-    }
+def cast(cast):
+    """The town's cast (tests/factories.py), the team's mediator named as on a mechanism."""
+    return {("mediator" if role == "team_mediator" else role): user
+            for role, user in cast.items()}
 
 
 # (name, method, path, form, who may): {c} the commune's code, {p} a plan, {i} a plan
@@ -100,10 +97,17 @@ def _changes() -> int:
                                                                     "%downloaded"))))
 
 
+@pytest.fixture(scope="module")
+def kept_stage(app, module_connection, kept_town):
+    """The people's mechanism, its file in the app's own attachments directory: built once for
+    the module's tests (tests/kept.py)."""
+    return build_on(app, module_connection,
+                    lambda: new_mechanism(reloaded(kept_town).people, with_file=True))
+
+
 @pytest.fixture
-def stage(app, make_mechanism, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "files"))
-    return make_mechanism(with_file=True)
+def stage(kept_stage):
+    return reloaded(kept_stage)
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -129,7 +129,7 @@ def test_queries_do_not_grow_with_the_communes(app, make_people, make_mechanism,
                                                login):
     counts = []
     communes = []
-    for more in (2, 3):  # most of the communes each time (the people fixture adds one)
+    for more in (3, 3):  # most of the communes each time (the town adds two: tests/kept.py)
         for _ in range(more):
             who = make_people()
             make_mechanism(who)

@@ -31,22 +31,19 @@ from casework.queries.referrals import of_case
 from casework.services import accounts
 from casework.vocabulary import CONFLICT_TYPES, GBV
 from casework.workflow_registry import engine, workflow_of
-from tests.conftest import on_connection
 from tests.invariants import database_problems
+from tests.kept import build_on
 
 CODES = {c.code for c in COMMUNES}
-# Every test shares the module's connection, where the demo is loaded once: a test on a
-# connection of its own would wait on the module's open transaction (SQLite).
-pytestmark = pytest.mark.usefixtures("module_connection")
-
-
 @pytest.fixture(scope="module")
-def demo(app, module_connection):
+def kept_demo(app, module_connection):
     """The demo, loaded once for the module's tests (each runs in a savepoint of it)."""
-    with on_connection(app, module_connection):
-        summary = load_demo()
-        db.session.commit()
-    return summary
+    return build_on(app, module_connection, load_demo)
+
+
+@pytest.fixture
+def demo(kept_demo):
+    return kept_demo
 
 
 def demo_cases() -> list[Case]:
