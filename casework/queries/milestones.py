@@ -9,6 +9,7 @@ the messages, the dashboard and the API all read it here; which visits are plann
 made, is `workflow_registry.planned_visits`, which the condition `follow_ups_done` reads too."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,7 +21,7 @@ from ..clock import day_start, local, local_today
 from ..extensions import db
 from ..models import Case, FollowUp, Proposal
 from ..workflow_registry import engine, planned_visits, workflow_of
-from .states import in_version, state_at, states_allowing
+from .states import at_run, built_once, in_version, state_at, states_allowing
 
 # "Mon travail" lists a planned visit this many days before it is due (queries/worklist.py),
 # and the team may record it from then on: a "30-day" visit is not made on the day of the
@@ -80,9 +81,10 @@ def _current_agreement(end=None):
                 *before(Proposal), ~newer)
 
 
-def _visits_due(day: date, end=None) -> list:
+def _visits_due(day: date | Callable[[], date], end=None) -> list:
     """On Proposal (with its Case): one clause per planned visit, true when it is due on or
-    before `day` and not made (by `day`, when the question is asked of a past `end`)."""
+    before `day` and not made (by `day`, when the question is asked of a past `end`). `day`
+    may be a function, then called when the statement runs (never with `end`)."""
     by_then = [FollowUp.visit_date <= day] if end is not None else []
     due = []
     for workflow in engine().workflows():
@@ -92,17 +94,30 @@ def _visits_due(day: date, end=None) -> list:
                 made = exists().where(FollowUp.proposal_id == Proposal.id,
                                       FollowUp.milestone_days == days, *by_then)
                 due.append(and_(in_version(workflow), Proposal.to_state == name,
-                                Proposal.decided_at < day_start(day - timedelta(days=days - 1)),
-                                ~made))
+                                Proposal.decided_at < _decided_before(day, days), ~made))
     return due
 
 
-def cases_with_visit_due(day: date):
-    """On Case: `due_by(case, day)` is not empty."""
+def _decided_before(day, days: int):
+    if callable(day):
+        return at_run(lambda: day_start(day() - timedelta(days=days - 1)),
+                      Proposal.decided_at.type)
+    return day_start(day - timedelta(days=days - 1))
+
+
+def cases_with_visit_due(day: date | Callable[[], date]):
+    """On Case: `due_by(case, day)` is not empty (`day`: see _visits_due)."""
     # EXISTS on the case's own proposals: the clauses read the case's workflow, so an IN over
     # every proposal was correlated anyway and read them all again for each case.
     return and_(states_allowing("follow_ups"), exists().where(
         Proposal.case_id == Case.id, _current_agreement(), or_(false(), *_visits_due(day))))
+
+
+def cases_with_visit_due_within(days: int):
+    """On Case: a visit due within `days` days of today (today read when the statement runs),
+    built once."""
+    return built_once(("visit_due_within", days), lambda: cases_with_visit_due(
+        lambda: local_today() + timedelta(days=days)))
 
 
 def visits_due_count(conditions, day: date, end=None) -> int:

@@ -28,6 +28,33 @@ def tagged(column, tag: str):
                                 expanding=True, unique=True))
 
 
+def at_run(value: Callable[[], object], type_):
+    """A value read when the statement runs, not when it is built (the clock's now, less a
+    state's time limit): a clause holding it is built once and serves every moment."""
+    return bindparam(None, callable_=value, type_=type_, unique=True)
+
+
+_BUILT: dict = {}
+
+
+def built_once(key, build: Callable):
+    """`build()`, built once for the loaded workflows (a new version builds it again). The
+    clauses that OR a condition over every state of every version took longer to build, on
+    every page (the menu's count), than their query took to run."""
+    workflows = tuple(engine().workflows())
+    whose = (key, *map(id, workflows))
+    found = _BUILT.get(whose)
+    if found is None:
+        if len(_BUILT) >= 512:
+            _BUILT.clear()
+        found = _BUILT[whose] = (workflows, build())  # the workflows kept: their ids stay theirs
+    return found[1]
+
+
+def _days_before_now(days: int):
+    return at_run(lambda: utcnow() - timedelta(days=days), Case.status_changed_at.type)
+
+
 def in_version(workflow):
     """On Case: the case follows this workflow version."""
     return and_(Case.workflow == workflow.name, Case.workflow_version == workflow.version)
@@ -45,21 +72,30 @@ def states_where(test: Callable, clause: Callable = lambda w, n, s: true(), stat
 
 def states_allowing(activity: str, state=None):
     """On Case: in a state whose `allows` names `activity` (`state`: see states_where)."""
+    if state is None:
+        return built_once(("allowing", activity),
+                          lambda: states_where(lambda s: activity in s.allows))
     return states_where(lambda s: activity in s.allows, state=state)
 
 
 def in_state_longer_than(days_of: Callable, state=None, since=None, end=None):
     """On Case: in a state for longer than `days_of(state)` days, at the instant `end` (None:
-    now); `state` and `since` the case's state then and since when (state_at)."""
-    now = end or utcnow()
+    now, read when the statement runs); `state` and `since` the case's state then and since
+    when (state_at)."""
     entered = Case.status_changed_at if since is None else since
-    return states_where(days_of, lambda w, n, s: entered < now - timedelta(days=days_of(s)),
+    if end is None:
+        return states_where(days_of, lambda w, n, s: entered < _days_before_now(days_of(s)),
+                            state=state)
+    return states_where(days_of, lambda w, n, s: entered < end - timedelta(days=days_of(s)),
                         state=state)
 
 
 def past_limit(state=None, since=None, end=None):
     """On Case: past its state's time limit (`sla_days`), now or at `end` (see
     in_state_longer_than)."""
+    if state is None and since is None and end is None:
+        return built_once("past_limit",
+                          lambda: in_state_longer_than(lambda s: s.sla_days))
     return in_state_longer_than(lambda s: s.sla_days, state, since, end)
 
 
@@ -106,10 +142,10 @@ def state_at(end):
 
 def near_limit():
     """On Case: past its state's `warn_days`, not yet past its `sla_days`."""
-    now = utcnow()
-    return states_where(lambda s: s.warn_days, lambda w, n, s: and_(
-        Case.status_changed_at < now - timedelta(days=s.warn_days),
-        Case.status_changed_at >= now - timedelta(days=s.sla_days)))
+    return built_once("near_limit", lambda: states_where(
+        lambda s: s.warn_days, lambda w, n, s: and_(
+            Case.status_changed_at < _days_before_now(s.warn_days),
+            Case.status_changed_at >= _days_before_now(s.sla_days))))
 
 
 def limit_date(case: Case) -> date | None:

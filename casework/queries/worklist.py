@@ -51,8 +51,10 @@ from ..models.referral import SENT
 from ..vocabulary import ROLES, label
 from ..workflow_registry import engine, signing_roles, workflow_of
 from .checked import CHECKED, MERGED
-from .milestones import NOTICE_DAYS, cases_with_visit_due, due_by
+from .milestones import NOTICE_DAYS, cases_with_visit_due_within, due_by
 from .states import (
+    at_run,
+    built_once,
     in_version,
     limit_date,
     near_limit,
@@ -257,7 +259,8 @@ def _decided_at():
 
 
 case_source("proposal_rejected", _l("Agreements rejected"), team,
-            lambda user: and_(access.team_work_clause(user), _last_proposal_rejected()),
+            lambda user: and_(access.team_work_clause(user),
+                              built_once("rejected", _last_proposal_rejected)),
             _rejected, order=lambda: (_decided_at(),), load=(Case.proposals,))
 
 
@@ -273,7 +276,8 @@ def _reported(source: str, reason, action, endpoint: str):
 
 
 def _initial_state():
-    return Case.status.in_({w.initial for w in engine().workflows()})
+    return built_once("initial", lambda: Case.status.in_(
+        sorted({w.initial for w in engine().workflows()})))
 
 
 case_source("unassigned", _l("Reported cases without a team"), reporters,
@@ -335,12 +339,21 @@ case_source("near_time_limit", _l("Cases near their time limit"), team,
 
 # No step logged for the state's `idle_days`: the team.
 
+def _days_ago(days: int):
+    return at_run(lambda: local_today() - timedelta(days=days), MediationStep.step_date.type)
+
+
+def _start_of_days_ago(days: int):
+    return at_run(lambda: day_start(local_today() - timedelta(days=days)),
+                  Case.status_changed_at.type)
+
+
 def _idle_clause():
-    today = local_today()
-    return states_where(lambda s: s.idle_days and "steps" in s.allows, lambda w, n, s: and_(
-        Case.status_changed_at < day_start(today - timedelta(days=s.idle_days)),
-        ~exists().where(MediationStep.case_id == Case.id,
-                        MediationStep.step_date > today - timedelta(days=s.idle_days))))
+    return built_once("idle", lambda: states_where(
+        lambda s: s.idle_days and "steps" in s.allows, lambda w, n, s: and_(
+            Case.status_changed_at < _start_of_days_ago(s.idle_days),
+            ~exists().where(MediationStep.case_id == Case.id,
+                            MediationStep.step_date > _days_ago(s.idle_days)))))
 
 
 def _idle(case, _user):
@@ -366,7 +379,7 @@ case_source("idle", _l("Mediations with no recent step"), team,
 
 # A next step planned soon (or past): the team.
 
-def _latest_step_planned_by(day: date):
+def _latest_step_planned_by(day):
     later = aliased(MediationStep)
     return exists().where(
         MediationStep.case_id == Case.id, MediationStep.next_step_date <= day,
@@ -388,8 +401,8 @@ def _step_planned(case, _user):
 
 case_source("step_planned", _l("Mediation steps due"), team,
             lambda user: and_(access.team_work_clause(user), states_allowing("steps"),
-                              _latest_step_planned_by(local_today()
-                                                      + timedelta(STEP_NOTICE_DAYS))),
+                              built_once("step_planned", lambda: _latest_step_planned_by(
+                                  _days_ago(-STEP_NOTICE_DAYS)))),
             _step_planned, order=lambda: (_last_step_date(),), load=(Case.steps,))
 
 
@@ -411,8 +424,7 @@ def _follow_up(case, _user):
 
 case_source("follow_up_due", _l("Follow-up visits due"), team,
             lambda user: and_(access.team_work_clause(user),
-                              cases_with_visit_due(local_today()
-                                                   + timedelta(days=FOLLOW_UP_NOTICE_DAYS))),
+                              cases_with_visit_due_within(FOLLOW_UP_NOTICE_DAYS)),
             _follow_up, order=lambda: (Case.status_changed_at,),
             load=(Case.proposals, Case.follow_ups))
 
@@ -420,12 +432,18 @@ case_source("follow_up_due", _l("Follow-up visits due"), team,
 # A proposal unsigned past its transition's `escalation_days`: the commune's coordinators.
 
 def _signoff_late_clause():
-    now, late = utcnow(), []
+    return built_once("signoff_late", _build_signoff_late)
+
+
+def _build_signoff_late():
+    late = []
     for workflow in engine().workflows():
         for t in workflow.transitions:
             if t.escalation_days:
+                since = at_run(lambda days=t.escalation_days: utcnow() - timedelta(days=days),
+                               Proposal.proposed_at.type)
                 late.append(and_(in_version(workflow), Proposal.trigger == t.trigger,
-                                 Proposal.proposed_at < now - timedelta(days=t.escalation_days)))
+                                 Proposal.proposed_at < since))
     return exists().where(Proposal.case_id == Case.id, Proposal.status == "pending",
                           or_(false(), *late))
 
