@@ -7,10 +7,10 @@ in the same transaction as each change, and recounting them from the raw tables.
   their parties, by commune, month reported, type, state, sex and age group. Every way a case
   changes (intake by form, SMS, KoboToolbox or offline, transitions automatic or not, reopen,
   corrections, moves, merges, withdrawals, workflow upgrades, a check of an SMS report) ends
-  in a flush of the session: the one place they all pass through. Before each flush the
-  cells of the cases it touches are read from the database, after it they are read again;
-  the differences are kept with the transaction and added to the tables at its commit, with
-  the same concurrency-safe upsert as the participants, in one order (no deadlock). The
+  in a flush of the session: the one place they all pass through. Before the first flush of a
+  transaction that touches a case, the case's cells are read from the database; at the
+  commit they are read again, and the differences are added to the tables, with the same
+  concurrency-safe upsert as the participants, in one order (no deadlock). The
   cells are read by `cells`, the very query that `recount` runs over every case: a summary
   can only differ from the recount if a change bypassed the session.
 - the same way, from the same flush: `entry_months` (the entries into each state, by the
@@ -249,8 +249,7 @@ _CHUNK = 500
 
 # -- kept at every flush -------------------------------------------------------------------
 
-_PENDING = "palabre.summaries.before"
-_DELTAS = "palabre.summaries.differences"
+_KEPT = "palabre.summaries.touched"
 # What puts a case in another cell, or in none (checked.py: merged, to check, mediated).
 _CASE_KEYS = ("commune_id", "created_at", "conflict_type", "status", "merged_into_id",
               # and its time limit (limit_months)
@@ -301,65 +300,70 @@ def _ids(refs) -> set[int]:
     return {ref.id if isinstance(ref, Case) else ref for ref in refs} - {None}
 
 
+class _Touched:
+    """The cases a transaction changed, and their cells before its first change to each."""
+
+    def __init__(self):
+        self.ids: set[int] = set()
+        self.before: dict[str, Counter] = {name: Counter() for name in KEPT_BY_FLUSH}
+        self.new: list[Case] = []  # cases not yet flushed: no cells before
+
+
 @event.listens_for(Session, "before_flush")
 def _read_before(session, _context, _instances):
+    """Before a flush, the cells of the cases it is the first in the transaction to change.
+    A case already changed earlier in the transaction is not read again: its cells before
+    the transaction stand, whatever savepoints came and went since."""
     refs = _touched(session)
-    session.info[_PENDING] = (refs, cells(session.connection(), _ids(refs))) if refs else None
+    if not refs:
+        return
+    touched = session.info.get(_KEPT)
+    if touched is None:
+        touched = session.info[_KEPT] = _Touched()
+    first = _ids(refs) - touched.ids
+    if first:
+        for name, counted in cells(session.connection(), first).items():
+            touched.before[name].update(counted)
+        touched.ids |= first
+    touched.new += [ref for ref in refs if isinstance(ref, Case) and ref.id is None]
 
 
 @event.listens_for(Session, "after_flush")
-def _add_the_difference(session, _context):
-    """Keep the flush's difference with the transaction (the innermost savepoint): it is
-    written when the transaction commits."""
-    pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
-    refs, before = pending
-    after = cells(session.connection(), _ids(refs))
-    kept = _deltas(session).setdefault(
-        session.get_nested_transaction() or session.get_transaction(), {})
-    for name in KEPT_BY_FLUSH:
-        for key in set(before[name]) | set(after[name]):
-            if after[name][key] != before[name][key]:
-                kept.setdefault(name, Counter())[key] += after[name][key] - before[name][key]
-
-
-def _deltas(session) -> dict:
-    return session.info.setdefault(_DELTAS, {})
+def _note_the_new_cases(session, _context):
+    touched = session.info.get(_KEPT)
+    if touched is not None and touched.new:
+        touched.ids |= {case.id for case in touched.new if case.id is not None}
+        touched.new = []
 
 
 @event.listens_for(Session, "before_commit")
 def _write_the_differences(session):
-    """At commit, after the last flush: a savepoint hands its differences to the transaction
-    around it; the transaction writes them all, table after table, each in the order of its
-    keys. Written last, in one order, the shared cells (a month's totals) are locked by one
-    writer after another for an instant, never in two orders by two writers (a deadlock, when
-    each flush wrote its own)."""
+    """At the commit of the transaction (not of a savepoint inside it), after its last
+    flush: the cells of the cases it changed, read again, less their cells before."""
     transaction = session.get_nested_transaction() or session.get_transaction()
-    if transaction is not None and transaction.parent is not None:
-        session.flush()
-        found = _deltas(session).pop(transaction, {})
-        around = _deltas(session).setdefault(transaction.parent, {})
-        for name, counted in found.items():
-            around.setdefault(name, Counter()).update(counted)
-        return
-    write_differences(session)
+    if transaction is None or transaction.parent is None:
+        write_differences(session)
 
 
 def write_differences(session) -> None:
-    """Write now what the session's flushes found (its commit does it; a test reads the
-    summaries inside one transaction after calling it)."""
+    """Write now the differences the session's changes made to the summaries, table after
+    table, each in the order of its keys. Written last, in one order, the shared cells (a
+    month's totals) are locked by one writer after another for an instant, never in two
+    orders by two writers (a deadlock, when each flush wrote its own). The commit does it; a
+    test reads the summaries inside one transaction after calling it."""
     session.flush()
-    found: dict[str, Counter] = {}
-    for counted_by_name in session.info.pop(_DELTAS, {}).values():
-        for name, counted in counted_by_name.items():
-            found.setdefault(name, Counter()).update(counted)
+    touched = session.info.pop(_KEPT, None)
+    if touched is None or not touched.ids:
+        return
     connection = session.connection()
+    after = cells(connection, touched.ids)
     writes = []
     for name in KEPT_BY_FLUSH:
         _model, keys, (value,), _count = SUMMARIES[name]
+        difference = Counter(after[name])
+        difference.subtract(touched.before[name])
         rows = [{**dict(zip(keys, key, strict=True)), value: delta}
-                for key, delta in sorted(found.get(name, {}).items()) if delta]
+                for key, delta in sorted(difference.items()) if delta]
         if rows:
             writes.append((name, rows))
     _share_the_communes(connection, {row["commune_id"] for _name, rows in writes for row in rows
@@ -378,18 +382,13 @@ def _share_the_communes(connection, ids: set[int]) -> None:
                            .order_by(Commune.id).with_for_update(key_share=True))
 
 
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_the_differences(session, previous_transaction):
-    """A savepoint rolled back takes its differences with it; the transaction, all of them."""
-    if previous_transaction.parent is None:
-        session.info.pop(_DELTAS, None)
-    else:
-        _deltas(session).pop(previous_transaction, None)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget(session):
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session, transaction):
+    """A transaction that ends without its commit (rolled back, closed) takes its differences
+    with it. A savepoint rolled back inside it leaves them: its cases are back as they were,
+    and are read again at the commit."""
+    if transaction.parent is None:
+        session.info.pop(_KEPT, None)
 
 
 # -- recount -------------------------------------------------------------------------------
