@@ -400,3 +400,18 @@ def test_a_wait_of_one_case_stays_when_another_case_moves_on(world):
     listed = {item.title for name in ("proposal_rejected", "step_planned")
               for item in my_work(world.people.mediator).section(name).items}
     assert listed == {rejected.reference, planned.reference}
+
+
+def test_the_counts_read_the_clock_each_time_their_statement_runs(people, make_case):
+    """The clauses of the time limits are built once (queries/states.py, `built_once`), the
+    instant bound when the statement runs: the same person's count moves with the clock."""
+    from casework.clock import day_start
+    from casework.queries.states import limit_date
+
+    case = make_case("in_mediation")
+    limit = limit_date(case)
+    assert limit is not None, "a mediation has a time limit"
+    assert waiting_counts(people.mediator).get("past_time_limit", 0) == 0  # built now
+    with clock_at(day_start(limit + timedelta(days=1)) + timedelta(hours=12)):
+        assert waiting_counts(people.mediator)["past_time_limit"] == 1
+    assert waiting_counts(people.mediator).get("past_time_limit", 0) == 0
