@@ -14,6 +14,7 @@ NEXT_YEAR = $(shell date -u -d '+1 year' +%Y-%m-%dT%H:%M:%S+00:00)
 
 .PHONY: run test lint test-sqlite test-postgres test-leap-day test-next-year install \
 	test-sqlite-in-process test-sqlite-servers test-postgres-in-process test-postgres-servers \
+	test-browser \
 	translations messages check-workflows check-logframe bench screenshots clean
 
 $(BIN)/activate:
@@ -45,14 +46,14 @@ check-workflows: install
 check-logframe: install
 	$(FLASK) check-logframe
 
-# The four runs are independent (each its own databases and servers on free ports). Each run
-# at the real date is cut in two, what runs in process and what drives servers and browsers,
-# and make runs the six pieces two at a time, the longest first, so that both cores stay busy
-# to the end; each piece's output is printed whole when it ends.
+# The runs are independent (each its own databases and servers on free ports). Each run at the
+# real date is cut into what runs in process and what drives servers; the browser journeys run
+# once, on PostgreSQL (below). make runs the seven pieces two at a time, the longest first, so
+# that both cores stay busy to the end; each piece's output is printed whole when it ends.
 test: lint
 	$(MAKE) --no-print-directory -j2 --output-sync=target \
-		test-postgres-in-process test-sqlite-in-process test-leap-day test-next-year \
-		test-postgres-servers test-sqlite-servers
+		test-postgres-in-process test-next-year test-leap-day test-sqlite-in-process \
+		test-browser test-postgres-servers test-sqlite-servers
 
 # bandit: any finding fails; a `# nosec Bxxx` only for a proven false positive, reason on the line.
 # lint-imports: the layers and the engine's independence, as .importlinter declares them.
@@ -61,12 +62,12 @@ lint: install
 	$(BIN)/bandit -q -r casework workflows
 	$(BIN)/lint-imports
 
-SERVERS := tests/concurrency tests/browser
-IN_PROCESS := $(foreach dir,$(SERVERS),--ignore=$(dir))
+SERVERS := tests/concurrency
+IN_PROCESS := --ignore=tests/concurrency --ignore=tests/browser
 PG := PALABRE_TEST_DATABASE=$(TEST_PG_URL)
 
 test-sqlite: test-sqlite-in-process test-sqlite-servers
-test-postgres: test-postgres-in-process test-postgres-servers
+test-postgres: test-postgres-in-process test-postgres-servers test-browser
 
 test-sqlite-in-process: install
 	$(BIN)/python -m pytest -q $(IN_PROCESS)
@@ -80,9 +81,17 @@ test-postgres-in-process: install
 test-postgres-servers: install
 	$(PG) $(BIN)/python -m pytest -q $(SERVERS)
 
+# The browser journeys (Chromium on a phone against a live server) run once, against
+# PostgreSQL, the database of a real deployment: what they check is the browser's side (pages,
+# forms, scripts, the offline queue, cookies, CSRF), which does not change with the database;
+# each database's side of the same requests is checked by its in-process run, and the live
+# servers under load by tests/concurrency on both. `pytest tests/browser` runs them on SQLite.
+test-browser: install
+	$(PG) $(BIN)/python -m pytest -q tests/browser
+
 # The moved-clock runs are the in-process suite: they leave out tests/concurrency (crashes,
 # races, locks under load: nothing in them reads a date) and tests/browser (Chromium keeps the
-# real date, which PALABRE_CLOCK does not move), both held by the two runs at the real date.
+# real date, which PALABRE_CLOCK does not move), both held by the runs at the real date.
 MOVED_CLOCK_RUN := $(BIN)/python -m pytest -q $(IN_PROCESS)
 
 test-leap-day: install
