@@ -17,7 +17,9 @@ from casework.models import Referral, Service, ServiceFocalPoint
 from casework.queries.milestones import NOTICE_DAYS
 from casework.services import attachments, followups, transitions
 from tests import filesamples as samples
-from tests.factories import approved_days_ago
+from tests.factories import approved_days_ago, new_case, new_user
+from tests.kept import build_on, reloaded
+from tests.mechanism_factories import new_mechanism
 
 from .pages import text
 
@@ -30,31 +32,28 @@ BAD_STRINGS = ["x" * 300, "é", "%00", "%C3%A9%C3%A9-2026-0001", "..", "__init__
 PARAMETER = re.compile(r"<(?:([a-z]+)(?:\([^)]*\))?:)?(\w+)>")
 
 
-@pytest.fixture
-def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_path,
-         monkeypatch):
-    """The routes with URL parameters, each with valid values and the client to call it."""
-    case = make_case("proposed")
-    visited = make_case("resolved")  # a follow-up visit to correct
+def _walked(town) -> dict:
+    """A row for every parameter of every route: the valid values, and who opens them."""
+    people = town.people
+    case = new_case("proposed", people)
+    visited = new_case("resolved", people)  # a follow-up visit to correct
     approved_days_ago(visited, 30 - NOTICE_DAYS)  # the 30-day visit is open
     followups.record_follow_up(people.mediator, visited, followups.FollowUpInput(
         visit_date=local_today(), outcome="respected", milestone_days=30))
-    admin = make_user(is_admin=True)
-    monkeypatch.setitem(app.config, "ATTACHMENTS_DIR", str(tmp_path / "attachments"))
     attachment = attachments.add_attachment(people.mediator, case, attachments.check_upload(
         io.BytesIO(samples.pdf()), "accord.pdf", ""))
-    stage = make_mechanism(with_file=True)
+    stage = new_mechanism(people, with_file=True)
     job = jobs.start(people.coordinator, b"", "export.csv", dry_run=False, total=0)
     lead = sms.receive("+22376000000", f"CONFLIT {people.commune.code} Kola, un champ", "SM-walk",
                        "twilio")  # a report by SMS, which only the check page takes
     service = Service(name="CSCom", kind="health_centre", commune_id=people.commune.id,
                       contact="", active=True)
-    focal = make_user()
+    focal = new_user()
     db.session.add_all([service, ServiceFocalPoint(service=service, user_id=focal.id)])
-    referred = make_case("reported")
+    referred = new_case("reported", people)
     transitions.fire(people.mediator, referred, "refer", transitions.TransitionInput(
         service_id=service.id, note="Soins.", consent="refused"))
-    db.session.commit()
+    db.session.flush()
     valid = {"service_id": str(service.id), "focal_id": str(service.focal_points[0].id),
              "referral_id": str(db.session.scalar(select(Referral.id))),
              "reference": case.reference, "proposal_id": str(case.pending_proposal.id),
@@ -67,7 +66,23 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
              "activity_id": str(stage.activity.id), "file_id": str(stage.file.id),
              "job_id": str(job.id), "step_id": str(case.steps[0].id),
              "visit_id": str(visited.follow_ups[0].id), "language": "en"}
-    clients = {"admin": login(admin, app.test_client()),
+    return {"valid": valid, "lead": lead.reference, "visited": visited.reference,
+            "focal": focal}
+
+
+@pytest.fixture(scope="module")
+def kept_walk(app, module_connection, kept_town):
+    """The rows the walk's tests open, built once for the module (tests/kept.py); the files
+    in the app's own attachments directory."""
+    return build_on(app, module_connection, lambda: _walked(reloaded(kept_town)))
+
+
+@pytest.fixture
+def walk(app, town, kept_walk, login, grant):
+    """The routes with URL parameters, each with valid values and the client to call it."""
+    people, walked = town.people, reloaded(kept_walk)
+    valid, focal = walked["valid"], walked["focal"]
+    clients = {"admin": login(town.admin, app.test_client()),
                "case": login(people.coordinator, app.test_client()),
                "referrals": login(focal, app.test_client())}
     rules = [rule for rule in app.url_map.iter_rules()
@@ -77,9 +92,9 @@ def walk(app, people, make_case, make_user, make_mechanism, login, grant, tmp_pa
            "referrals": {"Authorization": f"Bearer {grant(focal)}"}}
 
     def request(rule, **changes):
-        values = {**valid, **({"reference": lead.reference} if rule.endpoint == "cases.verify"
+        values = {**valid, **({"reference": walked["lead"]} if rule.endpoint == "cases.verify"
                               else {}),
-                  **({"reference": visited.reference}
+                  **({"reference": walked["visited"]}
                      if rule.endpoint.endswith("corrections.correct_follow_up") else {}),
                   **changes}
         url = PARAMETER.sub(lambda m: values[m.group(2)], rule.rule)
@@ -157,9 +172,10 @@ def test_odd_query_values_give_a_page(client, login, people, make_case, url):
         assert response.status_code == 200, (url, value)
 
 
-def test_an_old_numbered_page_link_shows_the_first_page(app, client, login, people, make_case,
-                                                         monkeypatch):
-    cases = [make_case() for _ in range(3)]
+def test_an_old_numbered_page_link_shows_the_first_page(app, client, login, make_people,
+                                                         make_case, monkeypatch):
+    people = make_people()  # a commune of its own: the walk's cases are in the module's
+    cases = [make_case(who=people) for _ in range(3)]
     login(people.coordinator)
     monkeypatch.setitem(app.config, "CASES_PER_PAGE", 2)
     page = text(client.get("/cases?page=999999"))
@@ -202,6 +218,7 @@ def test_a_nul_character_reaches_no_table(app, people, login):
 
     from .test_lifecycle import intake
     client = login(people.mediator, app.test_client())
+    before = db.session.scalar(select(func.count(Case.id)))
     response = client.post("/cases/new", data=intake(people.commune, description="a\x00b"))
     assert response.status_code == 400
-    assert db.session.scalar(select(func.count(Case.id))) == 0
+    assert db.session.scalar(select(func.count(Case.id))) == before
