@@ -12,6 +12,7 @@ from casework.models import Referral, Service, ServiceFocalPoint
 from casework.services import transitions
 from casework.services.transitions import TransitionInput
 from tests.dates import typed
+from tests.factories import new_user
 
 
 @pytest.fixture
@@ -42,8 +43,7 @@ def referred(people, make_case, service, *, consent=True, **values) -> Referral:
     return db.session.scalar(select(Referral).where(Referral.case_id == case.id))
 
 
-@pytest.fixture
-def land_commissions(people, elsewhere, make_user):
+def new_land_commissions(people, elsewhere) -> dict:
     """The COFO of `people`'s commune and the one of `elsewhere`, a health centre of
     `people`'s commune, each with its focal point: who may enter a COFO's record."""
     found = {}
@@ -54,11 +54,17 @@ def land_commissions(people, elsewhere, make_user):
                           contact="", active=True)
         db.session.add(service)
         db.session.flush()
-        focal = make_user(username=f"focal.{name}{service.id}")
+        focal = new_user(username=f"focal.{name}{service.id}")
         db.session.add(ServiceFocalPoint(service_id=service.id, user_id=focal.id))
         found[name] = (service, focal)
     db.session.commit()
     return found
+
+
+@pytest.fixture
+def land_commissions(people, elsewhere):
+    """new_land_commissions for the test's `people` and `elsewhere`."""
+    return new_land_commissions(people, elsewhere)
 
 
 def cofo_record(**values) -> TransitionInput:

@@ -12,8 +12,9 @@ from casework.services import transitions
 from casework.workflow_registry import workflow_of
 from tests import filesamples, team_table
 from tests.dates import typed
-from tests.factories import advance, case_input, report_on_version
-from tests.referral_factories import cofo_record
+from tests.factories import advance, case_input, new_case, report_on_version
+from tests.kept import build_on, reloaded
+from tests.referral_factories import cofo_record, new_land_commissions
 
 from .pages import text
 
@@ -52,23 +53,53 @@ FORM_DATA = {"resolve": {"agreement_text": "Partage du champ."},
 AT_THE_COFO = {"refer_to_cofo", "record_cofo_conciliation", "conciliated_by_cofo"}
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("trigger, state, allowed", TABLE,
-                         ids=[f"{t}@{s}" for t, s, _ in TABLE])
-def test_role_x_trigger(app, people, make_case, cast, login, role, trigger, state, allowed,
-                       request):
-    if AT_THE_COFO & {trigger, state}:
-        request.getfixturevalue("land_commissions")
+def _case_in(state: str, people):
+    """A case of `people` in `state`, its team set and, in mediation, a step logged."""
     if state == "conciliated_by_cofo":
-        case = make_case("at_cofo")
+        case = new_case("at_cofo", people)
         transitions.fire(people.mediator, case, "record_cofo_conciliation", cofo_record())
     else:
-        case = make_case(state)
+        case = new_case(state, people)
     if state == "reported":
         advance(people, case, "assign")
     elif state == "in_mediation":
         advance(people, case, "step")
-    db.session.commit()
+    return case
+
+
+def _cases_of_the_tables(town) -> dict:
+    """The cases the two role tables act on: one per state of a row that needs no COFO, and
+    one of `people` with a proposal (tests/kept.py: each test's changes are rolled back)."""
+    people = town.people
+    cases = {state: _case_in(state, people)
+             for state in sorted({s for t, s, _ in TABLE if not AT_THE_COFO & {t, s}})}
+    proposed = new_case("in_mediation", people)
+    advance(people, proposed, "step")
+    advance(people, proposed, "propose")
+    return {"in": cases, "proposed": proposed}
+
+
+@pytest.fixture(scope="module")
+def kept_tables(app, module_connection, kept_town):
+    return build_on(app, module_connection, lambda: _cases_of_the_tables(reloaded(kept_town)))
+
+
+@pytest.fixture
+def tables(kept_tables):
+    return reloaded(kept_tables)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("trigger, state, allowed", TABLE,
+                         ids=[f"{t}@{s}" for t, s, _ in TABLE])
+def test_role_x_trigger(app, people, elsewhere, tables, cast, login, role, trigger, state,
+                       allowed):
+    if AT_THE_COFO & {trigger, state}:  # a COFO in the directory changes the referral's form
+        new_land_commissions(people, elsewhere)
+        case = _case_in(state, people)
+        db.session.commit()
+    else:
+        case = tables["in"][state]
     client = login(cast[role], app.test_client())
     url = f"/cases/{case.reference}/actions/{trigger}"
     before = case.status
@@ -109,12 +140,9 @@ CASE_URLS = [
 
 @pytest.mark.parametrize("role", sorted(OUTSIDERS))
 @pytest.mark.parametrize("method, template", CASE_URLS)
-def test_another_communes_case_is_not_found_everywhere(app, people, make_case, cast, login,
-                                                       role, method, template):
-    case = make_case("in_mediation")
-    advance(people, case, "step")
-    advance(people, case, "propose")
-    db.session.commit()
+def test_another_communes_case_is_not_found_everywhere(app, tables, cast, login, role, method,
+                                                       template):
+    case = tables["proposed"]
     url = template.format(ref=case.reference, proposal=case.pending_proposal.id,
                           step=case.steps[0].id)
     client = login(cast[role], app.test_client())
