@@ -9,6 +9,8 @@ import pytest
 from casework.clock import clock_at
 from casework.queries import figures, programme
 from casework.queries.programme import Scope
+from tests.factories import new_commune, new_user
+from tests.kept import build_on, reloaded
 
 from .programme import NOW
 from .programme_activities import build_world
@@ -22,11 +24,23 @@ def _at_the_programmes_now():
         yield
 
 
-@pytest.fixture
-def world(people, elsewhere, make_user, make_commune):
-    cases, rows, quiet = build_world(people, elsewhere, make_user, make_commune)
+def _world(town) -> dict:
+    people, elsewhere = town.people, town.elsewhere
+    with clock_at(NOW):
+        cases, rows, quiet = build_world(people, elsewhere, new_user, new_commune)
     return {"a": people.commune.id, "b": elsewhere.commune.id, "c": quiet.id, **rows,
             **cases}
+
+
+@pytest.fixture(scope="module")
+def kept_world(app, module_connection, kept_town):
+    """The programme, built once for the module's tests (tests/kept.py)."""
+    return build_on(app, module_connection, lambda: _world(reloaded(kept_town)))
+
+
+@pytest.fixture
+def world(kept_world):
+    return reloaded(kept_world)
 
 
 def scope(world, partner=None, **dates):

@@ -16,6 +16,8 @@ from casework import logframe
 from casework.clock import clock_at
 from casework.exports.files import SHEET_NAME_LENGTH
 from casework.exports.programme_tables import sheet_name
+from tests.factories import new_commune, new_user
+from tests.kept import build_on, reloaded
 
 from .pages import text
 from .programme import NOW
@@ -36,14 +38,26 @@ def _at_the_programmes_now():
         yield
 
 
-@pytest.fixture
-def world(people, elsewhere, make_user, make_commune):
-    _cases, rows, quiet = build_world(people, elsewhere, make_user, make_commune)
+@clock_at(NOW)
+def _world(town) -> dict:
+    people, elsewhere = town.people, town.elsewhere
+    _cases, rows, quiet = build_world(people, elsewhere, new_user, new_commune)
     everywhere = [(c, "coordinator") for c in (people.commune, elsewhere.commune, quiet)]
     return {"people": people, "elsewhere": elsewhere, "quiet": quiet,
-            "coordinator": make_user(*everywhere),
-            "donor": make_user(*((c, "donor") for c, _ in everywhere)),
-            "donor_of_a": make_user((people.commune, "donor")), **rows}
+            "coordinator": new_user(*everywhere),
+            "donor": new_user(*((c, "donor") for c, _ in everywhere)),
+            "donor_of_a": new_user((people.commune, "donor")), **rows}
+
+
+@pytest.fixture(scope="module")
+def kept_world(app, module_connection, kept_town):
+    """The programme and who reads it, built once for the module's tests (tests/kept.py)."""
+    return build_on(app, module_connection, lambda: _world(reloaded(kept_town)))
+
+
+@pytest.fixture
+def world(kept_world):
+    return reloaded(kept_world)
 
 
 def xlsx_cells(body: bytes) -> dict[str, list[list]]:
