@@ -12,28 +12,8 @@ from casework.models import Case, MediationStep, ParticipationMonth, TeamMember,
 from casework.queries import dashboard, figures, kept_figures
 from casework.queries.filters import CaseFilters
 from casework.services import accounts, commune_moves, summaries
-from tests.factories import new_user
-from tests.kept import build_on, reloaded
 
-from .programme import NOW, build_programme
-
-
-def _programme(town) -> dict:
-    people = town.people
-    return build_programme(people, town.elsewhere, new_user((people.commune, "mediator"),
-                                                            sex="M"))
-
-
-@pytest.fixture(scope="module")
-def kept_programme(app, module_connection, kept_town):
-    """The programme (programme.py), built once for the module (tests/kept.py)."""
-    return build_on(app, module_connection, lambda: _programme(reloaded(kept_town)))
-
-
-@pytest.fixture
-def programme(kept_programme):
-    return reloaded(kept_programme)
-
+from .programme import NOW
 
 PERIODS = [
     {}, {"date_from": date(2026, 3, 1)}, {"date_to": date(2026, 2, 28)},
