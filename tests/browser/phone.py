@@ -18,6 +18,7 @@ TWO_FACTOR_ACCOUNTS = {"coordination", "admin", "bailleur"}
 # A code is accepted once: a later test reuses the session of such an account's first
 # sign-in (its cookies) instead of waiting for the next 30-second code.
 _SESSIONS: dict[str, list] = {}
+_AGAIN: dict[str, list] = {}  # the sessions of `sign_in(..., again=True)`
 VIEWPORT = {"width": 360, "height": 740}
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 MIN_TARGET = 44  # px: a finger on a small screen
@@ -167,15 +168,20 @@ class Phone:
         session.send("Network.clearBrowserCache")
         session.detach()
 
-    def sign_in(self, username: str, password: str = DEMO_PASSWORD) -> None:
-        if username in _SESSIONS:
-            self.context.add_cookies(_SESSIONS[username])
+    def sign_in(self, username: str, password: str = DEMO_PASSWORD, *, again: bool = False) -> None:
+        """Through the sign-in form. An account with two-factor reuses the session of its
+        first sign-in in the run; with `again`, any account reuses the session an earlier
+        `again` sign-in left (for a test of a page, not of signing in)."""
+        kept = _SESSIONS.get(username) or (_AGAIN.get(username) if again else None)
+        if kept:
+            self.context.add_cookies(kept)
             self.page.goto("/")
             if "/login" not in self.page.url:
                 return
             # That session ended (its idle time passed in a long run): sign in again, with
             # a code of a later 30-second step than the one it used.
-            del _SESSIONS[username]
+            _SESSIONS.pop(username, None)
+            _AGAIN.pop(username, None)
             self.context.clear_cookies()
         self.page.goto("/login")
         self.page.get_by_label("Nom d'utilisateur").fill(username)
@@ -188,14 +194,17 @@ class Phone:
         self.page.wait_for_url(lambda url: "/login" not in url)
         if username in TWO_FACTOR_ACCOUNTS:
             _SESSIONS[username] = self.context.cookies()
+        elif again:
+            _AGAIN[username] = self.context.cookies()
 
     def sign_out(self) -> None:
         signed_in = self.context.cookies()
         self.page.locator("form[action$='/logout'] button").click()  # in any language
         self.page.wait_for_url("**/login")
-        for username, cookies in list(_SESSIONS.items()):  # that session is over
-            if cookies == signed_in:
-                del _SESSIONS[username]
+        for sessions in (_SESSIONS, _AGAIN):  # that session is over
+            for username, cookies in list(sessions.items()):
+                if cookies == signed_in:
+                    del sessions[username]
 
     def screenshot(self, name: str | None = None, focus=None) -> Path:
         """The whole page, under `name`; with `make screenshots`, a named one also goes to the
