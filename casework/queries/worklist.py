@@ -23,7 +23,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import and_, exists, false, func, or_, select, true
+from sqlalchemy import and_, exists, false, func, literal_column, or_, select, true
 from sqlalchemy.orm import aliased, selectinload
 
 from .. import access
@@ -501,6 +501,12 @@ case_source("follow_up_due", _l("Follow-up visits due"), team,
 
 # A proposal unsigned past its transition's `escalation_days`: the commune's coordinators.
 
+# Written in the statement, not bound: SQLite prepares a statement again at every run when a
+# bound value may match the condition of a partial index (those of the pending proposals), and
+# the menu's statement is long.
+_PENDING = literal_column("'pending'")
+
+
 def _signoff_late_clause():
     return built_once("signoff_late", _build_signoff_late)
 
@@ -514,7 +520,7 @@ def _build_signoff_late():
                                Proposal.proposed_at.type)
                 late.append(and_(in_version(workflow), Proposal.trigger == t.trigger,
                                  Proposal.proposed_at < since))
-    return exists().where(Proposal.case_id == Case.id, Proposal.status == "pending",
+    return exists().where(Proposal.case_id == Case.id, Proposal.status == _PENDING,
                           or_(false(), *late))
 
 
@@ -544,7 +550,7 @@ def _build_signoff_late_today():
     first = at_run(lambda: day_start(local_today()) - timedelta(days=widest),
                    Proposal.proposed_at.type)
     last = at_run(lambda: utcnow() - timedelta(days=narrowest), Proposal.proposed_at.type)
-    return and_(Proposal.status == "pending", Proposal.proposed_at >= first,
+    return and_(Proposal.status == _PENDING, Proposal.proposed_at >= first,
                 Proposal.proposed_at < last, or_(*late))
 
 

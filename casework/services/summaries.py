@@ -45,6 +45,7 @@ from sqlalchemy import (
     func,
     inspect,
     literal,
+    literal_column,
     null,
     select,
     union_all,
@@ -136,10 +137,12 @@ def _cells_query(among: bool, limits: tuple = (), escalated: tuple = (), initial
         uncounted = UNCOUNTED.subquery()
         where = [Case.id.in_(ids), Case.id.not_in(
             select(uncounted.c[0]).where(uncounted.c[0].in_(ids)))]
-        scope = [Case.id.in_(ids)]
+        # The proposals of those cases read by their case (not every pending proposal, by the
+        # index of their dates).
+        scope, proposals = [Case.id.in_(ids)], [Proposal.case_id.in_(ids)]
     else:
         where = [CHECKED]
-        scope = []
+        scope, proposals = [], []
     return union_all(
         select(literal("case_months", String), Case.commune_id, month, Case.conflict_type,
                Case.status, func.count())
@@ -150,7 +153,8 @@ def _cells_query(among: bool, limits: tuple = (), escalated: tuple = (), initial
         .select_from(Party).join(Case, Case.id == Party.case_id).where(*where)
         .group_by(Case.commune_id, month, Party.sex, Party.age_group),
         *_what_happened(where, limits),
-        *_waiting(where, [*scope, Case.merged_into_id.is_(None)], limits, escalated, initials))
+        *_waiting(where, [*scope, Case.merged_into_id.is_(None)], proposals, limits,
+                  escalated, initials))
 
 
 def _what_happened(where, limits) -> list:
@@ -187,11 +191,18 @@ def _limits(where, limits):
             .where(*where, days.is_not(None)).group_by(Case.commune_id, month))
 
 
-def _waiting(where, unmerged, limits, escalated, initials) -> list:
+# Written in the statement, not bound: SQLite prepares a statement again at every run when a
+# bound value may match the condition of a partial index (those of the pending proposals),
+# and the cells' statement is long.
+_PENDING = literal_column("'pending'")
+
+
+def _waiting(where, unmerged, proposals, limits, escalated, initials) -> list:
     """The cells of waiting_days: the cases of the sources of "Mon travail" that depend on the
     commune alone (queries/worklist.py, the rule of each read there the same way), by commune,
     source and the day they wait from. `where` selects the cases the figures count (CHECKED),
-    `unmerged` the others a list may show (a report to check): among the same cases."""
+    `unmerged` the others a list may show (a report to check): among the same cases, whose
+    proposals `proposals` selects."""
     none = null().cast(String)
     always = literal(WAITING_ALWAYS, String)
     days = limit_days(limits)
@@ -206,7 +217,7 @@ def _waiting(where, unmerged, limits, escalated, initials) -> list:
         select(literal("waiting_days", String), Case.commune_id,
                literal("signoff_late", String), late_day, none, func.count())
         .select_from(Proposal).join(Case, Case.id == Proposal.case_id)
-        .where(*unmerged, Proposal.status == "pending", late.is_not(None))
+        .where(*proposals, *unmerged, Proposal.status == _PENDING, late.is_not(None))
         .group_by(Case.commune_id, late_day),
         select(literal("waiting_days", String), Case.commune_id,
                literal("unassigned", String), always, none, func.count())
