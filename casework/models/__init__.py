@@ -29,6 +29,7 @@ from .service import Service, ServiceFocalPoint
 from .signoff import Proposal, SignOff
 from .step import PARTICIPANTS, MediationStep
 from .summary import (
+    WAITING_ALWAYS,
     AgreementCheck,
     CaseMonth,
     CaseState,
@@ -41,6 +42,8 @@ from .summary import (
     PartyTotal,
     TeamMonth,
     TeamTotal,
+    WaitingDay,
+    WaitingTotal,
 )
 from .user import Membership, RecoveryCode, User
 
@@ -49,7 +52,7 @@ __all__ = [
     "Appreciation", "Attachment", "AuthorityPresent", "Case", "CaseMonth", "CasePartner",
     "CaseSearch", "CaseState", "CaseTotal",
     "AgreementCheck", "EntryMonth", "EntryState", "TeamMonth", "TeamTotal",
-    "LimitMonth",
+    "LimitMonth", "WAITING_ALWAYS", "WaitingDay", "WaitingTotal",
     "CaseStateEntry", "CofoConciliation", "Commune", "Event", "FFOM_LISTS", "FileChunk",
     "FfomAnalysis", "FollowUp",
     "FormerReference", "ImportJob", "ImportOutcome", "IntakeRecord", "KeptForm", "Mechanism",

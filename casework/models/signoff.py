@@ -31,6 +31,11 @@ class Proposal(db.Model):
         Index("uq_proposals_one_pending_per_case", "case_id", unique=True,
               sqlite_where=text("status = 'pending'"),
               postgresql_where=text("status = 'pending'")),
+        # The pending proposals by when they were made: those whose sign-off became late
+        # today, for the menu's count (queries/worklist.py).
+        Index("ix_proposals_pending_proposed_at", "proposed_at",
+              sqlite_where=text("status = 'pending'"),
+              postgresql_where=text("status = 'pending'")),
         # A case's current agreement (its last approved proposal), from the index alone.
         Index("ix_proposals_case_id_status", "case_id", "status"),
         NEVER_REUSE_IDS,

@@ -180,3 +180,36 @@ class LimitMonth(db.Model):
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
     month: Mapped[str] = mapped_column(String(7))
     cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WaitingDay(db.Model):
+    """Cases waiting in a source of "Mon travail" that depends on the commune alone (not on the
+    person: a coordinator's), by commune, source (queries/worklist.py) and the day they wait
+    from: for a time limit, the day it passes (or a sign-off becomes late); for the others
+    a fixed day (WAITING_ALWAYS), whatever the clock. The menu adds those up to today."""
+
+    __tablename__ = "waiting_days"
+    __table_args__ = (UniqueConstraint("commune_id", "source", "day"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
+    source: Mapped[str] = mapped_column(String(32))
+    day: Mapped[str] = mapped_column(String(10))
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class WaitingTotal(db.Model):
+    """The same, every commune together: the menu of a coordinator of every commune adds up a
+    few rows per day instead of one per commune and day."""
+
+    __tablename__ = "waiting_totals"
+    __table_args__ = (UniqueConstraint("source", "day"), NEVER_REUSE_IDS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(32))
+    day: Mapped[str] = mapped_column(String(10))
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The day of the sources that wait whatever the day (before any day the clock can show).
+WAITING_ALWAYS = "0001-01-01"

@@ -41,3 +41,23 @@ def _month_after_sqlite(element, compiler, **kw):
 def _month_after_postgresql(element, compiler, **kw):
     column, days = (compiler.process(c, **kw) for c in element.clauses)
     return f"to_char({column} + make_interval(days => ({days})::int), 'YYYY-MM')"
+
+
+class day_after(FunctionElement):
+    """'2026-11-29' for a UTC timestamp plus a number of days (an SQL integer), the day of the
+    instant that many days later (Bamako's day: UTC)."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(day_after, "sqlite")
+def _day_after_sqlite(element, compiler, **kw):
+    column, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"substr(datetime({column}, '+' || ({days}) || ' days'), 1, 10)"
+
+
+@compiles(day_after, "postgresql")
+def _day_after_postgresql(element, compiler, **kw):
+    column, days = (compiler.process(c, **kw) for c in element.clauses)
+    return f"to_char({column} + make_interval(days => ({days})::int), 'YYYY-MM-DD')"

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, bindparam, false, null, or_, select, true
 from sqlalchemy import case as when
 
-from ..clock import local, utcnow
+from ..clock import day_start, local, local_today, utcnow
 from ..models import Case, CaseStateEntry
 from ..workflow_registry import STATE_TAGS, engine, tagged_states, workflow_of
 
@@ -114,6 +114,40 @@ def limit_days(limits=None):
                    Case.status == name), days)
              for workflow, version, name, days in (time_limits() if limits is None else limits)]
     return when(*cases, else_=None) if cases else null()
+
+
+def past_limit_today():
+    """On Case: past its state's time limit now (THE rule, past_limit), the limit having passed
+    today (at or after the start of the local day, read when the statement runs): what the
+    kept figures of a day count only from tomorrow (worklist.py)."""
+    def today_less(days):
+        return at_run(lambda: day_start(local_today()) - timedelta(days=days),
+                      Case.status_changed_at.type)
+    return built_once("past_limit_today", lambda: states_where(
+        lambda s: s.sla_days, lambda w, n, s: and_(
+            Case.status_changed_at >= today_less(s.sla_days),
+            Case.status_changed_at < _days_before_now(s.sla_days))))
+
+
+def escalations() -> tuple[tuple[str, int, str, int], ...]:
+    """(workflow, version, trigger, days) for each transition whose proposal, unsigned that
+    many days, is late (its `escalation_days`), in the loaded workflows."""
+    return tuple((w.name, w.version, t.trigger, t.escalation_days)
+                 for w in engine().workflows() for t in w.transitions if t.escalation_days)
+
+
+def escalation_days(trigger, limits=None):
+    """On Case and a proposal's `trigger` (SQL): the days after which it is late unsigned, NULL
+    when never; `limits`: escalations(), given when the statement is kept."""
+    cases = [(and_(Case.workflow == workflow, Case.workflow_version == version,
+                   trigger == name), days)
+             for workflow, version, name, days in (escalations() if limits is None else limits)]
+    return when(*cases, else_=None) if cases else null()
+
+
+def initial_states() -> tuple[str, ...]:
+    """The states a case starts in, in the loaded workflows."""
+    return tuple(sorted({w.initial for w in engine().workflows()}))
 
 
 def past_limit_from(start):

@@ -23,7 +23,7 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, exists, false, func, literal_column, or_, select, true
 from sqlalchemy.orm import aliased, selectinload
 
 from .. import access
@@ -46,11 +46,13 @@ from ..models import (
     Proposal,
     Referral,
     User,
+    WaitingDay,
+    WaitingTotal,
 )
 from ..models.referral import SENT
 from ..vocabulary import ROLES, label
 from ..workflow_registry import engine, signing_roles, workflow_of
-from .checked import CHECKED, MERGED
+from .checked import CHECKED, MERGED, TO_CHECK
 from .milestones import NOTICE_DAYS, cases_with_visit_due_within, due_by
 from .states import (
     at_run,
@@ -59,6 +61,7 @@ from .states import (
     limit_date,
     near_limit,
     past_limit,
+    past_limit_today,
     states_allowing,
     states_where,
     tagged,
@@ -159,12 +162,59 @@ def past_limit_clause():
 
 # -- sources about cases -----------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Kept:
+    """The part of a case source that depends on the commune alone: in the communes
+    `communes(user)`, the source holds every case of the commune it holds for anyone, and
+    services/summaries.py keeps their number in waiting_days, by the day they wait from.
+    `today(communes)` (a time limit): the count of those of these communes (None: of every
+    commune) whose day is today and that wait already (the instant has passed), read from the
+    cases; the kept days before today all wait, those after today not yet."""
+
+    communes: Callable[[User], set[int]]
+    today: Callable[[list[int] | None], object] | None = None
+
+
+def _today():
+    return at_run(lambda: local_today().isoformat(), WaitingDay.day.type)
+
+
+def _kept_count(name: str, kept: Kept, communes: list[int]):
+    """How many cases of the communes `communes` wait in the source `name`: the kept days
+    before today (every day for a source without a time limit), and those of today. Every
+    commune (a coordinator of the whole country): their totals, read without a list of
+    communes."""
+    every = len(communes) >= _communes_count()
+    table = WaitingTotal if every else WaitingDay
+    where = [] if every else [WaitingDay.commune_id.in_(communes)]
+    if kept.today:
+        where.append(table.day < _today())
+    total = (select(func.coalesce(func.sum(table.cases), 0))
+             .where(table.source == name, *where).scalar_subquery())
+    if kept.today:
+        total = total + kept.today(None if every else communes).scalar_subquery()
+    return total
+
+
+def _communes_count() -> int:
+    """How many communes there are (read each time: a commune added meanwhile is not in a
+    coordinator's totals until they coordinate it)."""
+    return db.session.scalar(select(func.count(Commune.id)))
+
+
+def _in_communes(communes: list[int] | None):
+    """On Case: in these communes (None: any)."""
+    return Case.commune_id.in_(communes) if communes is not None else true()
+
+
 def case_source(name: str, title, applies: Callable[[User], bool], where: Callable,
                 describe: Callable[[Case, User], Item | None], order: Callable = None,
-                load=()) -> Source:
+                load=(), kept: Kept | None = None) -> Source:
     """A source whose items are cases: `where(user)` selects them (within what the user sees),
     `order()` puts the most urgent first, `describe(case, user)` says why each waits; `load` are
-    the relationships `describe` reads, loaded for all the items at once."""
+    the relationships `describe` reads, loaded for all the items at once. `kept`: its part
+    that depends on the commune alone, counted from the kept figures (see Kept); the rest is
+    counted from the cases, so that the number is the cases' own."""
 
     def clause(user):
         # Within the user's communes (`visible_cases_clause` without its count of communes:
@@ -173,7 +223,17 @@ def case_source(name: str, title, applies: Callable[[User], bool], where: Callab
                     where(user))
 
     def count(user):
-        return select(func.count(Case.id)).where(clause(user))
+        mine = access.commune_ids(user)
+        held = kept.communes(user) & mine if kept else set()
+        if not held:
+            return select(func.count(Case.id)).where(clause(user))
+        total = _kept_count(name, kept, sorted(held))
+        if rest := mine - held:
+            total = total + (select(func.count(Case.id))
+                             .where(Case.commune_id.in_(sorted(rest)), access.UNMERGED,
+                                    where(user))
+                             .scalar_subquery())
+        return select(total)
 
     def items(user, limit):
         query = (select(Case).where(clause(user))
@@ -280,11 +340,16 @@ def _initial_state():
         sorted({w.initial for w in engine().workflows()})))
 
 
+def _coordinated(user) -> set[int]:
+    return access.commune_ids(user, (access.COORDINATOR,))
+
+
+# In the communes they coordinate, every case with no team (confidential or not).
 case_source("unassigned", _l("Reported cases without a team"), reporters,
             lambda user: and_(access.team_to_set_clause(user), _initial_state(), CHECKED),
             _reported("unassigned", _l("Reported without a reconciliation team"),
                       _l("Assign a team"), "cases.assign_team"),
-            order=lambda: (Case.created_at,))
+            order=lambda: (Case.created_at,), kept=Kept(_coordinated))
 
 case_source("report_to_verify", _l("Reports to check"), reporters,
             lambda user: and_(Case.commune_id.in_(access.commune_ids(user, REPORTING)),
@@ -294,7 +359,8 @@ case_source("report_to_verify", _l("Reports to check"), reporters,
             _reported("report_to_verify",
                       _l("Reported by SMS or KoboToolbox: the facts are to check"),
                       _l("Call the sender, then name the parties"), "cases.verify"),
-            order=lambda: (Case.created_at,))
+            order=lambda: (Case.created_at,),
+            kept=Kept(lambda user: access.commune_ids(user, REPORTING)))
 
 
 # Past the time limit: the team, and the commune's coordinators.
@@ -317,7 +383,11 @@ def _team_or_coordination(user):
 case_source("past_time_limit", _l("Cases past their time limit"),
             lambda user: team(user) or coordinators(user),
             lambda user: and_(_team_or_coordination(user), past_limit_clause()),
-            _past_limit)
+            _past_limit,
+            kept=Kept(_coordinated, lambda communes: select(func.count(Case.id)).where(
+                _in_communes(communes), access.UNMERGED, past_limit_today(),
+                # CHECKED for these few cases alone (not the list of every report to check)
+                ~TO_CHECK.where(IntakeRecord.case_id == Case.id).exists())))
 
 
 # Near the time limit (the state's `warn_days`): the team.
@@ -431,6 +501,12 @@ case_source("follow_up_due", _l("Follow-up visits due"), team,
 
 # A proposal unsigned past its transition's `escalation_days`: the commune's coordinators.
 
+# Written in the statement, not bound: SQLite prepares a statement again at every run when a
+# bound value may match the condition of a partial index (those of the pending proposals), and
+# the menu's statement is long.
+_PENDING = literal_column("'pending'")
+
+
 def _signoff_late_clause():
     return built_once("signoff_late", _build_signoff_late)
 
@@ -444,8 +520,44 @@ def _build_signoff_late():
                                Proposal.proposed_at.type)
                 late.append(and_(in_version(workflow), Proposal.trigger == t.trigger,
                                  Proposal.proposed_at < since))
-    return exists().where(Proposal.case_id == Case.id, Proposal.status == "pending",
+    return exists().where(Proposal.case_id == Case.id, Proposal.status == _PENDING,
                           or_(false(), *late))
+
+
+def _signoff_late_today():
+    return built_once("signoff_late_today", _build_signoff_late_today)
+
+
+def _build_signoff_late_today():
+    """On Proposal and its Case: pending, late now, its delay passed today (at or after the
+    local day's start): what the kept figures count only from tomorrow."""
+    late, delays = [], set()
+    for workflow in engine().workflows():
+        for t in workflow.transitions:
+            if t.escalation_days:
+                delays.add(t.escalation_days)
+                today = at_run(lambda days=t.escalation_days:
+                               day_start(local_today()) - timedelta(days=days),
+                               Proposal.proposed_at.type)
+                since = at_run(lambda days=t.escalation_days: utcnow() - timedelta(days=days),
+                               Proposal.proposed_at.type)
+                late.append(and_(in_version(workflow), Proposal.trigger == t.trigger,
+                                 Proposal.proposed_at >= today, Proposal.proposed_at < since))
+    if not delays:
+        return false()
+    # The widest of those days, that the index of the pending proposals reads first.
+    widest, narrowest = max(delays), min(delays)
+    first = at_run(lambda: day_start(local_today()) - timedelta(days=widest),
+                   Proposal.proposed_at.type)
+    last = at_run(lambda: utcnow() - timedelta(days=narrowest), Proposal.proposed_at.type)
+    return and_(Proposal.status == _PENDING, Proposal.proposed_at >= first,
+                Proposal.proposed_at < last, or_(*late))
+
+
+def _signoff_late_today_count(communes: list[int] | None):
+    # One pending proposal per case at most: as many cases.
+    return (select(func.count(Proposal.id)).join(Case, Case.id == Proposal.case_id)
+            .where(_in_communes(communes), access.UNMERGED, _signoff_late_today()))
 
 
 def _signoff_late(case, _user):
@@ -466,7 +578,8 @@ case_source("signoff_late", _l("Agreements long awaiting a signature"), coordina
             lambda user: and_(Case.commune_id.in_(access.commune_ids(user,
                                                                      (access.COORDINATOR,))),
                               _signoff_late_clause()),
-            _signoff_late, order=lambda: (_pending_since(),), load=(Case.proposals,))
+            _signoff_late, order=lambda: (_pending_since(),), load=(Case.proposals,),
+            kept=Kept(_coordinated, _signoff_late_today_count))
 
 
 # -- sources about other things ----------------------------------------------------------------

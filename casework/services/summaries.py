@@ -18,6 +18,13 @@ in the same transaction as each change, and recounting them from the raw tables.
   visits found), `team_months` (the cases with a team, with a woman in it) and `limit_months`
   (the cases in a state with a time limit, by the month it passes: a change of `sla_days` in a
   definition asks for `verify-figures --repair`), with their rollups.
+- the same way again: `waiting_days`, what waits in the sources of "Mon travail" that depend
+  on the commune alone (past the time limit, sign-offs late, reports without a team, reports
+  to check), by commune, source and the day it waits from (the day a limit passes; a fixed
+  day for the others): the menu's count adds up a coordinator's communes up to today
+  (queries/worklist.py), its rollup `waiting_totals` those of every commune. Proposals move
+  their case's cells too (a sign-off late); a change of `escalation_days` asks for
+  `--repair` as `sla_days` does.
 
 `differences` and `rebuild` serve `flask verify-figures` (and its `--repair`), the property
 test (tests/functional/test_summary_properties.py) and the migration that created the tables.
@@ -33,9 +40,12 @@ from sqlalchemy import (
     bindparam,
     delete,
     event,
+    exists,
+    false,
     func,
     inspect,
     literal,
+    literal_column,
     null,
     select,
     union_all,
@@ -47,6 +57,7 @@ from sqlalchemy.orm import Session
 from ..extensions import db
 from ..models import (
     PARTICIPANTS,
+    WAITING_ALWAYS,
     AgreementCheck,
     Case,
     CaseMonth,
@@ -64,14 +75,23 @@ from ..models import (
     Party,
     PartyMonth,
     PartyTotal,
+    Proposal,
     TeamMember,
     TeamMonth,
     TeamTotal,
     User,
+    WaitingDay,
+    WaitingTotal,
 )
 from ..queries.checked import CHECKED, UNCOUNTED
-from ..queries.sql import month_after, month_of
-from ..queries.states import limit_days, time_limits
+from ..queries.sql import day_after, month_after, month_of
+from ..queries.states import (
+    escalation_days,
+    escalations,
+    initial_states,
+    limit_days,
+    time_limits,
+)
 
 
 def count_participants(commune_id: int, step: MediationStep, *, sign: int = 1) -> None:
@@ -104,20 +124,25 @@ def _upsert(dialect: str, name: str):
 # -- the cells: one query over some cases or all -------------------------------------------
 
 @cache
-def _cells_query(among: bool, limits: tuple = ()):
+def _cells_query(among: bool, limits: tuple = (), escalated: tuple = (), initials: tuple = ()):
     """The cases the figures count (CHECKED) and their parties, by the cells of case_months
     and party_months, each row named after its summary; `among` the cases of the parameter
     `summary_ids` (else every case), the rule of checked.py then read for those cases alone
     (not for every report still to check, at each flush of an import of thousands). Built
-    once for the time limits of the loaded workflows (`limits`: states.time_limits())."""
+    once for the time limits, sign-off delays and initial states of the loaded workflows
+    (`limits`, `escalated`, `initials`: states.time_limits(), escalations(), initial_states())."""
     month = month_of(Case.created_at)
     if among:
         ids = bindparam("summary_ids", expanding=True)
         uncounted = UNCOUNTED.subquery()
         where = [Case.id.in_(ids), Case.id.not_in(
             select(uncounted.c[0]).where(uncounted.c[0].in_(ids)))]
+        # The proposals of those cases read by their case (not every pending proposal, by the
+        # index of their dates).
+        scope, proposals = [Case.id.in_(ids)], [Proposal.case_id.in_(ids)]
     else:
         where = [CHECKED]
+        scope, proposals = [], []
     return union_all(
         select(literal("case_months", String), Case.commune_id, month, Case.conflict_type,
                Case.status, func.count())
@@ -127,7 +152,9 @@ def _cells_query(among: bool, limits: tuple = ()):
                Party.age_group, func.count())
         .select_from(Party).join(Case, Case.id == Party.case_id).where(*where)
         .group_by(Case.commune_id, month, Party.sex, Party.age_group),
-        *_what_happened(where, limits))
+        *_what_happened(where, limits),
+        *_waiting(where, [*scope, Case.merged_into_id.is_(None)], proposals, limits,
+                  escalated, initials))
 
 
 def _what_happened(where, limits) -> list:
@@ -164,6 +191,45 @@ def _limits(where, limits):
             .where(*where, days.is_not(None)).group_by(Case.commune_id, month))
 
 
+# Written in the statement, not bound: SQLite prepares a statement again at every run when a
+# bound value may match the condition of a partial index (those of the pending proposals),
+# and the cells' statement is long.
+_PENDING = literal_column("'pending'")
+
+
+def _waiting(where, unmerged, proposals, limits, escalated, initials) -> list:
+    """The cells of waiting_days: the cases of the sources of "Mon travail" that depend on the
+    commune alone (queries/worklist.py, the rule of each read there the same way), by commune,
+    source and the day they wait from. `where` selects the cases the figures count (CHECKED),
+    `unmerged` the others a list may show (a report to check): among the same cases, whose
+    proposals `proposals` selects."""
+    none = null().cast(String)
+    always = literal(WAITING_ALWAYS, String)
+    days = limit_days(limits)
+    limit_day = day_after(Case.status_changed_at, days)
+    late = escalation_days(Proposal.trigger, escalated)
+    late_day = day_after(Proposal.proposed_at, late)
+    initial = Case.status.in_(initials) if initials else false()
+    return [
+        select(literal("waiting_days", String), Case.commune_id,
+               literal("past_time_limit", String), limit_day, none, func.count())
+        .where(*where, days.is_not(None)).group_by(Case.commune_id, limit_day),
+        select(literal("waiting_days", String), Case.commune_id,
+               literal("signoff_late", String), late_day, none, func.count())
+        .select_from(Proposal).join(Case, Case.id == Proposal.case_id)
+        .where(*proposals, *unmerged, Proposal.status == _PENDING, late.is_not(None))
+        .group_by(Case.commune_id, late_day),
+        select(literal("waiting_days", String), Case.commune_id,
+               literal("unassigned", String), always, none, func.count())
+        .where(*where, initial, ~exists().where(TeamMember.case_id == Case.id))
+        .group_by(Case.commune_id),
+        select(literal("waiting_days", String), Case.commune_id,
+               literal("report_to_verify", String), always, none, func.count())
+        .where(*unmerged, initial, exists().where(IntakeRecord.case_id == Case.id,
+                                                  IntakeRecord.to_verify.is_(True)))
+        .group_by(Case.commune_id)]
+
+
 def _teams(where):
     """The cells of team_months over the cases `where` selects: the cases with a team, by
     commune, month reported and whether a woman is in it."""
@@ -186,7 +252,8 @@ def cells(connection, case_ids: Iterable[int] | None = None) -> dict[str, Counte
     ids = None if case_ids is None else sorted(case_ids)
     chunks = [None] if ids is None else [ids[n:n + _CHUNK] for n in range(0, len(ids), _CHUNK)]
     for chunk in chunks:
-        query = _cells_query(chunk is not None, time_limits())
+        query = _cells_query(chunk is not None, time_limits(), escalations(),
+                             initial_states())
         for name, *key, count in connection.execute(
                 query, {} if chunk is None else {"summary_ids": chunk}):
             found[name][tuple(key[:len(SUMMARIES[name][1])])] += count
@@ -233,17 +300,22 @@ SUMMARIES = {
                     _counted("team_months")),
     "team_totals": (TeamTotal, ("month", "found"), ("cases",), _counted("team_totals")),
     "limit_months": (LimitMonth, ("commune_id", "month"), ("cases",), _counted("limit_months")),
+    "waiting_days": (WaitingDay, ("commune_id", "source", "day"), ("cases",),
+                     _counted("waiting_days")),
+    "waiting_totals": (WaitingTotal, ("source", "day"), ("cases",),
+                       _counted("waiting_totals")),
 }
 # Summaries rolled up from another: (that one, the positions of its key they keep).
 ROLLUPS = {"case_totals": ("case_months", (1, 2, 3)),
            "party_totals": ("party_months", (1, 2, 3)),
            "case_states": ("case_months", (0, 3)),
            "entry_states": ("entry_months", (0, 2)),
-           "team_totals": ("team_months", (1, 2))}
+           "team_totals": ("team_months", (1, 2)),
+           "waiting_totals": ("waiting_days", (1, 2))}
 # The summaries kept by the flush of any change to a case (not the participants: the step
 # services add those).
 KEPT_BY_FLUSH = ("case_months", "party_months", "entry_months", "agreement_checks",
-                 "team_months", "limit_months", *ROLLUPS)
+                 "team_months", "limit_months", "waiting_days", *ROLLUPS)
 _CHUNK = 500
 
 
@@ -283,7 +355,7 @@ def _touched(session) -> list:
         elif isinstance(obj, Party):
             if _changed(obj, _PARTY_KEYS):
                 refs += _case_refs(obj)
-        elif isinstance(obj, IntakeRecord | CaseStateEntry | FollowUp | TeamMember):
+        elif isinstance(obj, IntakeRecord | CaseStateEntry | FollowUp | TeamMember | Proposal):
             refs += _case_refs(obj)
         elif isinstance(obj, User) and _changed(obj, ("sex",)) and obj.id is not None:
             refs += _team_cases(session, obj.id)

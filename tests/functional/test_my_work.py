@@ -415,3 +415,66 @@ def test_the_counts_read_the_clock_each_time_their_statement_runs(people, make_c
     with clock_at(day_start(limit + timedelta(days=1)) + timedelta(hours=12)):
         assert waiting_counts(people.mediator)["past_time_limit"] == 1
     assert waiting_counts(people.mediator).get("past_time_limit", 0) == 0
+
+
+def _counted_from_the_cases(user) -> dict[str, int]:
+    """Each source's count read from the cases themselves (its `cases` clause), not from the
+    kept figures (waiting_days) the menu adds up for a coordinator's communes."""
+    from sqlalchemy import func
+
+    from casework.models import Case
+    from casework.queries.worklist import sources_for
+
+    found = {}
+    for source in sources_for(user):
+        query = (select(func.count(Case.id)).where(source.cases(user)) if source.cases
+                 else source.count(user))
+        found[source.name] = db.session.scalar(query) or 0
+    return found
+
+
+def test_the_kept_counts_of_a_coordinator_are_the_cases_own_across_a_time_limit(
+        people, elsewhere, make_case, make_user):
+    """A coordinator's commune-wide waits are counted from waiting_days (kept by the services
+    in the same transaction), up to today, and those whose limit passes today from the cases:
+    the number is the cases' own, the day before the instant a time limit or a sign-off delay
+    passes, at the start of its day, just before and just after it, and the day after; for a
+    coordinator alone and for one who also mediates a team case in a commune they do not
+    coordinate."""
+    from casework.clock import day_start, local
+    from casework.models import TeamMember, WaitingDay
+    from casework.services import summaries
+    from casework.workflow_registry import workflow_of
+
+    both = make_user((people.commune, "coordinator"), (elsewhere.commune, "mediator"))
+    late = make_case("in_mediation")
+    make_case("reported")  # no team yet
+    proposed = make_case("proposed")
+    theirs = make_case("in_mediation", who=elsewhere)
+    db.session.add(TeamMember(case_id=theirs.id, user_id=both.id,
+                              assigned_by_id=elsewhere.coordinator.id))
+    db.session.commit()
+    assert db.session.scalars(select(WaitingDay.source)).all(), "the figures are kept"
+    assert summaries.differences(db.session.connection(), ("waiting_days",)) == []
+
+    passes = late.status_changed_at + timedelta(
+        days=workflow_of(late).state(late.status).sla_days)
+    proposal = proposed.pending_proposal
+    delay = workflow_of(proposed).transition(proposal.trigger).escalation_days
+    assert delay, "a proposal unsigned long enough is late"
+    moments = [utcnow()]
+    for instant in (passes, proposal.proposed_at + timedelta(days=delay)):
+        start = day_start(local(instant).date())
+        moments += [start - timedelta(hours=12), start, instant - timedelta(seconds=1),
+                    instant + timedelta(seconds=1), start + timedelta(days=1, hours=12)]
+    seen: dict[str, set] = {"coordinator": set(), "both": set()}
+    for moment in moments:
+        with clock_at(moment):
+            for name, user in (("coordinator", people.coordinator), ("both", both)):
+                kept = waiting_counts(user)
+                assert kept == _counted_from_the_cases(user), (moment, name)
+                seen[name].add((kept.get("past_time_limit", 0), kept.get("signoff_late", 0)))
+    # The moments cross both limits, and the team case elsewhere counts for who mediates it.
+    assert len({past for past, _ in seen["coordinator"]}) > 1
+    assert len({signoff for _, signoff in seen["coordinator"]}) > 1
+    assert max(seen["both"]) > max(seen["coordinator"])
