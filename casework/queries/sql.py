@@ -23,41 +23,38 @@ def _month_postgresql(element, compiler, **kw):
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM')"
 
 
-class month_after(FunctionElement):
-    """'2026-11' for a UTC timestamp plus a number of days (an SQL integer), the month of the
-    instant that many days later."""
+class _after(FunctionElement):
+    """The text of the instant a number of days (an SQL integer) after a UTC timestamp, cut
+    to `characters` ('YYYY-MM': 7, 'YYYY-MM-DD': 10); Bamako's day and month are UTC's."""
 
     type = String()
     inherit_cache = True
+    characters = 10
+    pattern = "YYYY-MM-DD"
 
 
-@compiles(month_after, "sqlite")
-def _month_after_sqlite(element, compiler, **kw):
-    column, days = (compiler.process(c, **kw) for c in element.clauses)
-    return f"substr(datetime({column}, '+' || ({days}) || ' days'), 1, 7)"
+class month_after(_after):
+    """'2026-11' for a UTC timestamp plus a number of days, the month of that instant."""
+
+    inherit_cache = True
+    characters = 7
+    pattern = "YYYY-MM"
 
 
-@compiles(month_after, "postgresql")
-def _month_after_postgresql(element, compiler, **kw):
-    column, days = (compiler.process(c, **kw) for c in element.clauses)
-    return f"to_char({column} + make_interval(days => ({days})::int), 'YYYY-MM')"
+class day_after(_after):
+    """'2026-11-29' for a UTC timestamp plus a number of days, the day of that instant."""
 
-
-class day_after(FunctionElement):
-    """'2026-11-29' for a UTC timestamp plus a number of days (an SQL integer), the day of the
-    instant that many days later (Bamako's day: UTC)."""
-
-    type = String()
     inherit_cache = True
 
 
-@compiles(day_after, "sqlite")
-def _day_after_sqlite(element, compiler, **kw):
+@compiles(_after, "sqlite")
+def _after_sqlite(element, compiler, **kw):
     column, days = (compiler.process(c, **kw) for c in element.clauses)
-    return f"substr(datetime({column}, '+' || ({days}) || ' days'), 1, 10)"
+    return f"substr(datetime({column}, '+' || ({days}) || ' days'), 1, {element.characters})"
 
 
-@compiles(day_after, "postgresql")
-def _day_after_postgresql(element, compiler, **kw):
+@compiles(_after, "postgresql")
+def _after_postgresql(element, compiler, **kw):
     column, days = (compiler.process(c, **kw) for c in element.clauses)
-    return f"to_char({column} + make_interval(days => ({days})::int), 'YYYY-MM-DD')"
+    return (f"to_char({column} + make_interval(days => ({days})::int), "
+            f"'{element.pattern}')")
