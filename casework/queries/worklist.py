@@ -184,9 +184,9 @@ def _kept_count(name: str, kept: Kept, communes: list[int]):
     before today (every day for a source without a time limit), and those of today. Every
     commune (a coordinator of the whole country): their totals, read without a list of
     communes."""
-    every = len(communes) >= _communes_count()
+    where = access.in_communes(WaitingDay.commune_id, communes)
+    every = not where  # the shorter form of every commune: no condition
     table = WaitingTotal if every else WaitingDay
-    where = [] if every else [WaitingDay.commune_id.in_(communes)]
     if kept.today:
         where.append(table.day < _today())
     total = (select(func.coalesce(func.sum(table.cases), 0))
@@ -194,12 +194,6 @@ def _kept_count(name: str, kept: Kept, communes: list[int]):
     if kept.today:
         total = total + kept.today(None if every else communes).scalar_subquery()
     return total
-
-
-def _communes_count() -> int:
-    """How many communes there are (read each time: a commune added meanwhile is not in a
-    coordinator's totals until they coordinate it)."""
-    return db.session.scalar(select(func.count(Commune.id)))
 
 
 def _in_communes(communes: list[int] | None):
