@@ -99,6 +99,15 @@ def focal_services(user: User) -> frozenset[int]:
     return cached
 
 
+def holdings(user: User) -> tuple:
+    """Everything the rules of this module read of `user`, as one hashable value: who they
+    are, whether they may work, their roles per commune and their services. A clause built
+    from a user serves again for equal holdings (queries/worklist.py keeps the menu's count
+    statement by them)."""
+    return (user.id, user.is_authenticated, user.active, user.is_admin,
+            frozenset(_roles_by_commune(user).items()), focal_services(user))
+
+
 def referrals_clause(user: User):
     """A WHERE clause keeping the referrals addressed to the user's services."""
     services = focal_services(user)
@@ -223,6 +232,13 @@ def reporting_communes(user: User) -> list:
 
 
 # -- which cases -----------------------------------------------------------------------------
+
+def commune_census() -> tuple[int, int | None]:
+    """(how many communes, the highest id): what `in_communes` reads of the communes to
+    choose its condition. Communes are added, never removed, so equal censuses mean the
+    same communes."""
+    return tuple(db.session.execute(select(func.count(), func.max(Commune.id))).one())
+
 
 def in_communes(column, ids) -> list:
     """Conditions keeping the rows of `column` in the communes `ids` (none when empty).

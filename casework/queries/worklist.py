@@ -581,7 +581,8 @@ case_source("signoff_late", _l("Agreements long awaiting a signature"), coordina
 # Activities of their mechanism to appreciate: the mayor and the traditional leaders.
 
 def _to_appreciate(user):
-    since = local_today() - timedelta(days=APPRECIATE_WITHIN_DAYS)
+    since = at_run(lambda: local_today() - timedelta(days=APPRECIATE_WITHIN_DAYS),
+                   MechanismActivity.held_on.type)
     mine = exists().where(Appreciation.activity_id == MechanismActivity.id,
                           Appreciation.user_id == user.id)
     return (select(MechanismActivity).join(MechanismActivity.mechanism)
@@ -609,7 +610,8 @@ register(Source("activity_to_appreciate", _l("Activities to appreciate"), author
 # Communes below their target of conflicts taken on this year: their coordinators.
 
 def _taken_on():
-    start = day_start(local_today().replace(month=1, day=1))
+    start = at_run(lambda: day_start(local_today().replace(month=1, day=1)),
+                   CaseStateEntry.entered_at.type)
     return (select(func.count(CaseStateEntry.id))
             .where(CaseStateEntry.commune_id == Commune.id,
                    tagged(CaseStateEntry.state, "in_mediation"),
@@ -652,7 +654,8 @@ def _to_answer(user):
 def _late_referrals(user):
     return (select(Referral).join(Referral.case)
             .where(Case.commune_id.in_(sorted(access.commune_ids(user, (access.COORDINATOR,)))),
-                   Referral.status == SENT, Referral.answer_by < local_today()))
+                   Referral.status == SENT,
+                   Referral.answer_by < at_run(local_today, Referral.answer_by.type)))
 
 
 def _referral_reason(referral: Referral):
@@ -692,10 +695,14 @@ register(Source(
 
 # Messages that failed to send: the coordinators of the case's commune, and administrators.
 
+def _shown_since(column):
+    """`column` is within the last FAILED_SHOWN_DAYS, read when the statement runs."""
+    return column >= at_run(lambda: utcnow() - timedelta(days=FAILED_SHOWN_DAYS), column.type)
+
+
 def _failed(user):
-    since = utcnow() - timedelta(days=FAILED_SHOWN_DAYS)
     query = (select(Notification).join(Notification.case)
-             .where(Notification.status == "failed", Notification.created_at >= since))
+             .where(Notification.status == "failed", _shown_since(Notification.created_at)))
     if not _admin(user):
         query = query.where(Case.commune_id.in_(access.commune_ids(user,
                                                                    (access.COORDINATOR,))))
@@ -729,12 +736,11 @@ register(Source("message_failed", _l("Messages not sent"),
 # latest import (of the last FAILED_SHOWN_DAYS), and goes once one brings no rejected row.
 
 def _imports_with_rejections(user):
-    since = utcnow() - timedelta(days=FAILED_SHOWN_DAYS)
     latest = (select(func.max(ImportJob.id))
               .where(ImportJob.started_by_id == user.id, ImportJob.dry_run.is_(False),
                      ImportJob.finished_at.is_not(None)).scalar_subquery())
     return select(ImportJob).where(ImportJob.id == latest, ImportJob.rejected > 0,
-                                   ImportJob.finished_at >= since)
+                                   _shown_since(ImportJob.finished_at))
 
 
 def _import_items(user, limit):
@@ -760,9 +766,11 @@ register(Source("import_rejected_rows", _l("Imports with rejected rows"), coordi
 def _two_factor_missing():
     coordinating = exists().where(Membership.user_id == User.id,
                                   Membership.role == access.COORDINATOR)
+    made_before = at_run(lambda: utcnow() - timedelta(days=TWO_FACTOR_DAYS),
+                         User.created_at.type)
     return select(User).where(User.active.is_(True), User.totp_confirmed_at.is_(None),
                               or_(User.is_admin.is_(True), coordinating),
-                              User.created_at < utcnow() - timedelta(days=TWO_FACTOR_DAYS))
+                              User.created_at < made_before)
 
 
 def _two_factor_items(_user, limit):
@@ -787,7 +795,8 @@ def _closed_names():
     window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
     name = Event.data["username"].as_string()
     return (select(name.label("username"), func.max(Event.created_at).label("last"))
-            .where(Event.kind.in_(LOGIN_FAILURES), Event.created_at >= utcnow() - window)
+            .where(Event.kind.in_(LOGIN_FAILURES),
+                   Event.created_at >= at_run(lambda: utcnow() - window, Event.created_at.type))
             .group_by(name).having(func.count() >= config["LOGIN_MAX_FAILURES"]))
 
 
@@ -848,15 +857,47 @@ def sources_for(user: User) -> list[Source]:
     return [source for source in SOURCES.values() if source.applies(user)]
 
 
+def counts_statement(user: User):
+    """The statement counting the items of every source for `user` (None: no source applies),
+    built from the sources' `count`."""
+    sources = sources_for(user)
+    if not sources:
+        return None
+    return select(*(source.count(user).scalar_subquery().label(source.name)
+                    for source in sources))
+
+
+# Kept statements, at most this many per app (then started afresh, as states.built_once).
+KEPT_STATEMENTS = 2048
+
+
+def _kept_counts_statement(user: User):
+    """`counts_statement(user)`, built once for what it is built from: what the user holds
+    (access.holdings), the loaded workflows and, for the commune conditions of the kept
+    figures, the communes there are. Every value it takes from the clock is read when it runs
+    (at_run), so that it serves any moment. A page then runs it without building it again
+    (and SQLAlchemy finds its compiled form from the key it keeps on it): building the menu's
+    statement took longer than running it."""
+    workflows = tuple(engine().workflows())
+    key = (access.holdings(user), tuple(map(id, workflows)),
+           access.commune_census() if access.commune_ids(user) else None)
+    kept = current_app.extensions.setdefault("palabre.counts_statements", {})
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= KEPT_STATEMENTS:
+            kept.clear()
+        found = kept[key] = (workflows, counts_statement(user))  # the workflows: their ids
+    return found[1]
+
+
 def waiting_counts(user: User) -> dict[str, int]:
     """How many items each source holds for `user`, in one statement (none when no source
     applies)."""
-    sources = sources_for(user)
-    if not sources:
+    statement = _kept_counts_statement(user)
+    if statement is None:
         return {}
-    row = db.session.execute(select(*(source.count(user).scalar_subquery().label(source.name)
-                                      for source in sources))).one()
-    return {source.name: value or 0 for source, value in zip(sources, row, strict=True)}
+    row = db.session.execute(statement).one()
+    return {name: value or 0 for name, value in row._mapping.items()}
 
 
 def waiting_count(user: User) -> int:

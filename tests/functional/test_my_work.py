@@ -252,6 +252,10 @@ def section(page: str, source: str) -> str:
 
 @pytest.fixture
 def world(people, cast, make_case, make_mechanism, make_user):
+    return new_world(people, cast, make_case, make_mechanism, make_user)
+
+
+def new_world(people, cast, make_case, make_mechanism, make_user) -> World:
     cast = dict(cast)
     cast["foreign"] = cast["foreign_mediator"]
     cast["new_coordinator"] = lambda: make_user((people.commune, "coordinator"),
