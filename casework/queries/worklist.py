@@ -33,8 +33,8 @@ from ..i18n import locale_code, short_date
 from ..models import (
     Appreciation,
     Case,
-    CaseStateEntry,
     Commune,
+    EntryMonth,
     Event,
     ImportJob,
     IntakeRecord,
@@ -52,7 +52,7 @@ from ..models import (
 from ..models.referral import SENT
 from ..vocabulary import ROLES, label
 from ..workflow_registry import engine, signing_roles, workflow_of
-from .checked import CHECKED, MERGED, TO_CHECK
+from .checked import CHECKED, TO_CHECK
 from .milestones import NOTICE_DAYS, cases_with_visit_due_within, due_by
 from .states import (
     at_run,
@@ -610,20 +610,22 @@ register(Source("activity_to_appreciate", _l("Activities to appreciate"), author
 # Communes below their target of conflicts taken on this year: their coordinators.
 
 def _taken_on():
-    start = at_run(lambda: day_start(local_today().replace(month=1, day=1)),
-                   CaseStateEntry.entered_at.type)
-    return (select(func.count(CaseStateEntry.id))
-            .where(CaseStateEntry.commune_id == Commune.id,
-                   tagged(CaseStateEntry.state, "in_mediation"),
-                   CaseStateEntry.entered_at >= start, CaseStateEntry.case_id.not_in(MERGED))
+    """The conflicts each commune took on this year (the dashboard's plan progress): its
+    entries into a mediation since January, read from the kept entry_months (cases the figures
+    count: a mediation started is never a report still to check), the year read when the
+    statement runs."""
+    january = at_run(lambda: f"{local_today().year:04d}-01", EntryMonth.month.type)
+    return (select(func.coalesce(func.sum(EntryMonth.entries), 0))
+            .where(EntryMonth.commune_id == Commune.id,
+                   tagged(EntryMonth.state, "in_mediation"), EntryMonth.month >= january)
             .scalar_subquery())
 
 
 def _below_target(user):
     return (select(Commune.id, Commune.code, Commune.name, Commune.case_target,
                    _taken_on().label("taken"))
-            .where(Commune.id.in_(access.commune_ids(user, (access.COORDINATOR,))),
-                   _taken_on() < Commune.case_target))
+            .where(*access.in_communes(Commune.id, _coordinated(user)),
+                   Commune.case_target > 0, _taken_on() < Commune.case_target))
 
 
 def _communes_below(user, limit):
