@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from flask import render_template_string
 from sqlalchemy import event, select
 
+from casework import access
 from casework.extensions import db
 from casework.models import Case, TeamMember, User
+from casework.queries.waiting import menu_count
 from casework.sessions import mark_two_factor_passed, start_clock
 
 
@@ -112,6 +114,26 @@ def measure_get(app, name: str, client, url: str, floor_url: str, runs: int,
         _timed_get(client, url, engine, page)
         _timed_get(client, floor_url, engine, floor)
     return page, floor
+
+
+def measure_menu_count(app, name: str, user_id: int, runs: int, warmup: int = 3) -> Measure:
+    """The number beside "Mon travail" as each page of the user counts it
+    (queries/waiting.py), in a request of its own each time: the user loaded and their roles
+    read first, as the page has read them before it draws its menu; only the count timed."""
+    result = Measure(name)
+    with app.app_context():
+        engine = db.engine
+    for index in range(warmup + runs):
+        with app.test_request_context():
+            user = db.session.get(User, user_id)
+            access.commune_ids(user)
+            if index < warmup:
+                menu_count(user)
+                continue
+            with counting(engine) as statements, result.timing():
+                menu_count(user)
+            result.queries = len(statements)
+    return result
 
 
 def transitions_to_fire(app, count: int) -> list[tuple[int, str, int]]:

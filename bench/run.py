@@ -24,7 +24,13 @@ from sqlalchemy.engine import make_url
 
 from bench.generate import generate
 from bench.http_run import print_http, run_http
-from bench.measure import add_floor_route, measure_get, measure_transitions, signed_in
+from bench.measure import (
+    add_floor_route,
+    measure_get,
+    measure_menu_count,
+    measure_transitions,
+    signed_in,
+)
 from casework import access, create_app
 from casework.extensions import db
 from casework.models import Case
@@ -42,6 +48,7 @@ TARGETS = {
     "dashboard, one commune": (None, 15),
     "search by party name, all communes": (None, 50),
     "CSV export, one commune": (5, None),
+    "menu count": (None, 2),
 }
 
 
@@ -103,6 +110,12 @@ def run_on(url: str, *, communes: int, cases: int, runs: int, keep: Path | None 
     transition = measure_transitions(app, min(runs, 20))
     _, mayor_floor = measure_get(app, "floor", clients["mayor"], floor, floor, runs)
     measures.append((transition, mayor_floor))
+    # The menu's count of each kind of person, beside the floor of a page (a part of every
+    # page, not a page).
+    for who in ("coordinator", "mayor", "mediator"):
+        print(f"  measuring the menu count ({who})", flush=True)
+        measures.append((measure_menu_count(app, f"menu count ({who})", made[f"{who}_id"],
+                                            runs), mayor_floor))
     with app.app_context():
         db.engine.dispose()
     result = {
