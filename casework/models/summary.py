@@ -3,7 +3,7 @@
 They only save reading every row of a large table for a figure over all time; the live
 queries stay the reference, and tests/functional/test_summaries.py checks they agree.
 """
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
@@ -108,7 +108,15 @@ class EntryMonth(db.Model):
     the month it was entered and the state: the plan's progress and the flows of a period."""
 
     __tablename__ = "entry_months"
-    __table_args__ = (UniqueConstraint("commune_id", "month", "state"), NEVER_REUSE_IDS)
+    __table_args__ = (
+        UniqueConstraint("commune_id", "month", "state"),
+        # A commune's entries into some states since a month, read from the index alone: the
+        # conflicts each commune took on this year, on every page of its coordinators (the
+        # menu's count of the communes below their target, queries/worklist.py).
+        Index("ix_entry_months_commune_id_state_month", "commune_id", "state", "month",
+              "entries"),
+        NEVER_REUSE_IDS,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     commune_id: Mapped[int] = mapped_column(ForeignKey("communes.id"))
