@@ -57,6 +57,7 @@ from .milestones import NOTICE_DAYS, cases_with_visit_due_within, due_by
 from .states import (
     at_run,
     built_once,
+    escalations,
     in_version,
     limit_date,
     near_limit,
@@ -505,15 +506,25 @@ def _signoff_late_clause():
     return built_once("signoff_late", _build_signoff_late)
 
 
+def _escalated(workflow: str, version: int, trigger: str):
+    """On Proposal and its Case: a proposal of this transition, on a case of this workflow
+    version (a row of states.escalations())."""
+    return and_(Case.workflow == workflow, Case.workflow_version == version,
+                Proposal.trigger == trigger)
+
+
+def _days_before(days: int, start_of_today: bool = False):
+    """The instant `days` days before now (or before the start of today), read when the
+    statement runs."""
+    if start_of_today:
+        return at_run(lambda: day_start(local_today()) - timedelta(days=days),
+                      Proposal.proposed_at.type)
+    return at_run(lambda: utcnow() - timedelta(days=days), Proposal.proposed_at.type)
+
+
 def _build_signoff_late():
-    late = []
-    for workflow in engine().workflows():
-        for t in workflow.transitions:
-            if t.escalation_days:
-                since = at_run(lambda days=t.escalation_days: utcnow() - timedelta(days=days),
-                               Proposal.proposed_at.type)
-                late.append(and_(in_version(workflow), Proposal.trigger == t.trigger,
-                                 Proposal.proposed_at < since))
+    late = [and_(_escalated(workflow, version, trigger), Proposal.proposed_at < _days_before(days))
+            for workflow, version, trigger, days in escalations()]
     return exists().where(Proposal.case_id == Case.id, Proposal.status == _PENDING,
                           or_(false(), *late))
 
@@ -525,27 +536,18 @@ def _signoff_late_today():
 def _build_signoff_late_today():
     """On Proposal and its Case: pending, late now, its delay passed today (at or after the
     local day's start): what the kept figures count only from tomorrow."""
-    late, delays = [], set()
-    for workflow in engine().workflows():
-        for t in workflow.transitions:
-            if t.escalation_days:
-                delays.add(t.escalation_days)
-                today = at_run(lambda days=t.escalation_days:
-                               day_start(local_today()) - timedelta(days=days),
-                               Proposal.proposed_at.type)
-                since = at_run(lambda days=t.escalation_days: utcnow() - timedelta(days=days),
-                               Proposal.proposed_at.type)
-                late.append(and_(in_version(workflow), Proposal.trigger == t.trigger,
-                                 Proposal.proposed_at >= today, Proposal.proposed_at < since))
-    if not delays:
+    rows = escalations()
+    if not rows:
         return false()
+    late = [and_(_escalated(workflow, version, trigger),
+                 Proposal.proposed_at >= _days_before(days, start_of_today=True),
+                 Proposal.proposed_at < _days_before(days))
+            for workflow, version, trigger, days in rows]
     # The widest of those days, that the index of the pending proposals reads first.
-    widest, narrowest = max(delays), min(delays)
-    first = at_run(lambda: day_start(local_today()) - timedelta(days=widest),
-                   Proposal.proposed_at.type)
-    last = at_run(lambda: utcnow() - timedelta(days=narrowest), Proposal.proposed_at.type)
-    return and_(Proposal.status == _PENDING, Proposal.proposed_at >= first,
-                Proposal.proposed_at < last, or_(*late))
+    delays = [days for *_key, days in rows]
+    return and_(Proposal.status == _PENDING,
+                Proposal.proposed_at >= _days_before(max(delays), start_of_today=True),
+                Proposal.proposed_at < _days_before(min(delays)), or_(*late))
 
 
 def _signoff_late_today_count(communes: list[int] | None):
