@@ -657,7 +657,7 @@ def _to_answer(user):
 
 def _late_referrals(user):
     return (select(Referral).join(Referral.case)
-            .where(Case.commune_id.in_(sorted(access.commune_ids(user, (access.COORDINATOR,)))),
+            .where(*access.in_communes(Case.commune_id, _coordinated(user)),
                    Referral.status == SENT,
                    Referral.answer_by < at_run(local_today, Referral.answer_by.type)))
 
@@ -708,8 +708,7 @@ def _failed(user):
     query = (select(Notification).join(Notification.case)
              .where(Notification.status == "failed", _shown_since(Notification.created_at)))
     if not _admin(user):
-        query = query.where(Case.commune_id.in_(access.commune_ids(user,
-                                                                   (access.COORDINATOR,))))
+        query = query.where(*access.in_communes(Case.commune_id, _coordinated(user)))
     return query
 
 
