@@ -525,8 +525,10 @@ def _days_before(days: int, start_of_today: bool = False):
 def _build_signoff_late():
     late = [and_(_escalated(workflow, version, trigger), Proposal.proposed_at < _days_before(days))
             for workflow, version, trigger, days in escalations()]
-    return exists().where(Proposal.case_id == Case.id, Proposal.status == _PENDING,
-                          or_(false(), *late))
+    # The cases of the late proposals, read from the index of the pending ones (an EXISTS
+    # per case read every case of the communes to find the few thousand late).
+    return Case.id.in_(select(Proposal.case_id).join(Case, Case.id == Proposal.case_id)
+                       .where(Proposal.status == _PENDING, or_(false(), *late)))
 
 
 def _signoff_late_today():
