@@ -52,6 +52,7 @@ from ..models import (
 from ..models.referral import SENT
 from ..vocabulary import ROLES, label
 from ..workflow_registry import engine, signing_roles, workflow_of
+from . import kept_statements
 from .checked import CHECKED, TO_CHECK
 from .milestones import NOTICE_DAYS, cases_with_visit_due_within, due_by
 from .states import (
@@ -231,9 +232,10 @@ def case_source(name: str, title, applies: Callable[[User], bool], where: Callab
         return select(total)
 
     def items(user, limit):
-        query = (select(Case).where(clause(user))
-                 .order_by(*(order() if order else (Case.status_changed_at,)), Case.id)
-                 .options(*(selectinload(relation) for relation in load)).limit(limit))
+        query = kept_statements.kept(user, f"{name} items {limit}", lambda: (
+            select(Case).where(clause(user))
+            .order_by(*(order() if order else (Case.status_changed_at,)), Case.id)
+            .options(*(selectinload(relation) for relation in load)).limit(limit)))
         found = (describe(case, user) for case in db.session.scalars(query))
         return [item for item in found if item is not None]
 
@@ -872,33 +874,10 @@ def counts_statement(user: User):
                     for source in sources))
 
 
-# Kept statements, at most this many per app (then started afresh, as states.built_once).
-KEPT_STATEMENTS = 2048
-
-
-def _kept_counts_statement(user: User):
-    """`counts_statement(user)`, built once for what it is built from: what the user holds
-    (access.holdings), the loaded workflows and, for the commune conditions of the kept
-    figures, the communes there are. Every value it takes from the clock is read when it runs
-    (at_run), so that it serves any moment. A page then runs it without building it again
-    (and SQLAlchemy finds its compiled form from the key it keeps on it): building the menu's
-    statement took longer than running it."""
-    workflows = tuple(engine().workflows())
-    key = (access.holdings(user), tuple(map(id, workflows)),
-           access.commune_census() if access.commune_ids(user) else None)
-    kept = current_app.extensions.setdefault("palabre.counts_statements", {})
-    found = kept.get(key)
-    if found is None:
-        if len(kept) >= KEPT_STATEMENTS:
-            kept.clear()
-        found = kept[key] = (workflows, counts_statement(user))  # the workflows: their ids
-    return found[1]
-
-
 def waiting_counts(user: User) -> dict[str, int]:
     """How many items each source holds for `user`, in one statement (none when no source
     applies)."""
-    statement = _kept_counts_statement(user)
+    statement = kept_statements.kept(user, "counts", lambda: counts_statement(user))
     if statement is None:
         return {}
     row = db.session.execute(statement).one()

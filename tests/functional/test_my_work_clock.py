@@ -1,14 +1,16 @@
-"""'Mon travail' at other moments: the statement that counts a person's waits is built once
-(queries/worklist.py keeps it by what the person holds), so every value it takes from the clock
-must be read when it runs. At each moment, the kept statement counts what one built at that
-moment counts."""
+"""'Mon travail' at other moments: the statements that count a person's waits and list them are
+built once (queries/kept_statements.py keeps them by what the person holds), so every value
+they take from the clock must be read when they run. At each moment, the kept statements count
+and list what statements built at that moment do."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask import current_app
+
 from casework.clock import clock_at, day_start, local_today, utcnow
 from casework.extensions import db
-from casework.queries import worklist
+from casework.queries import kept_statements, worklist
 from tests.functional.test_my_work import EVERYONE, SITUATIONS, _closed_name, new_world
 
 # (role, source) whose count changes over the moments below: a wait that ends after some
@@ -25,6 +27,16 @@ def _built_at_this_moment(user) -> dict[str, int]:
     return {name: value or 0 for name, value in row._mapping.items()}
 
 
+def _listed(user, counts) -> dict[str, list]:
+    return {name: [(item.title, item.reason, item.due, item.url)
+                   for item in worklist.items_of(name, user)]
+            for name, count in counts.items() if count}
+
+
+def _counts_statement(user):
+    return kept_statements.kept(user, "counts", lambda: worklist.counts_statement(user))
+
+
 def test_a_kept_count_statement_counts_what_one_built_at_that_moment_counts(
         people, cast, make_case, make_mechanism, make_user):
     world = new_world(people, cast, make_case, make_mechanism, make_user)
@@ -35,7 +47,7 @@ def test_a_kept_count_statement_counts_what_one_built_at_that_moment_counts(
     _closed_name(world)
     db.session.commit()
     users = {role: getattr(world.people, role, None) or world.cast[role] for role in EVERYONE}
-    kept = {role: worklist._kept_counts_statement(user) for role, user in users.items()}
+    kept = {role: _counts_statement(user) for role, user in users.items()}
     start = utcnow()
     moments = [start, start + timedelta(minutes=20)]
     moments += [start + timedelta(days=days) for days in (1, 8, 15, 40, 91)]
@@ -44,9 +56,16 @@ def test_a_kept_count_statement_counts_what_one_built_at_that_moment_counts(
     for moment in moments:
         with clock_at(moment):
             for role, user in users.items():
-                assert worklist._kept_counts_statement(user) is kept[role], "built once"
+                assert _counts_statement(user) is kept[role], "built once"
                 counts = worklist.waiting_counts(user)
                 assert counts == _built_at_this_moment(user), (moment, role)
+                listed = _listed(user, counts)
+                store = current_app.extensions[kept_statements.STORE]
+                kept_now = dict(store)
+                store.clear()  # every list built again, at this moment
+                assert listed == _listed(user, counts), (moment, role)
+                store.clear()
+                store.update(kept_now)
                 for name, count in counts.items():
                     seen.setdefault((role, name), set()).add(count)
     assert all(len(seen.get(pair, ())) > 1 for pair in MOVING), {
