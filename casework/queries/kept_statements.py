@@ -18,6 +18,8 @@ Nothing counted is kept: only the statement, whose figures are read afresh each 
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 
 from flask import current_app, g, has_request_context
@@ -25,9 +27,12 @@ from flask import current_app, g, has_request_context
 from .. import access
 from ..workflow_registry import engine
 
-# At most this many statements per app, then started afresh (as states.built_once).
-KEPT_STATEMENTS = 2048
+# At most this many statements per app (per server process), the least recently used
+# forgotten first. One takes 100-200 KB with SQLAlchemy's keys (a mediator's page keeps 9):
+# 512 hold the pages of about 60 people for some 60 MB per process.
+KEPT_STATEMENTS = 512
 STORE = "palabre.kept_statements"
+_LOCK = threading.Lock()
 
 
 def _census():
@@ -39,16 +44,26 @@ def _census():
     return g.palabre_census
 
 
+def store() -> OrderedDict:
+    """This app's kept statements, by key, the most recently used last."""
+    return current_app.extensions.setdefault(STORE, OrderedDict())
+
+
 def kept(user, name: str, build: Callable[[], object]):
     """`build()`, a statement named `name` built from `user`, built once for what it is
     built from (see the module's text)."""
     workflows = tuple(engine().workflows())
     key = (name, access.holdings(user), tuple(map(id, workflows)),
            _census() if access.commune_ids(user) else None)
-    store = current_app.extensions.setdefault(STORE, {})
-    found = store.get(key)
-    if found is None:
-        if len(store) >= KEPT_STATEMENTS:
-            store.clear()
-        found = store[key] = (workflows, build())  # the workflows kept: their ids stay theirs
-    return found[1]
+    statements = store()
+    with _LOCK:
+        found = statements.get(key)
+        if found is not None:
+            statements.move_to_end(key)
+            return found[1]
+    built = (workflows, build())  # the workflows kept with it: their ids stay theirs
+    with _LOCK:
+        statements[key] = built
+        while len(statements) > KEPT_STATEMENTS:
+            statements.popitem(last=False)
+    return built[1]

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import current_app
-
 from casework.clock import clock_at, day_start, local_today, utcnow
 from casework.extensions import db
 from casework.queries import kept_statements, worklist
@@ -60,7 +58,7 @@ def test_a_kept_count_statement_counts_what_one_built_at_that_moment_counts(
                 counts = worklist.waiting_counts(user)
                 assert counts == _built_at_this_moment(user), (moment, role)
                 listed = _listed(user, counts)
-                store = current_app.extensions[kept_statements.STORE]
+                store = kept_statements.store()
                 kept_now = dict(store)
                 store.clear()  # every list built again, at this moment
                 assert listed == _listed(user, counts), (moment, role)
@@ -101,3 +99,21 @@ def test_a_kept_count_statement_follows_the_persons_roles_and_the_communes(
     make_case("reported", who=newcomers)
     assert worklist.waiting_counts(every) == before == _built_at_this_moment(every)
     assert worklist.waiting_counts(newcomers.coordinator)["unassigned"] == 1
+
+
+def test_kept_statements_forget_the_least_recently_used_first(people, monkeypatch):
+    """A server process keeps a bounded number of statements (each 100-200 KB)."""
+    monkeypatch.setattr(kept_statements, "KEPT_STATEMENTS", 2)
+    store = kept_statements.store()
+    store.clear()
+    built = []
+
+    def kept(name):
+        return kept_statements.kept(people.mayor, name, lambda: built.append(name) or name)
+
+    assert [kept("a"), kept("b"), kept("a")] == ["a", "b", "a"]  # "a" used last
+    kept("c")  # "b" is forgotten
+    kept("a")
+    kept("b")
+    assert built == ["a", "b", "c", "b"]
+    assert len(store) == 2
