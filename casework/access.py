@@ -102,8 +102,8 @@ def focal_services(user: User) -> frozenset[int]:
 def holdings(user: User) -> tuple:
     """Everything the rules of this module read of `user`, as one hashable value: who they
     are, whether they may work, their roles per commune and their services. A clause built
-    from a user serves again for equal holdings (queries/worklist.py keeps the menu's count
-    statement by them)."""
+    from a user serves again for equal holdings (queries/kept_statements.py keeps statements
+    by them)."""
     return (user.id, user.is_authenticated, user.active, user.is_admin,
             frozenset(_roles_by_commune(user).items()), focal_services(user))
 

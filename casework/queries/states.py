@@ -51,8 +51,17 @@ def built_once(key, build: Callable):
     return found[1]
 
 
-def _days_before_now(days: int):
+def days_before_now(days: int):
+    """The instant `days` days before now, read when the statement runs (for any of the UTC
+    timestamp columns)."""
     return at_run(lambda: utcnow() - timedelta(days=days), Case.status_changed_at.type)
+
+
+def days_before_today(days: int):
+    """The start of today less `days` days (Bamako keeps UTC all year: the start of that
+    day), read when the statement runs."""
+    return at_run(lambda: day_start(local_today()) - timedelta(days=days),
+                  Case.status_changed_at.type)
 
 
 def in_version(workflow):
@@ -84,7 +93,7 @@ def in_state_longer_than(days_of: Callable, state=None, since=None, end=None):
     when (state_at)."""
     entered = Case.status_changed_at if since is None else since
     if end is None:
-        return states_where(days_of, lambda w, n, s: entered < _days_before_now(days_of(s)),
+        return states_where(days_of, lambda w, n, s: entered < days_before_now(days_of(s)),
                             state=state)
     return states_where(days_of, lambda w, n, s: entered < end - timedelta(days=days_of(s)),
                         state=state)
@@ -120,13 +129,10 @@ def past_limit_today():
     """On Case: past its state's time limit now (THE rule, past_limit), the limit having passed
     today (at or after the start of the local day, read when the statement runs): what the
     kept figures of a day count only from tomorrow (worklist.py)."""
-    def today_less(days):
-        return at_run(lambda: day_start(local_today()) - timedelta(days=days),
-                      Case.status_changed_at.type)
     return built_once("past_limit_today", lambda: states_where(
         lambda s: s.sla_days, lambda w, n, s: and_(
-            Case.status_changed_at >= today_less(s.sla_days),
-            Case.status_changed_at < _days_before_now(s.sla_days))))
+            Case.status_changed_at >= days_before_today(s.sla_days),
+            Case.status_changed_at < days_before_now(s.sla_days))))
 
 
 def escalations() -> tuple[tuple[str, int, str, int], ...]:
@@ -178,8 +184,8 @@ def near_limit():
     """On Case: past its state's `warn_days`, not yet past its `sla_days`."""
     return built_once("near_limit", lambda: states_where(
         lambda s: s.warn_days, lambda w, n, s: and_(
-            Case.status_changed_at < _days_before_now(s.warn_days),
-            Case.status_changed_at >= _days_before_now(s.sla_days))))
+            Case.status_changed_at < days_before_now(s.warn_days),
+            Case.status_changed_at >= days_before_now(s.sla_days))))
 
 
 def limit_date(case: Case) -> date | None:

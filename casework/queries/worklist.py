@@ -27,7 +27,7 @@ from sqlalchemy import and_, exists, false, func, literal_column, or_, select, t
 from sqlalchemy.orm import aliased, selectinload
 
 from .. import access
-from ..clock import day_start, local, local_today, utcnow
+from ..clock import local, local_today, utcnow
 from ..extensions import db
 from ..i18n import locale_code, short_date
 from ..models import (
@@ -58,6 +58,8 @@ from .milestones import NOTICE_DAYS, cases_with_visit_due_within, due_by
 from .states import (
     at_run,
     built_once,
+    days_before_now,
+    days_before_today,
     escalations,
     in_version,
     limit_date,
@@ -432,15 +434,10 @@ def _days_ago(days: int):
     return at_run(lambda: local_today() - timedelta(days=days), MediationStep.step_date.type)
 
 
-def _start_of_days_ago(days: int):
-    return at_run(lambda: day_start(local_today() - timedelta(days=days)),
-                  Case.status_changed_at.type)
-
-
 def _idle_clause():
     return built_once("idle", lambda: states_where(
         lambda s: s.idle_days and "steps" in s.allows, lambda w, n, s: and_(
-            Case.status_changed_at < _start_of_days_ago(s.idle_days),
+            Case.status_changed_at < days_before_today(s.idle_days),
             ~exists().where(MediationStep.case_id == Case.id,
                             MediationStep.step_date > _days_ago(s.idle_days)))))
 
@@ -537,17 +534,9 @@ def _escalated(workflow: str, version: int, trigger: str):
                 Proposal.trigger == trigger)
 
 
-def _days_before(days: int, start_of_today: bool = False):
-    """The instant `days` days before now (or before the start of today), read when the
-    statement runs."""
-    if start_of_today:
-        return at_run(lambda: day_start(local_today()) - timedelta(days=days),
-                      Proposal.proposed_at.type)
-    return at_run(lambda: utcnow() - timedelta(days=days), Proposal.proposed_at.type)
-
-
 def _build_signoff_late():
-    late = [and_(_escalated(workflow, version, trigger), Proposal.proposed_at < _days_before(days))
+    late = [and_(_escalated(workflow, version, trigger),
+                 Proposal.proposed_at < days_before_now(days))
             for workflow, version, trigger, days in escalations()]
     # The cases of the late proposals, read from the index of the pending ones (an EXISTS
     # per case read every case of the communes to find the few thousand late).
@@ -566,14 +555,14 @@ def _build_signoff_late_today():
     if not rows:
         return false()
     late = [and_(_escalated(workflow, version, trigger),
-                 Proposal.proposed_at >= _days_before(days, start_of_today=True),
-                 Proposal.proposed_at < _days_before(days))
+                 Proposal.proposed_at >= days_before_today(days),
+                 Proposal.proposed_at < days_before_now(days))
             for workflow, version, trigger, days in rows]
     # The widest of those days, that the index of the pending proposals reads first.
     delays = [days for *_key, days in rows]
     return and_(Proposal.status == _PENDING,
-                Proposal.proposed_at >= _days_before(max(delays), start_of_today=True),
-                Proposal.proposed_at < _days_before(min(delays)), or_(*late))
+                Proposal.proposed_at >= days_before_today(max(delays)),
+                Proposal.proposed_at < days_before_now(min(delays)), or_(*late))
 
 
 def _signoff_late_today_count(communes: list[int] | None):
@@ -727,7 +716,7 @@ register(Source(
 
 def _shown_since(column):
     """`column` is within the last FAILED_SHOWN_DAYS, read when the statement runs."""
-    return column >= at_run(lambda: utcnow() - timedelta(days=FAILED_SHOWN_DAYS), column.type)
+    return column >= days_before_now(FAILED_SHOWN_DAYS)
 
 
 def _failed(user):
@@ -795,11 +784,9 @@ register(Source("import_rejected_rows", _l("Imports with rejected rows"), coordi
 def _two_factor_missing():
     coordinating = exists().where(Membership.user_id == User.id,
                                   Membership.role == access.COORDINATOR)
-    made_before = at_run(lambda: utcnow() - timedelta(days=TWO_FACTOR_DAYS),
-                         User.created_at.type)
     return select(User).where(User.active.is_(True), User.totp_confirmed_at.is_(None),
                               or_(User.is_admin.is_(True), coordinating),
-                              User.created_at < made_before)
+                              User.created_at < days_before_now(TWO_FACTOR_DAYS))
 
 
 def _two_factor_items(_user, limit):
